@@ -1,0 +1,343 @@
+"""The `schoolsync` command: thin commands over the same functions the web app calls."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from schoolsync.config import Settings
+from schoolsync.engine.sync import SyncResult, sync_school
+from schoolsync.errors import ConfigError, SchoolsyncError
+from schoolsync.issues_csv import write_issues_csv
+from schoolsync.school_settings import SchoolSettings, parse_domains, parse_roles
+from schoolsync.sources.readers import wonde_reader
+from schoolsync.store import runs as run_store
+from schoolsync.store import schools as school_store
+from schoolsync.store.database import make_engine, upgrade
+
+app = typer.Typer(
+    help="Keep an education product's people and classes in step with each school's MIS.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+school_app = typer.Typer(help="Add and list schools.", no_args_is_help=True)
+sandbox_app = typer.Typer(help="The Wonde-compatible sandbox server.", no_args_is_help=True)
+app.add_typer(school_app, name="school")
+app.add_typer(sandbox_app, name="sandbox")
+
+out = Console()
+err = Console(stderr=True)
+
+STATUS_LABELS = {
+    "running": "Running",
+    "success": "Successful",
+    "issues_exist": "Issues exist: some records were left out",
+    "needs_approval": "Needs approval: major changes are waiting",
+    "failed": "Failed: nothing was changed",
+    "paused": "Paused",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@contextlib.contextmanager
+def _store() -> Iterator[tuple[Settings, sa.Engine]]:
+    """Settings and a migrated database, or a clear message and exit code 2."""
+    try:
+        settings = Settings.from_env()
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+    except SchoolsyncError as exc:
+        err.print(f"[red]Error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        yield settings, engine
+    except ConfigError as exc:
+        err.print(f"[red]Error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except SchoolsyncError as exc:
+        err.print(f"[red]Error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+
+
+# --- schools ------------------------------------------------------------------------------
+
+@school_app.command("add")
+def school_add(
+    name: Annotated[str, typer.Option("--name", help="The school's name.")],
+    wonde_school_id: Annotated[
+        str | None, typer.Option("--wonde-school-id", help="The school's Wonde id (A…).")
+    ] = None,
+    wonde_url: Annotated[
+        str | None,
+        typer.Option("--wonde-url", help="API base including /v1.0/; default: the school's "
+                     "regional Wonde domain."),
+    ] = None,
+    wonde_token: Annotated[
+        str | None,
+        typer.Option("--wonde-token", help="API token (or set SCHOOLSYNC_WONDE_TOKEN).",
+                     show_default=False),
+    ] = None,
+    email_domain: Annotated[
+        list[str] | None,
+        typer.Option("--email-domain", help="An allowed email domain (repeatable)."),
+    ] = None,
+    require_email: Annotated[
+        str | None,
+        typer.Option("--require-email", help="Roles that must have an email, comma separated "
+                     "(student, teacher, staff). Default: teacher,staff."),
+    ] = None,
+) -> None:
+    """Add a school. Without Wonde options it is fed only by files (CTF, OneRoster)."""
+    token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") if wonde_school_id else None
+    with _store() as (settings, engine):
+        policy = SchoolSettings()
+        if email_domain:
+            policy = SchoolSettings.from_json({**policy.to_json(),
+                                               "allowed_domains": parse_domains(email_domain)})
+        if require_email is not None:
+            policy = SchoolSettings.from_json({**policy.to_json(),
+                                               "require_email": sorted(parse_roles(require_email))})
+        with engine.begin() as conn:
+            school = school_store.add_school(
+                conn, name=name, now=_now(), secret_key=settings.secret_key,
+                wonde_school_id=wonde_school_id, api_base_url=wonde_url, token=token,
+                settings=policy,
+            )
+    source = f"Wonde school {school.wonde_school_id}" if school.wonde_school_id else "files"
+    out.print(f"Added {school.name} (fed by {source}). School key: {school.key}")
+
+
+@school_app.command("list")
+def school_list() -> None:
+    """List the schools and their keys."""
+    with _store() as (_settings, engine), engine.connect() as conn:
+        found = school_store.list_schools(conn)
+    table = Table("Key", "Name", "Source", "Last full sync")
+    for school in found:
+        last = school.last_full_sync_at
+        table.add_row(school.key, school.name, school.source_kind,
+                      last.strftime("%Y-%m-%d %H:%M") if last else "never")
+    out.print(table)
+
+
+# --- syncing ------------------------------------------------------------------------------
+
+@app.command()
+def sync(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    full: Annotated[bool, typer.Option("--full", help="Read everything, not only changes.")]
+    = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Run one sync of a school now."""
+    with _store() as (settings, engine):
+        result = _run_sync(engine, settings, school, full=full, show_progress=not as_json)
+    if as_json:
+        print(json.dumps(_result_json(result)))
+    else:
+        _print_result(result)
+    if result.status == "failed":
+        raise typer.Exit(1)
+
+
+def _run_sync(
+    engine: sa.Engine, settings: Settings, school: str, *, full: bool, show_progress: bool
+) -> SyncResult:
+    reader = wonde_reader(settings)
+    if not (show_progress and out.is_terminal):
+        return sync_school(engine, school, reader, full=full)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=out, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(f"Reading {what}", total=total)
+            bar.update(tasks[what], completed=done, total=total or done)
+
+        return sync_school(engine, school, reader, full=full, progress=progress)
+
+
+def _result_json(result: SyncResult) -> dict[str, Any]:
+    return {
+        "run_id": result.run_id,
+        "status": result.status,
+        "mode": result.mode,
+        "counts": result.counts,
+        "issues": len(result.issues),
+        "message": result.message,
+    }
+
+
+def _print_result(result: SyncResult) -> None:
+    colour = {"success": "green", "failed": "red"}.get(result.status, "yellow")
+    out.print(f"Run {result.run_id} ({result.mode}): "
+              f"[{colour}]{STATUS_LABELS.get(result.status, result.status)}[/{colour}]")
+    if result.message:
+        out.print(result.message)
+    if result.counts:
+        table = Table("What", "Change", "Count")
+        for entity, kinds in result.counts.items():
+            for kind, count in kinds.items():
+                table.add_row(entity.replace("_", " "), kind, str(count))
+        out.print(table)
+    elif result.status != "failed":
+        out.print("Nothing changed: the store already matches the MIS.")
+    if result.issues:
+        out.print(f"{len(result.issues)} issue(s): `schoolsync issues SCHOOL` writes them as CSV.")
+
+
+@app.command()
+def history(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+) -> None:
+    """The school's sync history, newest first."""
+    with _store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        found = run_store.list_runs(conn, record.id, limit)
+    if as_json:
+        print(json.dumps([
+            {"run_id": r.id, "status": r.status, "trigger": r.trigger, "source": r.source,
+             "mode": r.mode, "started_at": r.started_at.isoformat(),
+             "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+             "counts": r.counts, "issues": r.issue_count, "message": r.message}
+            for r in found
+        ]))
+        return
+    table = Table("Run", "Started (UTC)", "Trigger", "Mode", "Status", "Changes", "Issues",
+                  title=f"Sync history: {record.name}")
+    for run in found:
+        changed = sum(sum(kinds.values()) for kinds in run.counts.values())
+        status = STATUS_LABELS.get(run.status, run.status)
+        if run.message:
+            status += f"\n{run.message}"
+        table.add_row(str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M:%S"), run.trigger,
+                      run.mode, status, str(changed), str(run.issue_count))
+    out.print(table)
+
+
+@app.command("issues")
+def issues_command(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    run: Annotated[int | None, typer.Option("--run", help="A run id; default the latest.")]
+    = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the CSV here.")] = None,
+) -> None:
+    """Write a run's issues as the CSV schools download."""
+    with _store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        if run is not None and not run_store.run_exists(conn, record.id, run):
+            raise ConfigError(f"School {school} has no run {run}; `schoolsync history` lists them")
+        found = run_store.run_issues(conn, record.id, run)
+    if output is None:
+        write_issues_csv(found, sys.stdout)
+        return
+    with output.open("w", encoding="utf-8-sig", newline="") as handle:
+        count = write_issues_csv(found, handle)
+    err.print(f"Wrote {count} issue(s) to {output}")
+
+
+@app.command()
+def export(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    output: Annotated[Path, typer.Option("--output", help="A folder for the CSV files.")],
+    fmt: Annotated[str, typer.Option("--format", help="Only 'oneroster' for now.")]
+    = "oneroster",
+) -> None:
+    """Export what is synced now (OneRoster 1.2 bulk CSV)."""
+    from schoolsync.exports.oneroster import export_oneroster
+
+    if fmt != "oneroster":
+        err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose oneroster")
+        raise typer.Exit(2)
+    with _store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        written = export_oneroster(conn, record.id, output, now=_now())
+    total = sum(written.values())
+    out.print(f"Wrote {total} rows in {len(written)} files to {output}")
+
+
+# --- sandbox and demo --------------------------------------------------------------------
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+    seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
+    pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
+    token: Annotated[str, typer.Option(help="The API token clients must send.")]
+    = "sandbox-token",
+) -> None:
+    """Serve a generated school over a Wonde-compatible API until stopped."""
+    from schoolsync.sandbox import Sandbox, serve
+
+    sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token)
+    for school_id, school in sandbox.schools.items():
+        out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils)")
+    out.print(f"Wonde-compatible API on http://127.0.0.1:{port}/v1.0/ (Ctrl+C stops it)")
+    serve(sandbox, "127.0.0.1", port)
+
+
+@app.command()
+def demo(
+    pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
+) -> None:
+    """The main job on the embedded default: sync the built-in sandbox school into SQLite."""
+    from schoolsync.sandbox import Sandbox, running_sandbox
+
+    token = "sandbox-token"
+    sandbox = Sandbox.demo(seed=1, pupils=pupils, token=token)
+    school_id, sandbox_school = next(iter(sandbox.schools.items()))
+    name = f"{sandbox_school.name} (sandbox)"
+    with _store() as (settings, engine), running_sandbox(sandbox) as base_url:
+        out.print(f"Started the sandbox Wonde API at {base_url}")
+        with engine.begin() as conn:
+            key = school_store.find_by_name(conn, name)
+            if key is None:
+                key = school_store.add_school(
+                    conn, name=name, now=_now(), secret_key=settings.secret_key,
+                    wonde_school_id=school_id, api_base_url=base_url, token=token,
+                ).key
+                out.print(f"Added {name}: school key {key}")
+            else:
+                school_store.set_api_base_url(conn, key, base_url)
+        result = _run_sync(engine, settings, key, full=True, show_progress=True)
+        _print_result(result)
+        with engine.connect() as conn:
+            summary = school_store.summary(conn, key)
+    out.print(
+        f"\n{name} now has {summary['student']} pupils, {summary['teacher']} teachers, "
+        f"{summary['staff']} other staff, {summary['contact']} contacts and "
+        f"{summary['class']} classes ({len(result.issues)} issues)."
+    )
+    out.print(
+        "\nWhat to try next:\n"
+        f"  schoolsync history {key}\n"
+        f"  schoolsync issues {key} --output issues.csv\n"
+        f"  schoolsync export {key} --format oneroster --output oneroster/\n"
+        "  schoolsync demo          (again: a re-sync of unchanged data changes nothing)\n"
+        "  schoolsync sandbox serve (a sandbox you can point `school add --wonde-url` at)"
+    )
+
+
+def main() -> None:
+    app()

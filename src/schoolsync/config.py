@@ -1,0 +1,73 @@
+"""Settings, read from the environment by entry points (never at import time).
+
+With no configuration at all schoolsync runs on an embedded SQLite file in `./.schoolsync/`
+(or `$SCHOOLSYNC_HOME`), next to a generated key that encrypts stored Wonde tokens.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from schoolsync.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    home: Path
+    secret_key: bytes
+    wonde_timeout_seconds: float = 30.0
+    wonde_max_attempts: int = 5
+    wonde_max_backoff_seconds: float = 60.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        home = Path(env.get("SCHOOLSYNC_HOME", ".schoolsync")).expanduser()
+        url = env.get("SCHOOLSYNC_DATABASE_URL") or f"sqlite:///{home / 'schoolsync.db'}"
+        if url.startswith("postgresql://"):
+            # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        key = env.get("SCHOOLSYNC_SECRET_KEY")
+        secret = key.encode() if key else _key_file(home)
+        try:
+            Fernet(secret)
+        except ValueError as exc:
+            raise ConfigError(
+                "SCHOOLSYNC_SECRET_KEY must be a Fernet key (32 url-safe base64 bytes)"
+            ) from exc
+        return cls(
+            database_url=url,
+            home=home,
+            secret_key=secret,
+            wonde_timeout_seconds=_float(env, "SCHOOLSYNC_WONDE_TIMEOUT", 30.0),
+            wonde_max_attempts=int(_float(env, "SCHOOLSYNC_WONDE_MAX_ATTEMPTS", 5)),
+        )
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from exc
+
+
+def _key_file(home: Path) -> bytes:
+    """The embedded default's key: made once, readable only by its owner."""
+    path = home / "secret.key"
+    if path.exists():
+        return path.read_bytes().strip()
+    home.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key

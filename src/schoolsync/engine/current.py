@@ -1,0 +1,108 @@
+"""What the store holds for one school now, as plain values the pure stages compare against.
+
+`PERSON_FIELDS` (and the structure field lists) are the one place that says which values a sync
+owns: the planner compares exactly these, and apply writes exactly these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from schoolsync.model import Group, Person, SchoolClass, Subject
+
+PERSON_FIELDS: tuple[str, ...] = (
+    "role", "source_id", "mis_id", "upi", "upn", "title", "forename", "surname",
+    "middle_names", "legal_forename", "legal_surname", "gender", "date_of_birth", "email",
+    "year_group", "sen_status", "sen_needs", "free_school_meals", "pupil_premium",
+    "english_additional_language", "attendance",
+)
+SUBJECT_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code")
+CLASS_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code", "subject_id", "year_group")
+GROUP_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code", "kind")
+LINK_FIELDS: tuple[str, ...] = (
+    "relationship", "priority", "parental_responsibility", "lives_with_pupil",
+)
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """Rows as loaded: people, subjects, classes and groups are mappings with `id`, `status` and
+    their field lists; relations are sets of id tuples."""
+
+    people: tuple[Row, ...] = ()
+    subjects: tuple[Row, ...] = ()
+    classes: tuple[Row, ...] = ()
+    groups: tuple[Row, ...] = ()
+    #: (class_id, person_id, role)
+    class_members: frozenset[tuple[int, int, str]] = frozenset()
+    #: (group_id, person_id, role)
+    group_members: frozenset[tuple[int, int, str]] = frozenset()
+    #: (pupil_id, contact_id) -> LINK_FIELDS values
+    contact_links: Mapping[tuple[int, int], tuple[Any, ...]] = field(default_factory=dict)
+
+
+def person_values(person: Person) -> dict[str, Any]:
+    """The stored form of a person's synced fields."""
+    attendance = person.attendance
+    return {
+        "role": person.role,
+        "source_id": person.source_id,
+        "mis_id": person.mis_id,
+        "upi": person.upi,
+        "upn": person.upn,
+        "title": person.title,
+        "forename": person.forename,
+        "surname": person.surname,
+        "middle_names": person.middle_names,
+        "legal_forename": person.legal_forename,
+        "legal_surname": person.legal_surname,
+        "gender": person.gender,
+        "date_of_birth": person.date_of_birth,
+        "email": person.email,
+        "year_group": person.year_group,
+        "sen_status": person.sen_status,
+        "sen_needs": ",".join(f"{n.code}:{n.rank}" for n in person.sen_needs) or None,
+        "free_school_meals": person.free_school_meals,
+        "pupil_premium": person.pupil_premium,
+        "english_additional_language": person.english_additional_language,
+        "attendance": (
+            f"{attendance.possible}/{attendance.present}/{attendance.authorised}/"
+            f"{attendance.unauthorised}/{attendance.late}"
+            if attendance
+            else None
+        ),
+    }
+
+
+def subject_values(subject: Subject) -> dict[str, Any]:
+    return {
+        "source_id": subject.source_id,
+        "mis_id": subject.mis_id,
+        "name": subject.name,
+        "code": subject.code,
+    }
+
+
+def class_values(school_class: SchoolClass, subject_id: int | None) -> dict[str, Any]:
+    return {
+        "source_id": school_class.source_id,
+        "mis_id": school_class.mis_id,
+        "name": school_class.name,
+        "code": school_class.code,
+        "subject_id": subject_id,
+        "year_group": school_class.year_group,
+    }
+
+
+def group_values(group: Group) -> dict[str, Any]:
+    return {
+        "source_id": group.source_id,
+        "mis_id": group.mis_id,
+        "name": group.name,
+        "code": group.code,
+        "kind": group.kind,
+    }

@@ -1,0 +1,202 @@
+"""The domain values every stage of a sync passes along: plain, immutable, free of I/O.
+
+A source (Wonde, a CTF, a OneRoster set) turns what it read into a `Snapshot`; validation,
+planning and safeguarding take snapshots and return new values; only the orchestrator and the
+store touch the outside world.
+
+People and structures are identified by their *source links*: the id the source gave them
+(`source_id`: the Wonde id, the file's sourcedId), the MIS id, the UPI and the UPN. A renamed or
+moved record keeps at least one of those, which is how it is updated rather than duplicated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["student", "teacher", "staff", "contact"]
+ROLES: tuple[Role, ...] = ("student", "teacher", "staff", "contact")
+
+#: People are matched only within their family: a teacher who becomes non-teaching staff is
+#: the same employee, but a parent who also works at the school is two records.
+Family = Literal["pupil", "employee", "contact"]
+
+GroupKind = Literal[
+    "year", "registration", "house", "boarding", "course", "misc", "user", "campus",
+    "division", "department",
+]
+GROUP_KINDS: frozenset[str] = frozenset(GroupKind.__args__)  # type: ignore[attr-defined]
+
+Gender = Literal["male", "female", "other", "not_stated"]
+
+SourceKind = Literal["wonde", "ctf", "oneroster", "staff_csv"]
+
+
+def family_of(role: Role) -> Family:
+    if role == "student":
+        return "pupil"
+    if role == "contact":
+        return "contact"
+    return "employee"
+
+
+@dataclass(frozen=True, slots=True)
+class SenNeed:
+    """One ranked type of special educational need (rank 1 is the primary need)."""
+
+    code: str
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """Sessions this academic year, as the MIS counts them."""
+
+    possible: int
+    present: int
+    authorised: int
+    unauthorised: int
+    late: int
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    role: Role
+    source_id: str
+    forename: str
+    surname: str
+    mis_id: str | None = None
+    upi: str | None = None
+    upn: str | None = None
+    title: str | None = None
+    middle_names: str | None = None
+    legal_forename: str | None = None
+    legal_surname: str | None = None
+    gender: Gender | None = None
+    date_of_birth: dt.date | None = None
+    email: str | None = None
+    #: National Curriculum year for pupils ("7", "R", "N2"); None for adults.
+    year_group: str | None = None
+    sen_status: str | None = None
+    sen_needs: tuple[SenNeed, ...] = ()
+    free_school_meals: bool | None = None
+    pupil_premium: bool | None = None
+    english_additional_language: bool | None = None
+    attendance: Attendance | None = None
+
+    @property
+    def family(self) -> Family:
+        return family_of(self.role)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.forename} {self.surname}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    source_id: str
+    name: str
+    mis_id: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolClass:
+    """A teaching group. Members are given by the source ids of the people in it."""
+
+    source_id: str
+    name: str
+    mis_id: str | None = None
+    code: str | None = None
+    subject_source_id: str | None = None
+    year_group: str | None = None
+    student_ids: tuple[str, ...] = ()
+    teacher_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A year, registration (form), house or other pastoral group."""
+
+    source_id: str
+    name: str
+    kind: GroupKind
+    mis_id: str | None = None
+    code: str | None = None
+    student_ids: tuple[str, ...] = ()
+    employee_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLink:
+    pupil_source_id: str
+    contact_source_id: str
+    relationship: str | None = None
+    priority: int | None = None
+    parental_responsibility: bool | None = None
+    lives_with_pupil: bool | None = None
+
+
+DeletedKind = Literal["student", "employee", "contact", "class", "group", "subject"]
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """A top-level record the source says is gone (an incremental sync's only news of leavers)."""
+
+    kind: DeletedKind
+    source_id: str
+    mis_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolInfo:
+    name: str
+    urn: str | None = None
+    la_code: str | None = None
+    establishment_number: str | None = None
+    mis: str | None = None
+    phase: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A data problem found in one entity. An *error* left the entity out; a *warning* dropped a
+    value and kept the entity."""
+
+    entity_type: str
+    entity_name: str
+    message: str
+    source_id: str = ""
+    mis_id: str = ""
+    severity: Literal["error", "warning"] = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything one fetch read from a source, normalised.
+
+    `complete` says whether absence means "gone": a full fetch is complete, an incremental one
+    (records updated since a moment, plus `deletions`) is not. `read_issues` are problems met
+    while reading single records that could not be turned into domain values.
+    """
+
+    source: SourceKind
+    complete: bool
+    people: tuple[Person, ...] = ()
+    subjects: tuple[Subject, ...] = ()
+    classes: tuple[SchoolClass, ...] = ()
+    groups: tuple[Group, ...] = ()
+    contact_links: tuple[ContactLink, ...] = ()
+    deletions: tuple[Deletion, ...] = ()
+    school: SchoolInfo | None = None
+    read_issues: tuple[Issue, ...] = ()
+    #: Entity families this fetch covered; a family not listed is left untouched by the plan.
+    covers: frozenset[str] = field(
+        default_factory=lambda: frozenset(
+            {"pupil", "employee", "contact", "subject", "class", "group", "contact_link"}
+        )
+    )

@@ -1,0 +1,167 @@
+"""The Wonde school-data API as a source: what to fetch, how to page, which base URL.
+
+The client follows `meta.pagination.next` exactly as given (it carries every parameter), copes
+with `meta` or `pagination` being absent, and talks to the school's regional domain. Turning
+records into domain values is `wonde_records`' job; this module only fetches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from schoolsync import __version__
+from schoolsync.errors import SourceDataError
+from schoolsync.model import Snapshot
+from schoolsync.sources.http import JsonHttp
+from schoolsync.sources.wonde_records import RawSchool, build_snapshot
+
+DEFAULT_BASE_URL = "https://api.wonde.com/v1.0/"
+PAGE_SIZE = "200"
+
+#: What one sync asks for, endpoint by endpoint. Contacts come with their pupils, because
+#: only that route carries the relationship (mother, priority, parental responsibility).
+STUDENT_INCLUDES = (
+    "education_details,extended_details,contact_details,contacts,contacts.contact_details,"
+    "sen_needs,attendance_summary"
+)
+EMPLOYEE_INCLUDES = "employment_details,contact_details"
+CLASS_INCLUDES = "students,employees"
+GROUP_INCLUDES = "students,employees"
+
+#: (called for every page) what is being fetched, records so far, records expected or None
+Progress = Callable[[str, int, int | None], None]
+
+
+def _no_progress(_what: str, _done: int, _total: int | None) -> None:
+    return None
+
+
+def base_url_for(school: dict[str, Any]) -> str:
+    """The regional base URL: 'using the wrong domain for a school will return no data'."""
+    region = school.get("region") or {}
+    domain = region.get("domain") if isinstance(region, dict) else None
+    return f"https://{domain}/v1.0/" if domain else DEFAULT_BASE_URL
+
+
+def make_http_client(token: str, timeout_seconds: float) -> httpx.Client:
+    return httpx.Client(
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+            "User-Agent": f"schoolsync/{__version__}",
+        },
+        timeout=httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
+        follow_redirects=False,
+    )
+
+
+@dataclass
+class WondeClient:
+    http: JsonHttp
+    base_url: str
+    school_id: str
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
+
+    def school(self) -> dict[str, Any]:
+        body = self.http.get(self.url(f"schools/{self.school_id}"))
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            raise SourceDataError(f"The answer for school {self.school_id} has no 'data' object")
+        return data
+
+    def pages(self, path: str, params: dict[str, str]) -> Iterator[list[dict[str, Any]]]:
+        """Every page of a list endpoint, following `next` as given."""
+        url: str | None = self.url(f"schools/{self.school_id}/{path}")
+        query: dict[str, str] | None = {"per_page": PAGE_SIZE, **params}
+        page = 0
+        while url:
+            page += 1
+            body = self.http.get(url, query)
+            if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+                raise SourceDataError(
+                    f"Page {page} of {path} from Wonde has no 'data' list; it cannot be read"
+                )
+            yield body["data"]
+            meta = body.get("meta") or {}
+            pagination = meta.get("pagination") if isinstance(meta, dict) else None
+            if not isinstance(pagination, dict) or pagination.get("more") is False:
+                break
+            url = pagination.get("next") or None
+            query = None  # the next URL already carries every parameter
+
+    def all(
+        self, path: str, params: dict[str, str], progress: Progress, total: int | None
+    ) -> list[dict[str, Any]]:
+        records: list[dict[str, Any]] = []
+        for page in self.pages(path, params):
+            records.extend(page)
+            progress(path, len(records), total)
+        return records
+
+    def counts(self) -> dict[str, int]:
+        body = self.http.get(
+            self.url(f"schools/{self.school_id}/counts"),
+            {"include": "students,employees,classes,groups,subjects"},
+        )
+        data = body.get("data") if isinstance(body, dict) else None
+        result: dict[str, int] = {}
+        if isinstance(data, dict):
+            for name, value in data.items():
+                count = (value or {}).get("data", {}).get("count")
+                if isinstance(count, int):
+                    result[name] = count
+        return result
+
+
+def fetch_raw(
+    client: WondeClient,
+    *,
+    updated_after: dt.datetime | None = None,
+    progress: Progress = _no_progress,
+    with_staff: bool = True,
+) -> RawSchool:
+    """Read one school. With `updated_after`, only what changed since then plus deletions."""
+    school = client.school()
+    since: dict[str, str] = {}
+    if updated_after is not None:
+        since = {"updated_after": updated_after.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")}
+    counts = client.counts() if updated_after is None else {}
+
+    def fetch(path: str, include: str | None = None, count_key: str | None = None) -> list[Any]:
+        params = dict(since)
+        if include:
+            params["include"] = include
+        return client.all(path, params, progress, counts.get(count_key or path))
+
+    raw = RawSchool(
+        school=school,
+        students=fetch("students", STUDENT_INCLUDES),
+        employees=fetch("employees", EMPLOYEE_INCLUDES) if with_staff else [],
+        subjects=fetch("subjects"),
+        classes=fetch("classes", CLASS_INCLUDES),
+        groups=fetch("groups", GROUP_INCLUDES),
+        complete=updated_after is None,
+        with_staff=with_staff,
+    )
+    if updated_after is not None:
+        raw.contacts = fetch("contacts", "contact_details")
+        raw.deletions = fetch("deletions")
+    return raw
+
+
+def fetch_snapshot(
+    client: WondeClient,
+    *,
+    updated_after: dt.datetime | None = None,
+    progress: Progress = _no_progress,
+    with_staff: bool = True,
+) -> Snapshot:
+    raw = fetch_raw(client, updated_after=updated_after, progress=progress, with_staff=with_staff)
+    return build_snapshot(raw)

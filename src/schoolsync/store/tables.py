@@ -1,0 +1,207 @@
+"""The tables. SQLAlchemy Core: the sync moves tens of thousands of rows in bulk, and plain
+rows are what the planner compares.
+
+Nothing synced is ever deleted: people who leave get `status = 'left'`, classes, groups and
+subjects that vanish get `status = 'deleted'`, and every change is written to `changes` with the
+values before and after. Only memberships and contact links, which are relations rather than
+records, are removed outright (and their removal is recorded too).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+_Timestamp = sa.DateTime(timezone=True)
+
+schools = sa.Table(
+    "schools",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(40), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("urn", sa.String(20)),
+    sa.Column("la_code", sa.String(10)),
+    sa.Column("establishment_number", sa.String(10)),
+    sa.Column("mis", sa.String(60)),
+    sa.Column("phase", sa.String(60)),
+    sa.Column("timezone", sa.String(60), nullable=False, server_default="Europe/London"),
+    sa.Column("source_kind", sa.String(20), nullable=False),
+    sa.Column("wonde_school_id", sa.String(40)),
+    sa.Column("api_base_url", sa.String(300)),
+    sa.Column("token_encrypted", sa.LargeBinary),
+    sa.Column("connection_state", sa.String(20), nullable=False, server_default="pending"),
+    sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("last_full_sync_at", _Timestamp),
+    sa.Column("sync_cursor", _Timestamp),
+    sa.Column("lock_run_id", sa.Integer),
+    sa.Column("lock_taken_at", _Timestamp),
+    sa.Column("created_at", _Timestamp, nullable=False),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False),
+    sa.Column("family", sa.String(10), nullable=False),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("source_id", sa.String(64)),
+    sa.Column("mis_id", sa.String(64)),
+    sa.Column("upi", sa.String(64)),
+    sa.Column("upn", sa.String(20)),
+    sa.Column("title", sa.String(40)),
+    sa.Column("forename", sa.String(120), nullable=False),
+    sa.Column("surname", sa.String(120), nullable=False),
+    sa.Column("middle_names", sa.String(200)),
+    sa.Column("legal_forename", sa.String(120)),
+    sa.Column("legal_surname", sa.String(120)),
+    sa.Column("gender", sa.String(12)),
+    sa.Column("date_of_birth", sa.Date),
+    sa.Column("email", sa.String(254)),
+    sa.Column("username", sa.String(254)),
+    sa.Column("year_group", sa.String(8)),
+    sa.Column("sen_status", sa.String(4)),
+    sa.Column("sen_needs", sa.String(200)),
+    sa.Column("free_school_meals", sa.Boolean),
+    sa.Column("pupil_premium", sa.Boolean),
+    sa.Column("english_additional_language", sa.Boolean),
+    sa.Column("attendance", sa.String(60)),
+    sa.Column("status", sa.String(10), nullable=False, server_default="active"),
+    sa.Column("excluded", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("left_at", _Timestamp),
+    sa.Column("created_at", _Timestamp, nullable=False),
+    sa.Column("updated_at", _Timestamp, nullable=False),
+    sa.Index("ix_people_school_family", "school_id", "family"),
+    sa.Index("ix_people_school_email", "school_id", "email"),
+    sa.Index("ix_people_school_username", "school_id", "username"),
+)
+
+subjects = sa.Table(
+    "subjects",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("source_id", sa.String(64)),
+    sa.Column("mis_id", sa.String(64)),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(40)),
+    sa.Column("status", sa.String(10), nullable=False, server_default="active"),
+    sa.Column("created_at", _Timestamp, nullable=False),
+    sa.Column("updated_at", _Timestamp, nullable=False),
+)
+
+classes = sa.Table(
+    "classes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("source_id", sa.String(64)),
+    sa.Column("mis_id", sa.String(64)),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(60)),
+    sa.Column("subject_id", sa.ForeignKey("subjects.id")),
+    sa.Column("year_group", sa.String(8)),
+    sa.Column("status", sa.String(10), nullable=False, server_default="active"),
+    sa.Column("created_at", _Timestamp, nullable=False),
+    sa.Column("updated_at", _Timestamp, nullable=False),
+)
+
+groups = sa.Table(
+    "groups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("source_id", sa.String(64)),
+    sa.Column("mis_id", sa.String(64)),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(60)),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, server_default="active"),
+    sa.Column("created_at", _Timestamp, nullable=False),
+    sa.Column("updated_at", _Timestamp, nullable=False),
+)
+
+class_memberships = sa.Table(
+    "class_memberships",
+    metadata,
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("class_id", sa.ForeignKey("classes.id"), primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("role", sa.String(10), primary_key=True),
+)
+
+group_memberships = sa.Table(
+    "group_memberships",
+    metadata,
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("group_id", sa.ForeignKey("groups.id"), primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("role", sa.String(10), primary_key=True),
+)
+
+contact_links = sa.Table(
+    "contact_links",
+    metadata,
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("pupil_id", sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("contact_id", sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("relationship", sa.String(60)),
+    sa.Column("priority", sa.Integer),
+    sa.Column("parental_responsibility", sa.Boolean),
+    sa.Column("lives_with_pupil", sa.Boolean),
+)
+
+sync_runs = sa.Table(
+    "sync_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("trigger", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("mode", sa.String(12), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("started_at", _Timestamp, nullable=False),
+    sa.Column("finished_at", _Timestamp),
+    sa.Column("counts", sa.JSON, nullable=False),
+    sa.Column("issue_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("plan_hash", sa.String(64)),
+    sa.Column("approved_by", sa.String(200)),
+    sa.Column("message", sa.Text),
+)
+
+issues = sa.Table(
+    "issues",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id"), nullable=False, index=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("entity_type", sa.String(20), nullable=False),
+    sa.Column("entity_name", sa.String(300), nullable=False),
+    sa.Column("mis_id", sa.String(64), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("severity", sa.String(10), nullable=False),
+)
+
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id"), nullable=False, index=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False),
+    sa.Column("entity", sa.String(20), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("record_id", sa.Integer),
+    sa.Column("source_id", sa.String(64)),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON),
+)
