@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -297,6 +298,38 @@ def sandbox_serve(
     serve(sandbox, "127.0.0.1", port)
 
 
+@sandbox_app.command("change")
+def sandbox_change(
+    kind: Annotated[str, typer.Argument(
+        help="new_joiner, leaver, class_move, rename, email_change, year_group_change, "
+        "emptied_class, deleted_class, deleted_subject, teacher_leaver; or 'random'.")],
+    count: Annotated[int, typer.Option(help="How many changes.")] = 1,
+    url: Annotated[str, typer.Option(help="The running sandbox's API base.")]
+    = "http://127.0.0.1:8765/v1.0/",
+    school: Annotated[str, typer.Option(help="The sandbox school's Wonde id.")] = "A1930499544",
+    token: Annotated[str, typer.Option(help="The sandbox's token.")] = "sandbox-token",
+    seed: Annotated[int, typer.Option(help="Seed for 'random'.")] = 1,
+) -> None:
+    """Make day-to-day MIS changes in a running sandbox, so the next sync has news."""
+    import httpx
+
+    body: dict[str, Any] = (
+        {"random": count, "seed": seed} if kind == "random" else {"kind": kind, "count": count}
+    )
+    root = url.split("/v1.0", 1)[0]
+    try:
+        response = httpx.post(f"{root}/sandbox/schools/{school}/changes", json=body,
+                              headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    except httpx.HTTPError as exc:
+        err.print(f"[red]Error:[/red] no sandbox answered at {root} ({type(exc).__name__})")
+        raise typer.Exit(1) from exc
+    if not response.is_success:
+        err.print(f"[red]Error:[/red] the sandbox said {response.status_code}: {response.text}")
+        raise typer.Exit(1)
+    for description in response.json().get("applied", []):
+        out.print(f"- {description}")
+
+
 @app.command()
 def demo(
     pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
@@ -340,4 +373,9 @@ def demo(
 
 
 def main() -> None:
+    # Logs carry run ids, school keys and counts only; WARNING keeps a terminal quiet.
+    logging.basicConfig(
+        level=os.environ.get("SCHOOLSYNC_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     app()

@@ -1,0 +1,30 @@
+"""A Wonde-compatible sandbox: generated UK schools served over HTTP, with MIS changes and faults.
+
+sandbox = Sandbox.demo()                      # one 2,000-pupil school, token "sandbox-token"
+with running_sandbox(sandbox) as base_url:    # http://127.0.0.1:PORT/v1.0/
+    ...
+apply_change(sandbox.schools["A1930499544"], "leaver", random.Random(1))
+"""
+
+from schoolsync.sandbox.changes import CHANGE_KINDS, apply_change, apply_random_changes
+from schoolsync.sandbox.faults import Fault, FaultPlan
+from schoolsync.sandbox.generator import generate_school
+from schoolsync.sandbox.registry import DEMO_SCHOOL_ID, DEMO_TOKEN, Sandbox
+from schoolsync.sandbox.server import create_app, running_sandbox, serve
+from schoolsync.sandbox.state import SandboxSchool
+
+__all__ = [
+    "CHANGE_KINDS",
+    "DEMO_SCHOOL_ID",
+    "DEMO_TOKEN",
+    "Fault",
+    "FaultPlan",
+    "Sandbox",
+    "SandboxSchool",
+    "apply_change",
+    "apply_random_changes",
+    "create_app",
+    "generate_school",
+    "running_sandbox",
+    "serve",
+]

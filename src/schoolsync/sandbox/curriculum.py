@@ -84,7 +84,9 @@ def split(pupils: list[str], size: int) -> list[list[str]]:
     return chunks
 
 
-def _sets(rng: random.Random, label: str, code: str, year: str, pupils: list[str], size: int) -> list[ClassPlan]:
+def _sets(
+    rng: random.Random, label: str, code: str, year: str, pupils: list[str], size: int
+) -> list[ClassPlan]:
     pool = list(pupils)
     rng.shuffle(pool)  # stands in for setting by prior attainment
     return [

@@ -36,14 +36,10 @@ def upn_check_letter(body: str) -> str:
 
 
 def upn(la_code: str, establishment: str, year: int, serial: int) -> str:
-    """A 13-character UPN: check letter, LA (3), establishment (4), allocation year (2), serial (3)."""
+    """13 characters: check letter, LA (3), establishment (4), allocation year (2), serial (3)."""
     body = f"{la_code:0>3}{establishment:0>4}{year % 100:02d}{serial:03d}"
     return upn_check_letter(body) + body
 
 
 def is_valid_upn(value: str) -> bool:
-    return (
-        len(value) == 13
-        and value[1:].isdigit()
-        and value[0] == upn_check_letter(value[1:])
-    )
+    return len(value) == 13 and value[1:].isdigit() and value[0] == upn_check_letter(value[1:])

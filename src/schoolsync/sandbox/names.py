@@ -33,227 +33,235 @@ class Heritage:
     men: tuple[str, ...] = ()
 
 
+def _pool(names: str) -> tuple[str, ...]:
+    """A comma-separated list: names may contain spaces, apostrophes and hyphens."""
+    return tuple(name.strip() for name in names.split(","))
+
+
 _ENGLISH = Heritage(
     key="english",
     weight=0.52,
-    girls=(
-        "Olivia", "Amelia", "Isla", "Ava", "Lily", "Freya", "Florence", "Grace", "Sophie",
-        "Evie", "Poppy", "Zoë", "Millie", "Ella", "Ruby", "Harper", "Daisy", "Matilda", "Rosie",
-        "Phoebe", "Eleanor", "Imogen", "Jessica", "Holly", "Lottie", "Elsie", "Maisie", "Esmé",
-        "Charlotte", "Emily", "Hannah", "Scarlett", "Georgia", "Megan", "Abigail", "Bethany",
-        "Elizabeth", "Katherine", "Alexandra", "Beatrice",
+    girls=_pool(
+        "Olivia, Amelia, Isla, Ava, Lily, Freya, Florence, Grace, Sophie, Evie, Poppy, Zoë, "
+        "Millie, Ella, Ruby, Harper, Daisy, Matilda, Rosie, Phoebe, Eleanor, Imogen, Jessica, "
+        "Holly, Lottie, Elsie, Maisie, Esmé, Charlotte, Emily, Hannah, Scarlett, Georgia, Megan, "
+        "Abigail, Bethany, Elizabeth, Katherine, Alexandra, Beatrice"
     ),
-    boys=(
-        "Oliver", "George", "Harry", "Noah", "Jack", "Leo", "Arthur", "Oscar", "Charlie",
-        "Jacob", "Thomas", "Freddie", "Alfie", "Archie", "Henry", "William", "Theo", "James",
-        "Joshua", "Ethan", "Finley", "Harvey", "Toby", "Reuben", "Max", "Samuel", "Isaac",
-        "Dylan", "Callum", "Kai", "Alexander", "Benjamin", "Edward", "Joseph", "Louis", "Stanley",
-        "Albie", "Ronnie", "Tommy", "Zachary",
+    boys=_pool(
+        "Oliver, George, Harry, Noah, Jack, Leo, Arthur, Oscar, Charlie, Jacob, Thomas, Freddie, "
+        "Alfie, Archie, Henry, William, Theo, James, Joshua, Ethan, Finley, Harvey, Toby, Reuben, "
+        "Max, Samuel, Isaac, Dylan, Callum, Kai, Alexander, Benjamin, Edward, Joseph, Louis, "
+        "Stanley, Albie, Ronnie, Tommy, Zachary"
     ),
-    surnames=(
-        "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
-        "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
-        "Wood", "Jackson", "Clarke", "Harris", "Lewis", "Hughes", "Edwards", "Turner", "Hill",
-        "Cooper", "Ward", "Morris", "Baker", "Parker", "Bennett", "Cook", "Shaw", "Collins",
-        "Marshall", "Fletcher", "Barnes", "Ellis", "Holmes", "Ashworth", "Pemberton", "Whitfield",
-        "Hargreaves", "Fairbrother", "Lane-Fox", "Bradley-Wood", "Atkinson", "Chapman", "Dixon",
-        "Gray", "Knight", "Lawrence", "Mason", "Palmer", "Russell", "Stevens", "Webb", "Young",
-        "Kingsley", "Pocock", "Sutcliffe", "Threlfall",
+    surnames=_pool(
+        "Smith, Jones, Taylor, Brown, Williams, Wilson, Johnson, Davies, Robinson, Wright, "
+        "Thompson, Evans, Walker, White, Roberts, Green, Hall, Wood, Jackson, Clarke, Harris, "
+        "Lewis, Hughes, Edwards, Turner, Hill, Cooper, Ward, Morris, Baker, Parker, Bennett, "
+        "Cook, Shaw, Collins, Marshall, Fletcher, Barnes, Ellis, Holmes, Ashworth, Pemberton, "
+        "Whitfield, Hargreaves, Fairbrother, Lane-Fox, Bradley-Wood, Atkinson, Chapman, Dixon, "
+        "Gray, Knight, Lawrence, Mason, Palmer, Russell, Stevens, Webb, Young, Kingsley, Pocock, "
+        "Sutcliffe, Threlfall"
     ),
-    women=(
-        "Sarah", "Claire", "Emma", "Rebecca", "Helen", "Joanne", "Nicola", "Rachel", "Louise",
-        "Victoria", "Kelly", "Lisa", "Michelle", "Amanda", "Katherine", "Laura", "Hannah",
-        "Jennifer", "Gemma", "Donna", "Karen", "Susan", "Lorraine", "Tracey", "Deborah",
-        "Catherine", "Joanna", "Philippa", "Zoë", "Kerry", "Natalie", "Stephanie",
+    women=_pool(
+        "Sarah, Claire, Emma, Rebecca, Helen, Joanne, Nicola, Rachel, Louise, Victoria, Kelly, "
+        "Lisa, Michelle, Amanda, Katherine, Laura, Hannah, Jennifer, Gemma, Donna, Karen, Susan, "
+        "Lorraine, Tracey, Deborah, Catherine, Joanna, Philippa, Zoë, Kerry, Natalie, Stephanie"
     ),
-    men=(
-        "David", "Paul", "Mark", "Andrew", "Richard", "Stephen", "Michael", "Christopher",
-        "Matthew", "Daniel", "Simon", "Jonathan", "Neil", "Ian", "Stuart", "Lee", "Craig",
-        "Darren", "Martin", "Robert", "Peter", "Anthony", "Jason", "Gavin", "Nicholas",
-        "Timothy", "Wayne", "Carl", "Adam", "Ben",
+    men=_pool(
+        "David, Paul, Mark, Andrew, Richard, Stephen, Michael, Christopher, Matthew, Daniel, "
+        "Simon, Jonathan, Neil, Ian, Stuart, Lee, Craig, Darren, Martin, Robert, Peter, Anthony, "
+        "Jason, Gavin, Nicholas, Timothy, Wayne, Carl, Adam, Ben"
     ),
 )
+
 
 _SCOTTISH = Heritage(
     key="scottish",
     weight=0.04,
-    girls=("Isla", "Eilidh", "Ailsa", "Kirsty", "Fiona", "Morven", "Catriona", "Skye", "Iona"),
-    boys=("Angus", "Callum", "Euan", "Hamish", "Fraser", "Ruaridh", "Lachlan", "Finlay", "Murray"),
-    surnames=(
-        "MacDonald", "McLeod", "Campbell", "Stewart", "Fraser", "Robertson", "MacKenzie",
-        "Mackintosh", "Sinclair", "McIntyre", "Buchanan", "Drummond", "McGregor", "Ross",
+    girls=_pool("Isla, Eilidh, Ailsa, Kirsty, Fiona, Morven, Catriona, Skye, Iona"),
+    boys=_pool("Angus, Callum, Euan, Hamish, Fraser, Ruaridh, Lachlan, Finlay, Murray"),
+    surnames=_pool(
+        "MacDonald, McLeod, Campbell, Stewart, Fraser, Robertson, MacKenzie, Mackintosh, "
+        "Sinclair, McIntyre, Buchanan, Drummond, McGregor, Ross"
     ),
-    women=("Morag", "Fiona", "Kirsty", "Shona", "Elspeth", "Mhairi"),
-    men=("Alistair", "Douglas", "Iain", "Graeme", "Duncan", "Gordon"),
+    women=_pool("Morag, Fiona, Kirsty, Shona, Elspeth, Mhairi"),
+    men=_pool("Alistair, Douglas, Iain, Graeme, Duncan, Gordon"),
 )
+
 
 _IRISH = Heritage(
     key="irish",
     weight=0.04,
-    girls=("Aoife", "Niamh", "Siobhán", "Caoimhe", "Saoirse", "Róisín", "Orla", "Clodagh", "Aisling"),
-    boys=("Seán", "Cian", "Oisín", "Ciarán", "Pádraig", "Eoin", "Darragh", "Conor", "Tadhg"),
-    surnames=(
-        "O'Connor", "O'Brien", "O'Sullivan", "Ó Súilleabháin", "Ó Briain", "Murphy", "Kelly",
-        "Byrne", "Walsh", "McCarthy", "O'Neill", "Doyle", "Mac Cárthaigh",
-        "O'Donnell", "Gallagher", "Fitzgerald",
+    girls=_pool("Aoife, Niamh, Siobhán, Caoimhe, Saoirse, Róisín, Orla, Clodagh, Aisling"),
+    boys=_pool("Seán, Cian, Oisín, Ciarán, Pádraig, Eoin, Darragh, Conor, Tadhg"),
+    surnames=_pool(
+        "O'Connor, O'Brien, O'Sullivan, Ó Súilleabháin, Ó Briain, Murphy, Kelly, Byrne, Walsh, "
+        "McCarthy, O'Neill, Doyle, Mac Cárthaigh, O'Donnell, Gallagher, Fitzgerald"
     ),
-    women=("Bridget", "Maeve", "Sinéad", "Deirdre", "Fionnuala", "Máire"),
-    men=("Declan", "Colm", "Fergal", "Liam", "Brendan", "Séamus"),
+    women=_pool("Bridget, Maeve, Sinéad, Deirdre, Fionnuala, Máire"),
+    men=_pool("Declan, Colm, Fergal, Liam, Brendan, Séamus"),
 )
+
 
 _WELSH = Heritage(
     key="welsh",
     weight=0.03,
-    girls=("Siân", "Rhiannon", "Cerys", "Ffion", "Megan", "Carys", "Seren", "Gwenllian", "Nia", "Mali"),
-    boys=("Dafydd", "Rhys", "Gethin", "Iolo", "Llŷr", "Owain", "Emrys", "Aled", "Huw", "Osian"),
-    surnames=(
-        "Jones", "Williams", "Davies", "Evans", "Thomas", "Roberts", "Hughes", "Lewis",
-        "Morgan", "Griffiths", "Pritchard", "Llewellyn", "ap Rhys", "ap Gwilym", "Bowen",
+    girls=_pool("Siân, Rhiannon, Cerys, Ffion, Megan, Carys, Seren, Gwenllian, Nia, Mali"),
+    boys=_pool("Dafydd, Rhys, Gethin, Iolo, Llŷr, Owain, Emrys, Aled, Huw, Osian"),
+    surnames=_pool(
+        "Jones, Williams, Davies, Evans, Thomas, Roberts, Hughes, Lewis, Morgan, Griffiths, "
+        "Pritchard, Llewellyn, ap Rhys, ap Gwilym, Bowen"
     ),
-    women=("Eirlys", "Bethan", "Angharad", "Delyth", "Glenys", "Rhian"),
-    men=("Gareth", "Gwyn", "Iwan", "Rhodri", "Dewi", "Meirion"),
+    women=_pool("Eirlys, Bethan, Angharad, Delyth, Glenys, Rhian"),
+    men=_pool("Gareth, Gwyn, Iwan, Rhodri, Dewi, Meirion"),
 )
+
 
 _CARIBBEAN = Heritage(
     key="caribbean",
     weight=0.03,
-    girls=("Shanice", "Jada", "Kayla", "Tiana", "Aaliyah", "Nia", "Chantelle", "Keisha"),
-    boys=("Tyrese", "Kemar", "Malachi", "Jermaine", "Tyreke", "Andre", "Marcus", "Devon"),
-    surnames=(
-        "Campbell", "Brown", "Clarke", "Francis", "Thomas", "Grant", "Reid", "Forbes",
-        "Gordon", "Henry", "Bailey", "Richards", "Samuels", "McKenzie",
+    girls=_pool("Shanice, Jada, Kayla, Tiana, Aaliyah, Nia, Chantelle, Keisha"),
+    boys=_pool("Tyrese, Kemar, Malachi, Jermaine, Tyreke, Andre, Marcus, Devon"),
+    surnames=_pool(
+        "Campbell, Brown, Clarke, Francis, Thomas, Grant, Reid, Forbes, Gordon, Henry, Bailey, "
+        "Richards, Samuels, McKenzie"
     ),
-    women=("Marcia", "Beverley", "Sandra", "Paulette", "Claudette", "Donna"),
-    men=("Winston", "Delroy", "Clive", "Lloyd", "Errol", "Trevor"),
+    women=_pool("Marcia, Beverley, Sandra, Paulette, Claudette, Donna"),
+    men=_pool("Winston, Delroy, Clive, Lloyd, Errol, Trevor"),
 )
+
 
 _SOUTH_ASIAN = Heritage(
     key="south_asian",
-    weight=0.10,
-    girls=(
-        "Aisha", "Fatima", "Zara", "Amira", "Priya", "Anika", "Simran", "Harpreet", "Maryam",
-        "Inaya", "Aaliyah", "Hafsa", "Zainab", "Ananya", "Diya", "Sana", "Noor", "Khadija",
+    weight=0.1,
+    girls=_pool(
+        "Aisha, Fatima, Zara, Amira, Priya, Anika, Simran, Harpreet, Maryam, Inaya, Aaliyah, "
+        "Hafsa, Zainab, Ananya, Diya, Sana, Noor, Khadija"
     ),
-    boys=(
-        "Mohammed", "Muhammad", "Ibrahim", "Yusuf", "Arjun", "Rohan", "Aarav", "Zain", "Hamza",
-        "Ayaan", "Rayyan", "Harjit", "Gurpreet", "Ismail", "Vihaan", "Kabir", "Bilal", "Omar",
+    boys=_pool(
+        "Mohammed, Muhammad, Ibrahim, Yusuf, Arjun, Rohan, Aarav, Zain, Hamza, Ayaan, Rayyan, "
+        "Harjit, Gurpreet, Ismail, Vihaan, Kabir, Bilal, Omar"
     ),
-    surnames=(
-        "Khan", "Ahmed", "Hussain", "Patel", "Singh", "Ali", "Islam", "Rahman", "Chowdhury",
-        "Sharma", "Gupta", "Mistry", "Shah", "Iqbal", "Akhtar", "Uddin", "Miah", "Sandhu", "Choudhury", "Mahmood", "Rashid", "Bhatt", "Ul-Haq",
+    surnames=_pool(
+        "Khan, Ahmed, Hussain, Patel, Singh, Ali, Islam, Rahman, Chowdhury, Sharma, Gupta, "
+        "Mistry, Shah, Iqbal, Akhtar, Uddin, Miah, Sandhu, Choudhury, Mahmood, Rashid, Bhatt, "
+        "Ul-Haq"
     ),
-    women=("Shabana", "Nasreen", "Parveen", "Sunita", "Rukhsana", "Anjali", "Salma", "Nazia"),
-    men=("Tariq", "Imran", "Rajesh", "Sanjay", "Asif", "Javed", "Sukhdev", "Kamran"),
+    women=_pool("Shabana, Nasreen, Parveen, Sunita, Rukhsana, Anjali, Salma, Nazia"),
+    men=_pool("Tariq, Imran, Rajesh, Sanjay, Asif, Javed, Sukhdev, Kamran"),
 )
+
 
 _WEST_AFRICAN = Heritage(
     key="west_african",
     weight=0.05,
-    girls=(
-        "Chiamaka", "Adaeze", "Abena", "Ama", "Efua", "Temitope", "Folake", "Ngozi", "Ifeoma",
-        "Precious", "Blessing", "Esther", "Oluwaseun", "Damilola", "Ayomide",
+    girls=_pool(
+        "Chiamaka, Adaeze, Abena, Ama, Efua, Temitope, Folake, Ngozi, Ifeoma, Precious, Blessing, "
+        "Esther, Oluwaseun, Damilola, Ayomide"
     ),
-    boys=(
-        "Chinedu", "Oluwaseun", "Kwame", "Kofi", "Emeka", "Tobi", "Femi", "Tunde", "Kwabena",
-        "Nnamdi", "David", "Daniel", "Samuel", "Ayodeji", "Chukwuemeka",
+    boys=_pool(
+        "Chinedu, Oluwaseun, Kwame, Kofi, Emeka, Tobi, Femi, Tunde, Kwabena, Nnamdi, David, "
+        "Daniel, Samuel, Ayodeji, Chukwuemeka"
     ),
-    surnames=(
-        "Adebayo", "Okafor", "Okonkwo", "Mensah", "Owusu", "Asante", "Boateng", "Adeyemi",
-        "Nwosu", "Eze", "Olawale", "Adeleke", "Ogunleye", "Danso", "Appiah", "Ofori",
-        "Oyelaran-Oyeyinka", "Afolabi", "Ekwueme",
+    surnames=_pool(
+        "Adebayo, Okafor, Okonkwo, Mensah, Owusu, Asante, Boateng, Adeyemi, Nwosu, Eze, Olawale, "
+        "Adeleke, Ogunleye, Danso, Appiah, Ofori, Oyelaran-Oyeyinka, Afolabi, Ekwueme"
     ),
-    women=("Funmilayo", "Adwoa", "Nkechi", "Yetunde", "Comfort", "Grace"),
-    men=("Olumide", "Kwasi", "Chidi", "Babatunde", "Yaw", "Emmanuel"),
+    women=_pool("Funmilayo, Adwoa, Nkechi, Yetunde, Comfort, Grace"),
+    men=_pool("Olumide, Kwasi, Chidi, Babatunde, Yaw, Emmanuel"),
 )
+
 
 _POLISH = Heritage(
     key="polish",
     weight=0.04,
-    girls=("Zuzanna", "Łucja", "Wiktoria", "Julia", "Zofia", "Maja", "Oliwia", "Hanna", "Alicja"),
-    boys=("Jakub", "Szymon", "Kacper", "Wojciech", "Michał", "Paweł", "Łukasz", "Mateusz", "Filip"),
-    # Masculine forms; `gendered_surname` derives the feminine -ska / -cka.
-    surnames=(
-        "Kowalski", "Nowak", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński",
-        "Szymański", "Woźniak", "Dąbrowski", "Kozłowski", "Mazur", "Krawczyk", "Jabłoński",
-        "Wróblewski", "Sienkiewicz",
+    girls=_pool("Zuzanna, Łucja, Wiktoria, Julia, Zofia, Maja, Oliwia, Hanna, Alicja"),
+    boys=_pool("Jakub, Szymon, Kacper, Wojciech, Michał, Paweł, Łukasz, Mateusz, Filip"),
+    surnames=_pool(
+        "Kowalski, Nowak, Wiśniewski, Wójcik, Kamiński, Lewandowski, Zieliński, Szymański, "
+        "Woźniak, Dąbrowski, Kozłowski, Mazur, Krawczyk, Jabłoński, Wróblewski, Sienkiewicz"
     ),
-    women=("Małgorzata", "Agnieszka", "Katarzyna", "Joanna", "Magdalena", "Ewa", "Beata"),
-    men=("Piotr", "Tomasz", "Krzysztof", "Marcin", "Grzegorz", "Andrzej", "Bartłomiej"),
+    women=_pool("Małgorzata, Agnieszka, Katarzyna, Joanna, Magdalena, Ewa, Beata"),
+    men=_pool("Piotr, Tomasz, Krzysztof, Marcin, Grzegorz, Andrzej, Bartłomiej"),
 )
+
 
 _CHINESE = Heritage(
     key="chinese",
     weight=0.02,
-    girls=("Mei", "Xinyi", "Jia", "Ling", "Hui Min", "Xiao Li", "Yan", "Wing Yan", "Chloe"),
-    boys=("Wei", "Jun", "Hao", "Zhi Hao", "Ming", "Ka Ho", "Yi Chen", "Ethan", "Kevin"),
-    surnames=(
-        "Chen", "Wang", "Li", "Zhang", "Liu", "Huang", "Wong", "Cheung", "Lam", "Ng", "Chan",
-        "Leung", "Ho", "Yip",
+    girls=_pool("Mei, Xinyi, Jia, Ling, Hui Min, Xiao Li, Yan, Wing Yan, Chloe"),
+    boys=_pool("Wei, Jun, Hao, Zhi Hao, Ming, Ka Ho, Yi Chen, Ethan, Kevin"),
+    surnames=_pool(
+        "Chen, Wang, Li, Zhang, Liu, Huang, Wong, Cheung, Lam, Ng, Chan, Leung, Ho, Yip"
     ),
-    women=("Li Na", "Xiu Ying", "Mei Ling", "Suet Yee", "Hong"),
-    men=("Jian", "Kwok Wai", "Guo Qiang", "Chun", "Hong Wei"),
+    women=_pool("Li Na, Xiu Ying, Mei Ling, Suet Yee, Hong"),
+    men=_pool("Jian, Kwok Wai, Guo Qiang, Chun, Hong Wei"),
 )
+
 
 _VIETNAMESE = Heritage(
     key="vietnamese",
     weight=0.01,
-    girls=("Thảo", "Linh", "Anh", "Ngọc", "Hương", "Mai", "Trang", "Phương"),
-    boys=("Minh", "Huy", "Đức", "Khoa", "Quang", "Tuấn", "Bảo", "Long"),
-    surnames=("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Huỳnh", "Phan"),
+    girls=_pool("Thảo, Linh, Anh, Ngọc, Hương, Mai, Trang, Phương"),
+    boys=_pool("Minh, Huy, Đức, Khoa, Quang, Tuấn, Bảo, Long"),
+    surnames=_pool("Nguyễn, Trần, Lê, Phạm, Hoàng, Vũ, Đặng, Bùi, Huỳnh, Phan"),
 )
+
 
 _IBERIAN = Heritage(
     key="iberian",
     weight=0.02,
-    girls=("María", "Sofía", "Inés", "Lucía", "Beatriz", "Ana", "Leonor", "Mariana"),
-    boys=("José", "Raúl", "Tomás", "João", "Mateo", "Diego", "Gonçalo", "Rafael"),
-    surnames=(
-        "de la Cruz", "D'Souza", "Fernandes", "Rodrigues", "da Silva", "dos Santos", "García",
-        "Martínez", "López", "Pereira", "D'Costa", "De Souza", "Gonçalves", "Núñez",
+    girls=_pool("María, Sofía, Inés, Lucía, Beatriz, Ana, Leonor, Mariana"),
+    boys=_pool("José, Raúl, Tomás, João, Mateo, Diego, Gonçalo, Rafael"),
+    surnames=_pool(
+        "de la Cruz, D'Souza, Fernandes, Rodrigues, da Silva, dos Santos, García, Martínez, "
+        "López, Pereira, D'Costa, De Souza, Gonçalves, Núñez"
     ),
 )
+
 
 _NORTH_EUROPEAN = Heritage(
     key="north_european",
     weight=0.02,
-    girls=("Anouk", "Femke", "Lotte", "Astrid", "Freja", "Ingrid", "Saskia", "Annika"),
-    boys=("Lars", "Sven", "Björn", "Jürgen", "Jens", "Anders", "Maarten", "Søren"),
-    surnames=(
-        "Van der Berg", "van Dijk", "De Vries", "Müller", "Schäfer", "Becker", "Jansen",
-        "Lindqvist", "Johansson", "Østergaard", "van den Heuvel", "Ter Horst",
+    girls=_pool("Anouk, Femke, Lotte, Astrid, Freja, Ingrid, Saskia, Annika"),
+    boys=_pool("Lars, Sven, Björn, Jürgen, Jens, Anders, Maarten, Søren"),
+    surnames=_pool(
+        "Van der Berg, van Dijk, De Vries, Müller, Schäfer, Becker, Jansen, Lindqvist, Johansson, "
+        "Østergaard, van den Heuvel, Ter Horst"
     ),
 )
+
 
 _FRENCH = Heritage(
     key="french",
     weight=0.01,
-    girls=("Chloé", "Noémie", "Renée", "Élodie", "Léa", "Amélie", "Hélène", "Maëlle"),
-    boys=("Théo", "Lucas", "Étienne", "Rémi", "Jérôme", "François", "Noël", "Gaël"),
-    surnames=(
-        "Dubois", "Lefèvre", "Moreau", "Girard", "Lambert", "Rousseau", "Bélanger",
-        "Le Gall", "Saint-Clair", "Deschênes",
+    girls=_pool("Chloé, Noémie, Renée, Élodie, Léa, Amélie, Hélène, Maëlle"),
+    boys=_pool("Théo, Lucas, Étienne, Rémi, Jérôme, François, Noël, Gaël"),
+    surnames=_pool(
+        "Dubois, Lefèvre, Moreau, Girard, Lambert, Rousseau, Bélanger, Le Gall, Saint-Clair, "
+        "Deschênes"
     ),
 )
+
 
 _TURKISH_SOMALI = Heritage(
     key="turkish_somali",
     weight=0.03,
-    girls=("Elif", "Zeynep", "Defne", "Hodan", "Amran", "Ayan", "Yasmin", "Hibo", "Ebru"),
-    boys=("Emir", "Yusuf", "Mustafa", "Faisal", "Abdirahman", "Abdi", "Kerem", "Mehmet", "Liban"),
-    surnames=(
-        "Yılmaz", "Öztürk", "Demir", "Şahin", "Çelik", "Ahmed", "Mohamed", "Abdi", "Hassan",
-        "Farah", "Warsame", "Aydın",
+    girls=_pool("Elif, Zeynep, Defne, Hodan, Amran, Ayan, Yasmin, Hibo, Ebru"),
+    boys=_pool("Emir, Yusuf, Mustafa, Faisal, Abdirahman, Abdi, Kerem, Mehmet, Liban"),
+    surnames=_pool(
+        "Yılmaz, Öztürk, Demir, Şahin, Çelik, Ahmed, Mohamed, Abdi, Hassan, Farah, Warsame, Aydın"
     ),
 )
+
 
 _ROMANIAN = Heritage(
     key="romanian",
     weight=0.02,
-    girls=("Ioana", "Gabriela", "Andreea", "Ștefania", "Bianca", "Daria", "Alexandra"),
-    boys=("Andrei", "Mihai", "Ștefan", "Bogdan", "Răzvan", "Cristian", "Vlad"),
-    surnames=(
-        "Popescu", "Ionescu", "Popa", "Dumitrescu", "Stoica", "Constantin", "Marinescu",
-        "Munteanu", "Țurcanu",
+    girls=_pool("Ioana, Gabriela, Andreea, Ștefania, Bianca, Daria, Alexandra"),
+    boys=_pool("Andrei, Mihai, Ștefan, Bogdan, Răzvan, Cristian, Vlad"),
+    surnames=_pool(
+        "Popescu, Ionescu, Popa, Dumitrescu, Stoica, Constantin, Marinescu, Munteanu, Țurcanu"
     ),
 )
 
@@ -342,9 +350,11 @@ _ASCII_EXTRA = str.maketrans(
 def ascii_fold(text: str) -> str:
     """'Łucja Nguyễn' -> 'Lucja Nguyen': what a school's email system makes of a name."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII_EXTRA))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode(
-        "ascii", "ignore"
-    ).decode()
+    return (
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        .encode("ascii", "ignore")
+        .decode()
+    )
 
 
 def email_part(name: str) -> str:

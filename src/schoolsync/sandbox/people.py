@@ -32,6 +32,7 @@ NC_YEARS = ("R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", 
 
 # A handful of pupils are recorded with neither MALE nor FEMALE; clients must cope.
 _OTHER_GENDERS = ("OTHER", "UNKNOWN", "NOT STATED")
+_BINARY: tuple[Gender, ...] = ("MALE", "FEMALE")
 
 _SEN_NEEDS = (
     ("SEMH", "Social, Emotional and Mental Health", 24),
@@ -144,9 +145,7 @@ class PeopleFactory:
         ]
         if rng.random() < 0.75:
             other: Gender = "MALE" if first_gender == "FEMALE" else "FEMALE"
-            kind = rng.choices(
-                ("parent", "step", "grand", "carer"), weights=(78, 10, 9, 3)
-            )[0]
+            kind = rng.choices(("parent", "step", "grand", "carer"), weights=(78, 10, 9, 3))[0]
             label = {
                 "parent": "Father" if other == "MALE" else "Mother",
                 "step": "Step Father" if other == "MALE" else "Step Mother",
@@ -173,7 +172,8 @@ class PeopleFactory:
                         "copy_bills": False,
                         "court_order": label == "Foster Carer",
                         "pupil_report": parent or priority == 1,
-                        "parental_responsibility": parent or label.startswith("Step")
+                        "parental_responsibility": parent
+                        or label.startswith("Step")
                         or label == "Foster Carer",
                         "correspondence": priority == 1 or not separated,
                         "priority": priority,
@@ -191,7 +191,7 @@ class PeopleFactory:
         parts = household.surname.split("-")
         if len(parts) == 2 and " " not in household.surname:
             family = parts[1] if gender == "FEMALE" else parts[0]
-        elif gender == "FEMALE" and rng.random() < 0.25 or label.startswith(("Step", "Grand")):
+        elif (gender == "FEMALE" and rng.random() < 0.25) or label.startswith(("Step", "Grand")):
             family = names.surname(rng, origin)
         else:
             family = household.surname
@@ -283,8 +283,9 @@ class PeopleFactory:
         """A pupil, with all of a pupil's include payloads. Returns the Wonde id."""
         rng, school = self.rng, self.school
         gender = self._gender()
+        # Pupils recorded as neither still get a name from one of the pools.
         pool_gender: Gender = (
-            gender if gender in ("MALE", "FEMALE") else rng.choice(("MALE", "FEMALE"))  # type: ignore[assignment]
+            "MALE" if gender == "MALE" else "FEMALE" if gender == "FEMALE" else rng.choice(_BINARY)
         )
         legal_forename = names.child_forename(rng, household.origin, pool_gender)
         forename = legal_forename
@@ -386,14 +387,17 @@ class PeopleFactory:
     ) -> None:
         rng = self.rng
         email = None
-        # Older pupils have a school account: entry year, surname, initial.
-        if secondary and year_index(nc_year) >= 10 and rng.random() < 0.7:
-            entered = (self.academic_start - year_index(nc_year) + 7) % 100
+        # Older pupils have a school account (KS4 and sixth form; upper KS2 in a primary),
+        # named by entry year, surname and initial.
+        year = year_index(nc_year)
+        chance = (0.7 if year >= 10 else 0.0) if secondary else (0.5 if year >= 5 else 0.0)
+        if chance and rng.random() < chance:
+            entered = (self.academic_start - year + (7 if secondary else 0)) % 100
             email = (
                 f"{entered:02d}{names.email_part(family)}{names.email_part(forename)[:1]}"
                 f"@{self.school.email_domain}"
             )
-        sixth_former = year_index(nc_year) >= 12
+        sixth_former = year >= 12
         self.school.contact_details[student_id] = {
             "emails": {"email": email, "primary": email, "home": None, "work": None},
             "phones": self._phones(
@@ -471,9 +475,7 @@ class PeopleFactory:
             "current": True,
             "teaching_staff": teaching,
             "role_text": role,
-            "employment_start_date": wonde_datetime(
-                datetime.combine(started, time(), tzinfo=UTC)
-            ),
+            "employment_start_date": wonde_datetime(datetime.combine(started, time(), tzinfo=UTC)),
             "employment_end_date": None,
         }
         email = self.staff_email(forename, family)

@@ -89,11 +89,11 @@ _STREET_NAMES = (
     "High", "Cherry Tree", "Foxglove", "Bluebell", "Kestrel", "Heron", "Maple", "Coronation",
     "Jubilee", "Albert", "Nelson", "Wellington", "Marlborough", "Lancaster", "York", "Windsor",
     "Balmoral", "Bishop's", "Nightingale", "Ravenscroft", "Ffordd Las",
-)
+)  # fmt: skip
 _STREET_KINDS = (
-    "Road", "Street", "Lane", "Close", "Avenue", "Drive", "Way", "Crescent", "Gardens",
-    "Grove", "Place", "Court", "Mews", "Rise", "View", "Walk",
-)
+    "Road", "Street", "Lane", "Close", "Avenue", "Drive", "Way", "Crescent", "Gardens", "Grove",
+    "Place", "Court", "Mews", "Rise", "View", "Walk",
+)  # fmt: skip
 _HOUSE_NAMES = ("Rose Cottage", "The Old Forge", "Tŷ Gwyn", "Orchard House", "The Laurels",
                 "Hillcrest", "Two Oaks", "Bramble End")  # fmt: skip
 # Letters that never appear in the inward part of a UK postcode.
@@ -157,5 +157,8 @@ def school_address(rng: random.Random, place: Locale) -> Record:
         "address_line_2": rng.choice(place.districts),
         "address_town": place.town,
         "address_postcode": postcode(rng, place),
-        "address_country": {"code": "GBR", "name": "Wales" if place.key == "cardiff" else "England"},
+        "address_country": {
+            "code": "GBR",
+            "name": "Wales" if place.key == "cardiff" else "England",
+        },
     }

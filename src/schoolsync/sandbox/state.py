@@ -60,7 +60,7 @@ class SandboxSchool:
     contact_details: dict[str, Record] = field(default_factory=dict)
     employment_details: dict[str, Record] = field(default_factory=dict)
     sen_needs: dict[str, list[Record]] = field(default_factory=dict)
-    # Invented shape: Wonde documents only `possible_marks` (see generator).
+    # Invented shape: Wonde documents only `possible_marks` (see people.py).
     attendance_summary: dict[str, Record] = field(default_factory=dict)
 
     # Every top-level delete, oldest first: {"type", "id", "mis_id", "deleted_at", "restored_at"}
@@ -144,12 +144,14 @@ class SandboxSchool:
                 found.setdefault(subject, []).append(class_id)
         return found
 
-    def students_of_contacts(self) -> dict[str, list[tuple[str, Record]]]:
+    def students_of_contacts(self) -> dict[str, list[tuple[str, Any]]]:
         """contact id -> [(student id, relationship)]"""
-        found: dict[str, list[tuple[str, Record]]] = {}
+        found: dict[str, list[tuple[str, Any]]] = {}
         for student_id, links in self.student_contacts.items():
             for link in links:
-                found.setdefault(link["contact"], []).append((student_id, link["relationship"]))
+                contact_id = link.get("contact")
+                if isinstance(contact_id, str):
+                    found.setdefault(contact_id, []).append((student_id, link.get("relationship")))
         return found
 
     def year_of_student(self, student_id: str) -> str | None:

@@ -1,0 +1,5 @@
+"""`python -m schoolsync` is the `schoolsync` command."""
+
+from schoolsync.cli import main
+
+main()
