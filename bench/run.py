@@ -43,9 +43,21 @@ def _free_port() -> int:
 def sandbox(pupils: int) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "schoolsync", "sandbox", "serve", "--port", str(port),
-         "--pupils", str(pupils), "--token", TOKEN],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "schoolsync",
+            "sandbox",
+            "serve",
+            "--port",
+            str(port),
+            "--pupils",
+            str(pupils),
+            "--token",
+            TOKEN,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base_url = f"http://127.0.0.1:{port}/v1.0/"
     try:
@@ -103,12 +115,20 @@ def measure_sync(base_url: str, url: str) -> dict[str, float]:
     from schoolsync.store.database import make_engine
     from schoolsync.store.schools import add_school
 
-    settings = Settings(database_url=url, home=Path(tempfile.gettempdir()),
-                        secret_key=Fernet.generate_key())
+    settings = Settings(
+        database_url=url, home=Path(tempfile.gettempdir()), secret_key=Fernet.generate_key()
+    )
     engine = make_engine(url)
     with engine.begin() as conn:
-        key = add_school(conn, name="Bench", now=_utc(), secret_key=settings.secret_key,
-                         wonde_school_id=SCHOOL_ID, api_base_url=base_url, token=TOKEN).key
+        key = add_school(
+            conn,
+            name="Bench",
+            now=_utc(),
+            secret_key=settings.secret_key,
+            wonde_school_id=SCHOOL_ID,
+            api_base_url=base_url,
+            token=TOKEN,
+        ).key
     reader = wonde_reader(settings)
     results: dict[str, float] = {}
 
@@ -121,9 +141,11 @@ def measure_sync(base_url: str, url: str) -> dict[str, float]:
 
     timed("initial", full=True)
     timed("resync", full=True)
-    applied = httpx.post(f"{base_url.removesuffix('v1.0/')}sandbox/schools/{SCHOOL_ID}/changes",
-                         json={"random": 20, "seed": int(time.time())},
-                         headers={"Authorization": f"Bearer {TOKEN}"})
+    applied = httpx.post(
+        f"{base_url.removesuffix('v1.0/')}sandbox/schools/{SCHOOL_ID}/changes",
+        json={"random": 20, "seed": int(time.time())},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     applied.raise_for_status()
     timed("incremental")
     results["peak_mb"] = _peak_mb()
@@ -146,9 +168,19 @@ def _child(args: argparse.Namespace) -> None:
 
 def _in_child(kind: str, base_url: str, database_url: str) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--base-url", base_url,
-         "--database-url", database_url],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--base-url",
+            base_url,
+            "--database-url",
+            database_url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -157,8 +189,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pupils", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--postgres", default=os.environ.get(
-        "SCHOOLSYNC_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "SCHOOLSYNC_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--child")
     parser.add_argument("--base-url")
@@ -176,14 +212,17 @@ def main() -> None:
             for _ in range(args.repeats):
                 floor_db = _fresh_database("sqlite", None, Path(tmp))
                 floors.append(_in_child("floor", base_url, floor_db))
-                syncs.append(_in_child("sync", base_url,
-                                       _fresh_database(kind, args.postgres, Path(tmp))))
+                syncs.append(
+                    _in_child("sync", base_url, _fresh_database(kind, args.postgres, Path(tmp)))
+                )
             floor = statistics.median(f["floor"] for f in floors)
             median = {k: statistics.median(s[k] for s in syncs) for k in syncs[0]}
             rows.append((kind, floor, median))
 
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
-               f"{platform.python_version()}, {platform.system()}")
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()}"
+    )
     lines = [
         f"{args.pupils}-pupil sandbox school over loopback, median of {args.repeats} "
         f"(each in a fresh process). Machine: {machine}.",

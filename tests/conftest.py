@@ -81,7 +81,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def clock() -> "Clock":
+def clock() -> Clock:
     return Clock(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC))
 
 

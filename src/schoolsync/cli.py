@@ -79,6 +79,7 @@ def _store() -> Iterator[tuple[Settings, sa.Engine]]:
 
 # --- schools ------------------------------------------------------------------------------
 
+
 @school_app.command("add")
 def school_add(
     name: Annotated[str, typer.Option("--name", help="The school's name.")],
@@ -87,13 +88,16 @@ def school_add(
     ] = None,
     wonde_url: Annotated[
         str | None,
-        typer.Option("--wonde-url", help="API base including /v1.0/; default: the school's "
-                     "regional Wonde domain."),
+        typer.Option(
+            "--wonde-url",
+            help="API base including /v1.0/; default: the school's regional Wonde domain.",
+        ),
     ] = None,
     wonde_token: Annotated[
         str | None,
-        typer.Option("--wonde-token", help="API token (or set SCHOOLSYNC_WONDE_TOKEN).",
-                     show_default=False),
+        typer.Option(
+            "--wonde-token", help="API token (or set SCHOOLSYNC_WONDE_TOKEN).", show_default=False
+        ),
     ] = None,
     email_domain: Annotated[
         list[str] | None,
@@ -101,8 +105,11 @@ def school_add(
     ] = None,
     require_email: Annotated[
         str | None,
-        typer.Option("--require-email", help="Roles that must have an email, comma separated "
-                     "(student, teacher, staff). Default: teacher,staff."),
+        typer.Option(
+            "--require-email",
+            help="Roles that must have an email, comma separated "
+            "(student, teacher, staff). Default: teacher,staff.",
+        ),
     ] = None,
 ) -> None:
     """Add a school. Without Wonde options it is fed only by files (CTF, OneRoster)."""
@@ -110,15 +117,22 @@ def school_add(
     with _store() as (settings, engine):
         policy = SchoolSettings()
         if email_domain:
-            policy = SchoolSettings.from_json({**policy.to_json(),
-                                               "allowed_domains": parse_domains(email_domain)})
+            policy = SchoolSettings.from_json(
+                {**policy.to_json(), "allowed_domains": parse_domains(email_domain)}
+            )
         if require_email is not None:
-            policy = SchoolSettings.from_json({**policy.to_json(),
-                                               "require_email": sorted(parse_roles(require_email))})
+            policy = SchoolSettings.from_json(
+                {**policy.to_json(), "require_email": sorted(parse_roles(require_email))}
+            )
         with engine.begin() as conn:
             school = school_store.add_school(
-                conn, name=name, now=_now(), secret_key=settings.secret_key,
-                wonde_school_id=wonde_school_id, api_base_url=wonde_url, token=token,
+                conn,
+                name=name,
+                now=_now(),
+                secret_key=settings.secret_key,
+                wonde_school_id=wonde_school_id,
+                api_base_url=wonde_url,
+                token=token,
                 settings=policy,
             )
     source = f"Wonde school {school.wonde_school_id}" if school.wonde_school_id else "files"
@@ -133,18 +147,24 @@ def school_list() -> None:
     table = Table("Key", "Name", "Source", "Last full sync")
     for school in found:
         last = school.last_full_sync_at
-        table.add_row(school.key, school.name, school.source_kind,
-                      last.strftime("%Y-%m-%d %H:%M") if last else "never")
+        table.add_row(
+            school.key,
+            school.name,
+            school.source_kind,
+            last.strftime("%Y-%m-%d %H:%M") if last else "never",
+        )
     out.print(table)
 
 
 # --- syncing ------------------------------------------------------------------------------
 
+
 @app.command()
 def sync(
     school: Annotated[str, typer.Argument(help="The school's key.")],
-    full: Annotated[bool, typer.Option("--full", help="Read everything, not only changes.")]
-    = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Read everything, not only changes.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Run one sync of a school now."""
@@ -164,8 +184,12 @@ def _run_sync(
     reader = wonde_reader(settings)
     if not (show_progress and out.is_terminal):
         return sync_school(engine, school, reader, full=full)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=out, transient=True) as bar:
         tasks: dict[str, Any] = {}
 
@@ -190,8 +214,10 @@ def _result_json(result: SyncResult) -> dict[str, Any]:
 
 def _print_result(result: SyncResult) -> None:
     colour = {"success": "green", "failed": "red"}.get(result.status, "yellow")
-    out.print(f"Run {result.run_id} ({result.mode}): "
-              f"[{colour}]{STATUS_LABELS.get(result.status, result.status)}[/{colour}]")
+    out.print(
+        f"Run {result.run_id} ({result.mode}): "
+        f"[{colour}]{STATUS_LABELS.get(result.status, result.status)}[/{colour}]"
+    )
     if result.message:
         out.print(result.message)
     if result.counts:
@@ -217,31 +243,57 @@ def history(
         record = school_store.get_school(conn, school)
         found = run_store.list_runs(conn, record.id, limit)
     if as_json:
-        print(json.dumps([
-            {"run_id": r.id, "status": r.status, "trigger": r.trigger, "source": r.source,
-             "mode": r.mode, "started_at": r.started_at.isoformat(),
-             "finished_at": r.finished_at.isoformat() if r.finished_at else None,
-             "counts": r.counts, "issues": r.issue_count, "message": r.message}
-            for r in found
-        ]))
+        print(
+            json.dumps(
+                [
+                    {
+                        "run_id": r.id,
+                        "status": r.status,
+                        "trigger": r.trigger,
+                        "source": r.source,
+                        "mode": r.mode,
+                        "started_at": r.started_at.isoformat(),
+                        "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                        "counts": r.counts,
+                        "issues": r.issue_count,
+                        "message": r.message,
+                    }
+                    for r in found
+                ]
+            )
+        )
         return
-    table = Table("Run", "Started (UTC)", "Trigger", "Mode", "Status", "Changes", "Issues",
-                  title=f"Sync history: {record.name}")
+    table = Table(
+        "Run",
+        "Started (UTC)",
+        "Trigger",
+        "Mode",
+        "Status",
+        "Changes",
+        "Issues",
+        title=f"Sync history: {record.name}",
+    )
     for run in found:
         changed = sum(sum(kinds.values()) for kinds in run.counts.values())
         status = STATUS_LABELS.get(run.status, run.status)
         if run.message:
             status += f"\n{run.message}"
-        table.add_row(str(run.id), run.started_at.strftime("%Y-%m-%d %H:%M:%S"), run.trigger,
-                      run.mode, status, str(changed), str(run.issue_count))
+        table.add_row(
+            str(run.id),
+            run.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            run.trigger,
+            run.mode,
+            status,
+            str(changed),
+            str(run.issue_count),
+        )
     out.print(table)
 
 
 @app.command("issues")
 def issues_command(
     school: Annotated[str, typer.Argument(help="The school's key.")],
-    run: Annotated[int | None, typer.Option("--run", help="A run id; default the latest.")]
-    = None,
+    run: Annotated[int | None, typer.Option("--run", help="A run id; default the latest.")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write the CSV here.")] = None,
 ) -> None:
     """Write a run's issues as the CSV schools download."""
@@ -262,8 +314,7 @@ def issues_command(
 def export(
     school: Annotated[str, typer.Argument(help="The school's key.")],
     output: Annotated[Path, typer.Option("--output", help="A folder for the CSV files.")],
-    fmt: Annotated[str, typer.Option("--format", help="Only 'oneroster' for now.")]
-    = "oneroster",
+    fmt: Annotated[str, typer.Option("--format", help="Only 'oneroster' for now.")] = "oneroster",
 ) -> None:
     """Export what is synced now (OneRoster 1.2 bulk CSV)."""
     from schoolsync.exports.oneroster import export_oneroster
@@ -280,13 +331,13 @@ def export(
 
 # --- sandbox and demo --------------------------------------------------------------------
 
+
 @sandbox_app.command("serve")
 def sandbox_serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
     seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
     pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
-    token: Annotated[str, typer.Option(help="The API token clients must send.")]
-    = "sandbox-token",
+    token: Annotated[str, typer.Option(help="The API token clients must send.")] = "sandbox-token",
 ) -> None:
     """Serve a generated school over a Wonde-compatible API until stopped."""
     from schoolsync.sandbox import Sandbox, serve
@@ -300,12 +351,17 @@ def sandbox_serve(
 
 @sandbox_app.command("change")
 def sandbox_change(
-    kind: Annotated[str, typer.Argument(
-        help="new_joiner, leaver, class_move, rename, email_change, year_group_change, "
-        "emptied_class, deleted_class, deleted_subject, teacher_leaver; or 'random'.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="new_joiner, leaver, class_move, rename, email_change, year_group_change, "
+            "emptied_class, deleted_class, deleted_subject, teacher_leaver; or 'random'."
+        ),
+    ],
     count: Annotated[int, typer.Option(help="How many changes.")] = 1,
-    url: Annotated[str, typer.Option(help="The running sandbox's API base.")]
-    = "http://127.0.0.1:8765/v1.0/",
+    url: Annotated[
+        str, typer.Option(help="The running sandbox's API base.")
+    ] = "http://127.0.0.1:8765/v1.0/",
     school: Annotated[str, typer.Option(help="The sandbox school's Wonde id.")] = "A1930499544",
     token: Annotated[str, typer.Option(help="The sandbox's token.")] = "sandbox-token",
     seed: Annotated[int, typer.Option(help="Seed for 'random'.")] = 1,
@@ -318,8 +374,12 @@ def sandbox_change(
     )
     root = url.split("/v1.0", 1)[0]
     try:
-        response = httpx.post(f"{root}/sandbox/schools/{school}/changes", json=body,
-                              headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        response = httpx.post(
+            f"{root}/sandbox/schools/{school}/changes",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
     except httpx.HTTPError as exc:
         err.print(f"[red]Error:[/red] no sandbox answered at {root} ({type(exc).__name__})")
         raise typer.Exit(1) from exc
@@ -347,8 +407,13 @@ def demo(
             key = school_store.find_by_name(conn, name)
             if key is None:
                 key = school_store.add_school(
-                    conn, name=name, now=_now(), secret_key=settings.secret_key,
-                    wonde_school_id=school_id, api_base_url=base_url, token=token,
+                    conn,
+                    name=name,
+                    now=_now(),
+                    secret_key=settings.secret_key,
+                    wonde_school_id=school_id,
+                    api_base_url=base_url,
+                    token=token,
                 ).key
                 out.print(f"Added {name}: school key {key}")
             else:

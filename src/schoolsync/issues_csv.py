@@ -12,8 +12,13 @@ from schoolsync.engine.validate import resolution_for
 from schoolsync.model import Issue
 
 COLUMNS = (
-    "Integration Source ID", "Entity Type", "Entity Name", "MIS ID", "Error Message",
-    "Severity", "Resolution",
+    "Integration Source ID",
+    "Entity Type",
+    "Entity Name",
+    "MIS ID",
+    "Error Message",
+    "Severity",
+    "Resolution",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,11 +34,19 @@ def write_issues_csv(issues: Iterable[Issue], stream: TextIO) -> int:
     writer.writerow(COLUMNS)
     count = 0
     for issue in issues:
-        writer.writerow([
-            safe_cell(cell) for cell in (
-                issue.source_id, issue.entity_type, issue.entity_name, issue.mis_id,
-                issue.message, issue.severity, resolution_for(issue.message),
-            )
-        ])
+        writer.writerow(
+            [
+                safe_cell(cell)
+                for cell in (
+                    issue.source_id,
+                    issue.entity_type,
+                    issue.entity_name,
+                    issue.mis_id,
+                    issue.message,
+                    issue.severity,
+                    resolution_for(issue.message),
+                )
+            ]
+        )
         count += 1
     return count

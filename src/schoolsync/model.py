@@ -23,8 +23,16 @@ ROLES: tuple[Role, ...] = ("student", "teacher", "staff", "contact")
 Family = Literal["pupil", "employee", "contact"]
 
 GroupKind = Literal[
-    "year", "registration", "house", "boarding", "course", "misc", "user", "campus",
-    "division", "department",
+    "year",
+    "registration",
+    "house",
+    "boarding",
+    "course",
+    "misc",
+    "user",
+    "campus",
+    "division",
+    "department",
 ]
 GROUP_KINDS: frozenset[str] = frozenset(GroupKind.__args__)  # type: ignore[attr-defined]
 

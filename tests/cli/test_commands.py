@@ -26,9 +26,16 @@ def sandbox() -> Iterator[tuple[Sandbox, str]]:
         yield box, base_url
 
 
-def schoolsync(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "schoolsync", *args], env=env,
-                            capture_output=True, text=True, timeout=120)
+def schoolsync(
+    env: dict[str, str], *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "schoolsync", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
@@ -36,20 +43,35 @@ def schoolsync(env: dict[str, str], *args: str, check: bool = True) -> subproces
 
 @pytest.fixture
 def env(tmp_path: Path, database_url: str) -> dict[str, str]:
-    return {**os.environ, "SCHOOLSYNC_HOME": str(tmp_path / "home"),
-            "SCHOOLSYNC_DATABASE_URL": database_url, "COLUMNS": "200"}
+    return {
+        **os.environ,
+        "SCHOOLSYNC_HOME": str(tmp_path / "home"),
+        "SCHOOLSYNC_DATABASE_URL": database_url,
+        "COLUMNS": "200",
+    }
 
 
 def add_school(env: dict[str, str], base_url: str, *extra: str) -> str:
     school_id = "A1930499544"
-    result = schoolsync(env, "school", "add", "--name", "Larkfield Academy",
-                        "--wonde-school-id", school_id, "--wonde-url", base_url,
-                        "--wonde-token", TOKEN, *extra)
+    result = schoolsync(
+        env,
+        "school",
+        "add",
+        "--name",
+        "Larkfield Academy",
+        "--wonde-school-id",
+        school_id,
+        "--wonde-url",
+        base_url,
+        "--wonde-token",
+        TOKEN,
+        *extra,
+    )
     return result.stdout.split()[-1]
 
 
 def test_add_sync_history_issues(env, sandbox, tmp_path) -> None:
-    box, base_url = sandbox
+    _box, base_url = sandbox
     key = add_school(env, base_url, "--require-email", "teacher,staff,student")
     assert key.startswith("sch_")
 
@@ -67,8 +89,13 @@ def test_add_sync_history_issues(env, sandbox, tmp_path) -> None:
     output = tmp_path / "issues.csv"
     schoolsync(env, "issues", key, "--run", str(first["run_id"]), "--output", str(output))
     rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8-sig"))))
-    assert rows[0][:5] == ["Integration Source ID", "Entity Type", "Entity Name", "MIS ID",
-                           "Error Message"]
+    assert rows[0][:5] == [
+        "Integration Source ID",
+        "Entity Type",
+        "Entity Name",
+        "MIS ID",
+        "Error Message",
+    ]
     assert {r[4] for r in rows[1:]} == {"User is missing an email"}
     assert len(rows) - 1 == first["issues"]
 
@@ -89,8 +116,19 @@ def test_token_is_never_printed_or_stored_in_clear(env, sandbox, tmp_path) -> No
 
 def test_wrong_token_fails_the_run_with_a_clear_message(env, sandbox) -> None:
     _box, base_url = sandbox
-    result = schoolsync(env, "school", "add", "--name", "X", "--wonde-school-id",
-                        "A1930499544", "--wonde-url", base_url, "--wonde-token", "nope")
+    result = schoolsync(
+        env,
+        "school",
+        "add",
+        "--name",
+        "X",
+        "--wonde-school-id",
+        "A1930499544",
+        "--wonde-url",
+        base_url,
+        "--wonde-token",
+        "nope",
+    )
     key = result.stdout.split()[-1]
     failed = schoolsync(env, "sync", key, "--json", check=False)
     assert failed.returncode == 1
@@ -106,9 +144,10 @@ def test_unknown_school_key(env) -> None:
 
 
 def test_bad_require_email_role_is_refused(env, sandbox) -> None:
-    _box, base_url = sandbox
-    result = schoolsync(env, "school", "add", "--name", "X", "--require-email", "pupils",
-                        check=False)
+    _box, _base_url = sandbox
+    result = schoolsync(
+        env, "school", "add", "--name", "X", "--require-email", "pupils", check=False
+    )
     assert result.returncode == 2
     assert "pupils" in result.stderr
 

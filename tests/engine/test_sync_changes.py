@@ -46,26 +46,39 @@ def mis() -> FakeMis:
 @pytest.fixture
 def school(engine: sa.Engine, clock: Clock) -> str:
     with engine.begin() as conn:
-        return school_store.add_school(conn, name="Larkfield Academy", now=clock(),
-                                       secret_key=Fernet.generate_key()).key
+        return school_store.add_school(
+            conn, name="Larkfield Academy", now=clock(), secret_key=Fernet.generate_key()
+        ).key
 
 
 def base() -> list[Any]:
     return [
-        pupil("P1", "Zara", "Okafor-Lindqvist"), pupil("P2", "Seán", "O'Brien"),
+        pupil("P1", "Zara", "Okafor-Lindqvist"),
+        pupil("P2", "Seán", "O'Brien"),
         pupil("P3", "Chloé", "Nguyễn", year_group="8"),
-        teacher("T1"), contact("C1", email="mum@example.org"),
-        subject("S1", "Mathematics"), subject("S2", "English"),
-        school_class("K1", "7A/Ma1", students=["P1", "P2"], teachers=["T1"],
-                     subject_source_id="S1"),
+        teacher("T1"),
+        contact("C1", email="mum@example.org"),
+        subject("S1", "Mathematics"),
+        subject("S2", "English"),
+        school_class(
+            "K1", "7A/Ma1", students=["P1", "P2"], teachers=["T1"], subject_source_id="S1"
+        ),
         school_class("K2", "7A/En1", students=["P1"], subject_source_id="S2"),
         group("G1", "7AB", students=["P1", "P2"], employees=["T1"]),
-        link("P1", "C1"), link("P2", "C1", priority=1),
+        link("P1", "C1"),
+        link("P2", "C1", priority=1),
     ]
 
 
-def run(engine: sa.Engine, school: str, mis: FakeMis, clock: Clock, items: list[Any],
-        complete: bool = True, **kw: Any) -> SyncResult:
+def run(
+    engine: sa.Engine,
+    school: str,
+    mis: FakeMis,
+    clock: Clock,
+    items: list[Any],
+    complete: bool = True,
+    **kw: Any,
+) -> SyncResult:
     mis.snapshot = snapshot(*items, complete=complete, **kw)
     clock.advance(hours=1)
     return sync_school(engine, school, mis, now=clock, full=complete)
@@ -97,8 +110,11 @@ def test_first_sync_creates_everything(engine, school, mis, clock) -> None:
     assert result.counts["contact_link"] == {"add": 2}
     assert members(engine, "K1") == {"P1", "P2"}
     zara = person(engine, "P1")
-    assert (zara["forename"], zara["surname"], zara["status"]) == ("Zara", "Okafor-Lindqvist",
-                                                                   "active")
+    assert (zara["forename"], zara["surname"], zara["status"]) == (
+        "Zara",
+        "Okafor-Lindqvist",
+        "active",
+    )
     assert zara["username"] == "zokaforlindqvist"
     assert person(engine, "T1")["username"] == "t1@school.org.uk"
 
@@ -121,8 +137,9 @@ def test_rename_and_year_change_update_the_same_person(engine, school, mis, cloc
     assert (after["surname"], after["year_group"]) == ("Nguyễn-Smith", "9")
     assert after["username"] == before["username"]  # logins keep working after a rename
     with engine.connect() as conn:
-        logged = conn.execute(sa.select(changes.c.before, changes.c.after)
-                              .where(changes.c.kind == "update")).one()
+        logged = conn.execute(
+            sa.select(changes.c.before, changes.c.after).where(changes.c.kind == "update")
+        ).one()
     assert logged.before == {"surname": "Nguyễn", "year_group": "8"}
     assert logged.after == {"surname": "Nguyễn-Smith", "year_group": "9"}
 
@@ -140,9 +157,10 @@ def test_email_change_moves_the_username_with_it(engine, school, mis, clock) -> 
 def test_class_move(engine, school, mis, clock) -> None:
     run(engine, school, mis, clock, base())
     items = [i for i in base() if getattr(i, "source_id", None) not in ("K1", "K2")]
-    items += [school_class("K1", "7A/Ma1", students=["P1"], teachers=["T1"],
-                           subject_source_id="S1"),
-              school_class("K2", "7A/En1", students=["P1", "P2"], subject_source_id="S2")]
+    items += [
+        school_class("K1", "7A/Ma1", students=["P1"], teachers=["T1"], subject_source_id="S1"),
+        school_class("K2", "7A/En1", students=["P1", "P2"], subject_source_id="S2"),
+    ]
     result = run(engine, school, mis, clock, items)
     assert result.counts == {"class_membership": {"add": 1, "remove": 1}}
     assert members(engine, "K1") == {"P1"}
@@ -152,11 +170,19 @@ def test_class_move(engine, school, mis, clock) -> None:
 def test_leaver_becomes_left_and_keeps_their_data(engine, school, mis, clock) -> None:
     run(engine, school, mis, clock, base())
     items = [i for i in base() if getattr(i, "source_id", None) != "P2"]
-    items = [school_class("K1", "7A/Ma1", students=["P1"], teachers=["T1"],
-                          subject_source_id="S1") if getattr(i, "source_id", None) == "K1"
-             else i for i in items]
-    result = run(engine, school, mis, clock, [i for i in items if not (
-        getattr(i, "pupil_source_id", None) == "P2")])
+    items = [
+        school_class("K1", "7A/Ma1", students=["P1"], teachers=["T1"], subject_source_id="S1")
+        if getattr(i, "source_id", None) == "K1"
+        else i
+        for i in items
+    ]
+    result = run(
+        engine,
+        school,
+        mis,
+        clock,
+        [i for i in items if getattr(i, "pupil_source_id", None) != "P2"],
+    )
     assert result.counts["student"] == {"leave": 1}
     row = person(engine, "P2")
     assert (row["status"], row["forename"], row["surname"]) == ("left", "Seán", "O'Brien")
@@ -172,7 +198,7 @@ def test_leaver_who_returns_is_restored_not_duplicated(engine, school, mis, cloc
     without = [i for i in base() if getattr(i, "source_id", None) != "P3"]
     run(engine, school, mis, clock, without)
     # Re-enrolled: Wonde gives a new id, the UPI stays.
-    back = without + [pupil("P3-new", "Chloé", "Nguyễn", year_group="8", upi="upi-P3")]
+    back = [*without, pupil("P3-new", "Chloé", "Nguyễn", year_group="8", upi="upi-P3")]
     result = run(engine, school, mis, clock, back)
     assert result.counts == {"student": {"restore": 1}}
     row = person(engine, "P3-new")
@@ -202,8 +228,15 @@ def test_deleted_subject(engine, school, mis, clock) -> None:
 
 def test_incremental_sync_learns_of_leavers_from_deletions(engine, school, mis, clock) -> None:
     run(engine, school, mis, clock, base())
-    result = run(engine, school, mis, clock, [pupil("P1", "Zara", "Okafor"), link("P1", "C1")],
-                 complete=False, deletions=(Deletion("student", "P2"),))
+    result = run(
+        engine,
+        school,
+        mis,
+        clock,
+        [pupil("P1", "Zara", "Okafor"), link("P1", "C1")],
+        complete=False,
+        deletions=(Deletion("student", "P2"),),
+    )
     assert result.counts == {
         "student": {"leave": 1, "update": 1},
         # the leaver's class, form and contact links go with them; their record stays
@@ -238,8 +271,11 @@ def test_left_out_person_is_not_treated_as_a_leaver(engine, school, mis, clock) 
     assert "teacher" not in result.counts
     assert person(engine, "T1")["status"] == "active"
     with engine.connect() as conn:
-        teachers = conn.execute(sa.select(sa.func.count()).select_from(class_memberships)
-                                .where(class_memberships.c.role == "teacher")).scalar()
+        teachers = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(class_memberships)
+            .where(class_memberships.c.role == "teacher")
+        ).scalar()
     assert teachers == 1  # their class stays as it was
 
 
@@ -261,8 +297,9 @@ def test_contact_link_update_and_removal(engine, school, mis, clock) -> None:
     result = run(engine, school, mis, clock, items)
     assert result.counts == {"contact_link": {"remove": 1, "update": 1}}
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(contact_links.c.relationship,
-                                      contact_links.c.parental_responsibility)).all()
+        rows = conn.execute(
+            sa.select(contact_links.c.relationship, contact_links.c.parental_responsibility)
+        ).all()
     assert rows == [("Carer", True)]
 
 
@@ -270,8 +307,11 @@ def test_every_run_is_recorded(engine, school, mis, clock) -> None:
     run(engine, school, mis, clock, base())
     run(engine, school, mis, clock, base())
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(sync_runs.c.status, sync_runs.c.counts,
-                                      sync_runs.c.finished_at).order_by(sync_runs.c.id)).all()
+        rows = conn.execute(
+            sa.select(sync_runs.c.status, sync_runs.c.counts, sync_runs.c.finished_at).order_by(
+                sync_runs.c.id
+            )
+        ).all()
     assert [r.status for r in rows] == ["success", "success"]
     assert rows[0].counts["student"] == {"create": 3}
     assert rows[1].counts == {}

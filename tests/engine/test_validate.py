@@ -39,64 +39,79 @@ def test_the_school_can_require_pupil_emails_too() -> None:
 
 def test_email_outside_the_allowed_domains_is_left_out() -> None:
     settings = SchoolSettings(allowed_domains=("school.org.uk",))
-    snap = snapshot(teacher("T1"), teacher("T2", email="t2@gmail.com"),
-                    teacher("T3", email="t3@staff.school.org.uk"))
+    snap = snapshot(
+        teacher("T1"),
+        teacher("T2", email="t2@gmail.com"),
+        teacher("T3", email="t3@staff.school.org.uk"),
+    )
     validated, _ = plan_for(snap, settings=settings)
     assert messages(validated) == {"T2": v.DOMAIN_NOT_ALLOWED}
 
 
 def test_every_person_sharing_an_email_gets_the_duplicate_issue() -> None:
-    snap = snapshot(teacher("T1", email="same@school.org.uk"),
-                    staff("S1", email="same@school.org.uk"), teacher("T2"))
+    snap = snapshot(
+        teacher("T1", email="same@school.org.uk"),
+        staff("S1", email="same@school.org.uk"),
+        teacher("T2"),
+    )
     validated, plan = plan_for(snap)
     assert messages(validated) == {"T1": v.DUPLICATE_EMAIL, "S1": v.DUPLICATE_EMAIL}
     assert {c.key for c in plan.changes if c.kind == "create"} == {"T2"}
 
 
 def test_parents_may_share_an_email() -> None:
-    snap = snapshot(contact("C1", email="home@example.org"), contact("C2", email="home@example.org"))
+    snap = snapshot(
+        contact("C1", email="home@example.org"), contact("C2", email="home@example.org")
+    )
     validated, _ = plan_for(snap)
     assert validated.issues == ()
 
 
 def test_existing_user_with_that_email_in_another_role() -> None:
     existing = stored_person(1, pupil("OLD", email="x@school.org.uk"), source_id=None)
-    validated, _ = plan_for(snapshot(teacher("T1", email="x@school.org.uk")),
-                            Current(people=(existing,)))
+    validated, _ = plan_for(
+        snapshot(teacher("T1", email="x@school.org.uk")), Current(people=(existing,))
+    )
     assert messages(validated) == {"T1": v.ROLE_MISMATCH}
 
 
 def test_two_existing_users_could_be_this_person() -> None:
     first = stored_person(1, teacher("M1", email="x@school.org.uk"), source_id=None, upi=None)
     second = stored_person(2, teacher("M2", email="x@school.org.uk"), source_id=None, upi=None)
-    validated, _ = plan_for(snapshot(teacher("T1", email="x@school.org.uk")),
-                            Current(people=(first, second)))
+    validated, _ = plan_for(
+        snapshot(teacher("T1", email="x@school.org.uk")), Current(people=(first, second))
+    )
     assert messages(validated) == {"T1": v.MULTIPLE_MATCHES}
 
 
 def test_one_existing_unlinked_user_with_the_email_is_adopted_not_duplicated() -> None:
-    manual = stored_person(7, teacher("M1", email="x@school.org.uk"), source_id=None, upi=None,
-                           mis_id=None)
-    validated, plan = plan_for(snapshot(teacher("T1", email="x@school.org.uk")),
-                               Current(people=(manual,)))
+    manual = stored_person(
+        7, teacher("M1", email="x@school.org.uk"), source_id=None, upi=None, mis_id=None
+    )
+    validated, plan = plan_for(
+        snapshot(teacher("T1", email="x@school.org.uk")), Current(people=(manual,))
+    )
     assert validated.issues == ()
     [change] = plan.changes
     assert (change.kind, change.record_id, change.after["source_id"]) == ("update", 7, "T1")
 
 
 def test_email_that_is_another_users_username() -> None:
-    holder = stored_person(3, teacher("H1", email="h1@school.org.uk"),
-                           username="x@school.org.uk")
-    validated, _ = plan_for(snapshot(teacher("H1", email="h1@school.org.uk"),
-                                     teacher("T1", email="x@school.org.uk")),
-                            Current(people=(holder,)))
+    holder = stored_person(3, teacher("H1", email="h1@school.org.uk"), username="x@school.org.uk")
+    validated, _ = plan_for(
+        snapshot(teacher("H1", email="h1@school.org.uk"), teacher("T1", email="x@school.org.uk")),
+        Current(people=(holder,)),
+    )
     assert messages(validated) == {"T1": v.USERNAME_IN_USE}
 
 
 @pytest.mark.parametrize("name", ["", "   "])
 def test_class_without_a_name(name: str) -> None:
-    snap = snapshot(pupil("P1"), school_class("C1", name=name, students=["P1"], mis_id="9"),
-                    school_class("C2", students=["P1"]))
+    snap = snapshot(
+        pupil("P1"),
+        school_class("C1", name=name, students=["P1"], mis_id="9"),
+        school_class("C2", students=["P1"]),
+    )
     validated, plan = plan_for(snap)
     [issue] = validated.issues
     assert (issue.entity_type, issue.message, issue.mis_id) == ("Class", v.MISSING_CLASS_NAME, "9")
@@ -120,7 +135,14 @@ def test_a_record_repeated_identically_is_taken_once() -> None:
 
 
 def test_every_message_has_a_resolution() -> None:
-    for message in (v.MISSING_EMAIL, v.DOMAIN_NOT_ALLOWED, v.ROLE_MISMATCH, v.MULTIPLE_MATCHES,
-                    v.DUPLICATE_EMAIL, v.USERNAME_IN_USE, v.MISSING_CLASS_NAME,
-                    f"{v.UNEXPECTED}: anything"):
+    for message in (
+        v.MISSING_EMAIL,
+        v.DOMAIN_NOT_ALLOWED,
+        v.ROLE_MISMATCH,
+        v.MULTIPLE_MATCHES,
+        v.DUPLICATE_EMAIL,
+        v.USERNAME_IN_USE,
+        v.MISSING_CLASS_NAME,
+        f"{v.UNEXPECTED}: anything",
+    ):
         assert len(v.resolution_for(message)) > 20

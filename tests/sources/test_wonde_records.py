@@ -40,9 +40,11 @@ def test_students_with_contacts_and_relationships() -> None:
     assert manuel.date_of_birth == dt.date(2002, 9, 29)  # a DateTime object in Europe/London
     mother = contacts["A815487167"]
     assert mother.email == "athena.jacobi@thompson.com"
-    relation = next(link for link in snap.contact_links
-                    if link.pupil_source_id == "A1039521228"
-                    and link.contact_source_id == "A815487167")
+    relation = next(
+        link
+        for link in snap.contact_links
+        if link.pupil_source_id == "A1039521228" and link.contact_source_id == "A815487167"
+    )
     assert (relation.relationship, relation.parental_responsibility) == ("Mother", False)
 
 
@@ -68,15 +70,20 @@ def test_class_with_nested_students_and_string_subject() -> None:
 
 def test_record_without_an_id_fails_the_read_naming_it() -> None:
     with pytest.raises(SourceDataError, match=r"Record 2 of students .*no id \(MIS id 77\)"):
-        build_snapshot(raw(students=[
-            {"id": "A1", "forename": "Ada", "surname": "Lovelace"},
-            {"mis_id": "77", "forename": "No", "surname": "Id"},
-        ]))
+        build_snapshot(
+            raw(
+                students=[
+                    {"id": "A1", "forename": "Ada", "surname": "Lovelace"},
+                    {"mis_id": "77", "forename": "No", "surname": "Id"},
+                ]
+            )
+        )
 
 
 def test_unknown_gender_is_a_warning_and_the_pupil_is_kept() -> None:
-    snap = build_snapshot(raw(students=[
-        {"id": "A1", "forename": "Ada", "surname": "Lovelace", "gender": "ROBOT"}]))
+    snap = build_snapshot(
+        raw(students=[{"id": "A1", "forename": "Ada", "surname": "Lovelace", "gender": "ROBOT"}])
+    )
     [issue] = snap.read_issues
     assert (issue.severity, issue.entity_name) == ("warning", "Ada Lovelace")
     assert "ROBOT" in issue.message
@@ -84,17 +91,23 @@ def test_unknown_gender_is_a_warning_and_the_pupil_is_kept() -> None:
 
 
 def test_unknown_group_type_leaves_the_group_out_with_an_issue() -> None:
-    snap = build_snapshot(raw(groups=[
-        {"id": "G1", "name": "7AB", "type": "REGISTRATION"},
-        {"id": "G2", "name": "Odd", "type": "WIBBLE"}]))
+    snap = build_snapshot(
+        raw(
+            groups=[
+                {"id": "G1", "name": "7AB", "type": "REGISTRATION"},
+                {"id": "G2", "name": "Odd", "type": "WIBBLE"},
+            ]
+        )
+    )
     assert [g.source_id for g in snap.groups] == ["G1"]
     [issue] = snap.read_issues
     assert (issue.entity_type, issue.severity) == ("Group", "error")
 
 
 def test_person_without_a_name_is_an_unexpected_error_issue() -> None:
-    snap = build_snapshot(raw(students=[{"id": "A1", "mis_id": "5", "forename": None,
-                                         "surname": ""}]))
+    snap = build_snapshot(
+        raw(students=[{"id": "A1", "mis_id": "5", "forename": None, "surname": ""}])
+    )
     assert snap.people == ()
     [issue] = snap.read_issues
     assert issue.message.startswith("An unexpected error has occurred")

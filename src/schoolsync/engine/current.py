@@ -13,16 +13,36 @@ from typing import Any
 from schoolsync.model import Group, Person, SchoolClass, Subject
 
 PERSON_FIELDS: tuple[str, ...] = (
-    "role", "source_id", "mis_id", "upi", "upn", "title", "forename", "surname",
-    "middle_names", "legal_forename", "legal_surname", "gender", "date_of_birth", "email",
-    "year_group", "sen_status", "sen_needs", "free_school_meals", "pupil_premium",
-    "english_additional_language", "attendance",
+    "role",
+    "source_id",
+    "mis_id",
+    "upi",
+    "upn",
+    "title",
+    "forename",
+    "surname",
+    "middle_names",
+    "legal_forename",
+    "legal_surname",
+    "gender",
+    "date_of_birth",
+    "email",
+    "year_group",
+    "sen_status",
+    "sen_needs",
+    "free_school_meals",
+    "pupil_premium",
+    "english_additional_language",
+    "attendance",
 )
 SUBJECT_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code")
 CLASS_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code", "subject_id", "year_group")
 GROUP_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code", "kind")
 LINK_FIELDS: tuple[str, ...] = (
-    "relationship", "priority", "parental_responsibility", "lives_with_pupil",
+    "relationship",
+    "priority",
+    "parental_responsibility",
+    "lives_with_pupil",
 )
 
 Row = Mapping[str, Any]

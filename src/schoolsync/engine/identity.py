@@ -63,8 +63,12 @@ def match_people(people: Sequence[Person], stored: Sequence[Row]) -> dict[Person
         index = indexes.get(person.family)
         row_id = (
             index.find(
-                {"upi": person.upi, "source_id": person.source_id, "upn": person.upn,
-                 "mis_id": person.mis_id},
+                {
+                    "upi": person.upi,
+                    "source_id": person.source_id,
+                    "upn": person.upn,
+                    "mis_id": person.mis_id,
+                },
                 claimed,
             )
             if index

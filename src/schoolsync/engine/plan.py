@@ -76,11 +76,20 @@ class Plan:
         """A hash of exactly what would be written: an approval is tied to it."""
         hasher = hashlib.sha256()
         for change in self.changes:
-            hasher.update(orjson.dumps(
-                [change.entity, change.kind, change.key, change.record_id,
-                 change.after, change.before],
-                option=orjson.OPT_SORT_KEYS, default=str,
-            ))
+            hasher.update(
+                orjson.dumps(
+                    [
+                        change.entity,
+                        change.kind,
+                        change.key,
+                        change.record_id,
+                        change.after,
+                        change.before,
+                    ],
+                    option=orjson.OPT_SORT_KEYS,
+                    default=str,
+                )
+            )
         return hasher.hexdigest()
 
     def __len__(self) -> int:
@@ -110,7 +119,8 @@ class _Planner:
         # return (an incremental sync sends only what changed).
         self.person_ids: dict[PersonKey, int] = {
             (row["family"], row["source_id"]): row["id"]
-            for row in current.people if row["source_id"]
+            for row in current.people
+            if row["source_id"]
         }
         self.person_ids.update(self.matched)
         self.excluded = {row["id"] for row in current.people if row["excluded"]}
@@ -118,7 +128,8 @@ class _Planner:
             self.person_ids[key] for key in validated.skipped_people if key in self.person_ids
         }
         self.new_keys: set[PersonKey] = {
-            (p.family, p.source_id) for p in self.snapshot.people
+            (p.family, p.source_id)
+            for p in self.snapshot.people
             if (p.family, p.source_id) not in self.matched
         }
         self.leaving_ids: set[int] = set()
@@ -133,32 +144,52 @@ class _Planner:
         # Dependency order: subjects before the classes that name them; people and structures
         # before the relations between them. Apply follows the same order, removals reversed.
         subject_ids = self._structures(
-            "subject", self.snapshot.subjects, self.current.subjects, SUBJECT_FIELDS,
-            lambda s: subject_values(s), "subject" in covers,
+            "subject",
+            self.snapshot.subjects,
+            self.current.subjects,
+            SUBJECT_FIELDS,
+            lambda s: subject_values(s),
+            "subject" in covers,
         )
         self._people(covers)
         class_ids = self._structures(
-            "class", self.snapshot.classes, self.current.classes, CLASS_FIELDS,
-            lambda c: self._class_values(c, subject_ids), "class" in covers,
+            "class",
+            self.snapshot.classes,
+            self.current.classes,
+            CLASS_FIELDS,
+            lambda c: self._class_values(c, subject_ids),
+            "class" in covers,
             skipped=self.validated.skipped_classes,
         )
         group_ids = self._structures(
-            "group", self.snapshot.groups, self.current.groups, GROUP_FIELDS,
-            lambda g: group_values(g), "group" in covers,
+            "group",
+            self.snapshot.groups,
+            self.current.groups,
+            GROUP_FIELDS,
+            lambda g: group_values(g),
+            "group" in covers,
         )
         if "class" in covers:
             self._memberships(
-                "class_membership", class_ids, self.current.class_members,
+                "class_membership",
+                class_ids,
+                self.current.class_members,
                 ((c.source_id, "pupil", c.student_ids, "student") for c in self.snapshot.classes),
-                ((c.source_id, "employee", c.teacher_ids, "teacher")
-                 for c in self.snapshot.classes),
+                (
+                    (c.source_id, "employee", c.teacher_ids, "teacher")
+                    for c in self.snapshot.classes
+                ),
             )
         if "group" in covers:
             self._memberships(
-                "group_membership", group_ids, self.current.group_members,
+                "group_membership",
+                group_ids,
+                self.current.group_members,
                 ((g.source_id, "pupil", g.student_ids, "student") for g in self.snapshot.groups),
-                ((g.source_id, "employee", g.employee_ids, "employee")
-                 for g in self.snapshot.groups),
+                (
+                    (g.source_id, "employee", g.employee_ids, "employee")
+                    for g in self.snapshot.groups
+                ),
             )
         if "contact_link" in covers:
             self._contact_links()
@@ -175,34 +206,62 @@ class _Planner:
             entity = person.role
             if row_id is None:
                 values["username"] = self._new_username(person)
-                self.changes.append(Change(entity, "create", person.source_id,
-                                           person.display_name, None, values))
+                self.changes.append(
+                    Change(entity, "create", person.source_id, person.display_name, None, values)
+                )
                 continue
             seen.add(row_id)
             if row_id in self.excluded:
                 continue
             row = self.people_by_id[row_id]
             before, after = _differences(row, values, PERSON_FIELDS)
-            if "email" in after and after["email"] and (
-                row["username"] is None or row["username"] == row["email"]
+            if (
+                "email" in after
+                and after["email"]
+                and (row["username"] is None or row["username"] == row["email"])
             ):
                 # A username that was the email follows it (validation made sure it is free).
                 before["username"], after["username"] = row["username"], after["email"]
             if row["status"] != "active":
                 before["status"], after["status"] = row["status"], "active"
-                self.changes.append(Change(entity, "restore", person.source_id,
-                                           person.display_name, row_id, after, before))
+                self.changes.append(
+                    Change(
+                        entity,
+                        "restore",
+                        person.source_id,
+                        person.display_name,
+                        row_id,
+                        after,
+                        before,
+                    )
+                )
             elif after:
-                self.changes.append(Change(entity, "update", person.source_id,
-                                           person.display_name, row_id, after, before))
+                self.changes.append(
+                    Change(
+                        entity,
+                        "update",
+                        person.source_id,
+                        person.display_name,
+                        row_id,
+                        after,
+                        before,
+                    )
+                )
 
         gone = self._gone_people(seen, covers)
         self.leaving_ids = {row["id"] for row in gone}
         for row in gone:
-            self.changes.append(Change(
-                row["role"], "leave", row["source_id"] or "", _name(row), row["id"],
-                {"status": "left"}, {"status": row["status"]},
-            ))
+            self.changes.append(
+                Change(
+                    row["role"],
+                    "leave",
+                    row["source_id"] or "",
+                    _name(row),
+                    row["id"],
+                    {"status": "left"},
+                    {"status": row["status"]},
+                )
+            )
 
     def _new_username(self, person: Any) -> str | None:
         if person.role == "contact":
@@ -220,27 +279,38 @@ class _Planner:
 
     def _gone_people(self, seen: set[int], covers: frozenset[str]) -> list[Row]:
         candidates = [
-            row for row in self.current.people
-            if row["status"] == "active" and row["source_id"] is not None
-            and row["family"] in covers and row["id"] not in self.excluded
+            row
+            for row in self.current.people
+            if row["status"] == "active"
+            and row["source_id"] is not None
+            and row["family"] in covers
+            and row["id"] not in self.excluded
             and row["id"] not in self.skipped_ids
         ]
         if self.snapshot.complete:
             return [row for row in candidates if row["id"] not in seen]
         deleted = {
-            (_PERSON_DELETION_FAMILY[d.kind], d.source_id) for d in self.snapshot.deletions
+            (_PERSON_DELETION_FAMILY[d.kind], d.source_id)
+            for d in self.snapshot.deletions
             if d.kind in _PERSON_DELETION_FAMILY
         }
         return [
-            row for row in candidates
+            row
+            for row in candidates
             if (row["family"], row["source_id"]) in deleted and row["id"] not in seen
         ]
 
     # --- subjects, classes, groups --------------------------------------------------------
 
     def _structures(
-        self, entity: str, records: Sequence[Any], rows: Sequence[Row], fields: Sequence[str],
-        values_of: Any, covered: bool, skipped: frozenset[str] = frozenset(),
+        self,
+        entity: str,
+        records: Sequence[Any],
+        rows: Sequence[Row],
+        fields: Sequence[str],
+        values_of: Any,
+        covered: bool,
+        skipped: frozenset[str] = frozenset(),
     ) -> dict[str, int | None]:
         """Plan one kind of structure; returns source id -> stored id (None: created now)."""
         matched = match_structures(((r.source_id, r.mis_id) for r in records), rows)
@@ -254,8 +324,9 @@ class _Planner:
             row_id = matched.get(record.source_id)
             if row_id is None:
                 ids[record.source_id] = None
-                self.changes.append(Change(entity, "create", record.source_id, record.name,
-                                           None, values))
+                self.changes.append(
+                    Change(entity, "create", record.source_id, record.name, None, values)
+                )
                 continue
             ids[record.source_id] = row_id
             seen.add(row_id)
@@ -266,11 +337,13 @@ class _Planner:
                 before.setdefault("subject_id", row["subject_id"])
             if row["status"] != "active":
                 before["status"], after["status"] = row["status"], "active"
-                self.changes.append(Change(entity, "restore", record.source_id, record.name,
-                                           row_id, after, before))
+                self.changes.append(
+                    Change(entity, "restore", record.source_id, record.name, row_id, after, before)
+                )
             elif after:
-                self.changes.append(Change(entity, "update", record.source_id, record.name,
-                                           row_id, after, before))
+                self.changes.append(
+                    Change(entity, "update", record.source_id, record.name, row_id, after, before)
+                )
         if not covered:
             return ids
         if self.snapshot.complete:
@@ -280,17 +353,25 @@ class _Planner:
             gone = [row for row in rows if row["source_id"] in deleted and row["id"] not in seen]
         for row in gone:
             if row["status"] == "active" and row["source_id"] not in skipped:
-                self.changes.append(Change(entity, "delete", row["source_id"] or "",
-                                           row["name"], row["id"], {"status": "deleted"},
-                                           {"status": "active"}))
+                self.changes.append(
+                    Change(
+                        entity,
+                        "delete",
+                        row["source_id"] or "",
+                        row["name"],
+                        row["id"],
+                        {"status": "deleted"},
+                        {"status": "active"},
+                    )
+                )
                 ids.pop(row["source_id"], None)
                 if entity in self.deleted_ids:
                     self.deleted_ids[entity].add(row["id"])
         return ids
 
-    def _class_values(self, school_class: Any, subject_ids: Mapping[str, int | None]) -> dict[
-        str, Any
-    ]:
+    def _class_values(
+        self, school_class: Any, subject_ids: Mapping[str, int | None]
+    ) -> dict[str, Any]:
         subject_key = school_class.subject_source_id
         subject_id = subject_ids.get(subject_key) if subject_key else None
         values = class_values(school_class, subject_id)
@@ -326,16 +407,33 @@ class _Planner:
                     if parent_id is not None and person_id is not None:
                         wanted.add((parent_id, person_id, role))
                         continue
-                    self.changes.append(Change(
-                        entity, "add", f"{parent_key}/{source_id}", "", None,
-                        {"parent_id": parent_id, "parent_key": parent_key,
-                         "person_id": person_id, "person_key": list(person_key), "role": role},
-                    ))
+                    self.changes.append(
+                        Change(
+                            entity,
+                            "add",
+                            f"{parent_key}/{source_id}",
+                            "",
+                            None,
+                            {
+                                "parent_id": parent_id,
+                                "parent_key": parent_key,
+                                "person_id": person_id,
+                                "person_key": list(person_key),
+                                "role": role,
+                            },
+                        )
+                    )
         for parent_id, person_id, role in sorted(wanted - existing):
-            self.changes.append(Change(
-                entity, "add", f"{parent_id}/{person_id}", "", None,
-                {"parent_id": parent_id, "person_id": person_id, "role": role},
-            ))
+            self.changes.append(
+                Change(
+                    entity,
+                    "add",
+                    f"{parent_id}/{person_id}",
+                    "",
+                    None,
+                    {"parent_id": parent_id, "person_id": person_id, "role": role},
+                )
+            )
         for parent_id, person_id, role in sorted(existing - wanted):
             if person_id in self.excluded or person_id in self.skipped_ids:
                 continue
@@ -344,10 +442,17 @@ class _Planner:
                 or parent_id in self.deleted_ids[entity.removesuffix("_membership")]
                 or person_id in self.leaving_ids
             ):
-                self.changes.append(Change(
-                    entity, "remove", f"{parent_id}/{person_id}", "", None, {},
-                    {"parent_id": parent_id, "person_id": person_id, "role": role},
-                ))
+                self.changes.append(
+                    Change(
+                        entity,
+                        "remove",
+                        f"{parent_id}/{person_id}",
+                        "",
+                        None,
+                        {},
+                        {"parent_id": parent_id, "person_id": person_id, "role": role},
+                    )
+                )
 
     def _linkable(self, person_key: PersonKey) -> int | bool | None:
         """The stored id of a member; None for one this plan creates; False to leave it out
@@ -364,7 +469,8 @@ class _Planner:
     def _contact_links(self) -> None:
         # A pupil's contacts come with the pupil, so every pupil sent has its whole list here.
         sent_pupils: set[int] = {
-            row_id for (family, _), row_id in self.matched.items()
+            row_id
+            for (family, _), row_id in self.matched.items()
             if family == "pupil" and row_id not in self.excluded and row_id not in self.skipped_ids
         }
         wanted: dict[tuple[int, int], tuple[Any, ...]] = {}
@@ -379,35 +485,66 @@ class _Planner:
                 if isinstance(contact_id, int):
                     wanted[(pupil_id, contact_id)] = values
                     continue
-            self.changes.append(Change(
-                "contact_link", "add", f"{link.pupil_source_id}/{link.contact_source_id}", "",
-                None,
-                {"pupil_id": pupil_id, "pupil_key": link.pupil_source_id,
-                 "contact_id": contact_id, "contact_key": link.contact_source_id,
-                 **dict(zip(LINK_FIELDS, values, strict=True))},
-            ))
+            self.changes.append(
+                Change(
+                    "contact_link",
+                    "add",
+                    f"{link.pupil_source_id}/{link.contact_source_id}",
+                    "",
+                    None,
+                    {
+                        "pupil_id": pupil_id,
+                        "pupil_key": link.pupil_source_id,
+                        "contact_id": contact_id,
+                        "contact_key": link.contact_source_id,
+                        **dict(zip(LINK_FIELDS, values, strict=True)),
+                    },
+                )
+            )
         existing = self.current.contact_links
         for pair, values in sorted(wanted.items()):
             old = existing.get(pair)
-            after = {"pupil_id": pair[0], "contact_id": pair[1],
-                     **dict(zip(LINK_FIELDS, values, strict=True))}
+            after = {
+                "pupil_id": pair[0],
+                "contact_id": pair[1],
+                **dict(zip(LINK_FIELDS, values, strict=True)),
+            }
             if old is None:
-                self.changes.append(Change(
-                    "contact_link", "add", f"{pair[0]}/{pair[1]}", "", None, after))
+                self.changes.append(
+                    Change("contact_link", "add", f"{pair[0]}/{pair[1]}", "", None, after)
+                )
             elif old != values:
-                before = {"pupil_id": pair[0], "contact_id": pair[1],
-                          **dict(zip(LINK_FIELDS, old, strict=True))}
-                self.changes.append(Change(
-                    "contact_link", "update", f"{pair[0]}/{pair[1]}", "", None, after, before))
+                before = {
+                    "pupil_id": pair[0],
+                    "contact_id": pair[1],
+                    **dict(zip(LINK_FIELDS, old, strict=True)),
+                }
+                self.changes.append(
+                    Change(
+                        "contact_link", "update", f"{pair[0]}/{pair[1]}", "", None, after, before
+                    )
+                )
         for pair in sorted(set(existing) - set(wanted)):
-            if pair[0] in sent_pupils or pair[0] in self.leaving_ids or (
-                pair[1] in self.leaving_ids
+            if (
+                pair[0] in sent_pupils
+                or pair[0] in self.leaving_ids
+                or (pair[1] in self.leaving_ids)
             ):
-                self.changes.append(Change(
-                    "contact_link", "remove", f"{pair[0]}/{pair[1]}", "", None, {},
-                    {"pupil_id": pair[0], "contact_id": pair[1],
-                     **dict(zip(LINK_FIELDS, existing[pair], strict=True))},
-                ))
+                self.changes.append(
+                    Change(
+                        "contact_link",
+                        "remove",
+                        f"{pair[0]}/{pair[1]}",
+                        "",
+                        None,
+                        {},
+                        {
+                            "pupil_id": pair[0],
+                            "contact_id": pair[1],
+                            **dict(zip(LINK_FIELDS, existing[pair], strict=True)),
+                        },
+                    )
+                )
 
 
 _PERSON_DELETION_FAMILY = {"student": "pupil", "employee": "employee", "contact": "contact"}
@@ -428,8 +565,7 @@ def _differences(
 
 
 def _link_values(link: ContactLink) -> tuple[Any, ...]:
-    return (link.relationship, link.priority, link.parental_responsibility,
-            link.lives_with_pupil)
+    return (link.relationship, link.priority, link.parental_responsibility, link.lives_with_pupil)
 
 
 def _name(row: Row) -> str:
@@ -441,6 +577,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def username_base(forename: str, surname: str) -> str:
     """'Siân O'Connor-Smith' -> 'soconnorsmith': ASCII, lower case, no punctuation."""
+
     def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         ascii_text = decomposed.encode("ascii", "ignore").decode().lower()

@@ -84,8 +84,9 @@ def sync_school(
     with engine.begin() as conn:
         school = get_school(conn, school_key)
         mode = choose_mode(school, full, started)
-        run_id = start_run(conn, school.id, trigger=trigger, source=school.source_kind,
-                           mode=mode, now=started)
+        run_id = start_run(
+            conn, school.id, trigger=trigger, source=school.source_kind, mode=mode, now=started
+        )
     try:
         with engine.begin() as conn:
             take_lock(conn, school, run_id, started)
@@ -136,8 +137,15 @@ def _apply_snapshot(
     errors = sum(1 for issue in validated.issues if issue.severity == "error")
     status = "issues_exist" if errors else "success"
     counts = plan.counts()
-    finish_run(conn, run_id, status=status, now=now, counts=counts,
-               issue_count=len(validated.issues), plan_hash=plan.digest())
+    finish_run(
+        conn,
+        run_id,
+        status=status,
+        now=now,
+        counts=counts,
+        issue_count=len(validated.issues),
+        plan_hash=plan.digest(),
+    )
     return SyncResult(run_id, status, mode, counts, validated.issues)
 
 

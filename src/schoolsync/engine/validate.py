@@ -107,7 +107,11 @@ def validate(
         message = None
         if person.role != "contact":
             message = _email_problem(
-                person, settings, email_counts, owners_by_email, owners_by_username,
+                person,
+                settings,
+                email_counts,
+                owners_by_email,
+                owners_by_username,
                 matched.get((person.family, person.source_id)),
             )
         if message is None:
@@ -148,7 +152,8 @@ def _email_problem(
         if own_row is None and len(others) > 1:
             return MULTIPLE_MATCHES
     holders = [
-        row for row in owners_by_username.get(email, ())
+        row
+        for row in owners_by_username.get(email, ())
         if row["id"] != own_row and (row["email"] or "").lower() != email
     ]
     if holders:
@@ -172,9 +177,11 @@ def _unique_people(
             conflicted.add(key)
     for key in conflicted:
         person = first[key]
-        issues.append(_person_issue(
-            person, f"{UNEXPECTED}: the MIS sent two different records with id {key[1]}"
-        ))
+        issues.append(
+            _person_issue(
+                person, f"{UNEXPECTED}: the MIS sent two different records with id {key[1]}"
+            )
+        )
     return [p for k, p in first.items() if k not in conflicted], conflicted
 
 
@@ -201,14 +208,18 @@ def _usable_classes(
             usable.append(school_class)
             continue
         skipped.add(source_id)
-        issues.append(Issue("Class", school_class.name, message, source_id,
-                            school_class.mis_id or ""))
+        issues.append(
+            Issue("Class", school_class.name, message, source_id, school_class.mis_id or "")
+        )
     return usable, skipped
 
 
 def _person_issue(person: Person, message: str) -> Issue:
     return Issue(
-        ENTITY_TYPES[person.role], person.display_name, message, person.source_id,
+        ENTITY_TYPES[person.role],
+        person.display_name,
+        message,
+        person.source_id,
         person.mis_id or "",
     )
 

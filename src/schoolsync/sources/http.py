@@ -117,9 +117,7 @@ def _final_error(status: int, response: httpx.Response, where: str) -> Exception
     if status == 403:
         match = _PERMISSION.search(detail)
         permission = match.group(1) if match else None
-        needed = (
-            f"the '{permission}' permission" if permission else "access to this data"
-        )
+        needed = f"the '{permission}' permission" if permission else "access to this data"
         return SourceAuthError(
             f"The school has not granted {needed} (HTTP 403). Ask the school to approve it in "
             f"the Wonde portal. Request: {where}",

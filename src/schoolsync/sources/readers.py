@@ -28,15 +28,22 @@ def wonde_reader(settings: Settings) -> SnapshotReader:
                 "(`schoolsync import`)"
             )
         with make_http_client(token, settings.wonde_timeout_seconds) as client:
-            http = JsonHttp(client, max_attempts=settings.wonde_max_attempts,
-                            max_backoff_seconds=settings.wonde_max_backoff_seconds)
+            http = JsonHttp(
+                client,
+                max_attempts=settings.wonde_max_attempts,
+                max_backoff_seconds=settings.wonde_max_backoff_seconds,
+            )
             base_url = school.api_base_url
             if not base_url:
                 # The regional domain comes from the school itself.
                 probe = WondeClient(http, DEFAULT_BASE_URL, school.wonde_school_id)
                 base_url = base_url_for(probe.school())
             wonde = WondeClient(http, base_url, school.wonde_school_id)
-            return fetch_snapshot(wonde, updated_after=since, progress=progress,
-                                  with_staff=school.settings.import_staff)
+            return fetch_snapshot(
+                wonde,
+                updated_after=since,
+                progress=progress,
+                with_staff=school.settings.import_staff,
+            )
 
     return read

@@ -46,8 +46,14 @@ _GENDERS: dict[str, Gender] = {
     "REDACTED FOR PRIVACY": "not_stated",
 }
 
-_DELETED_KINDS = {"student": "student", "employee": "employee", "contact": "contact",
-                  "class": "class", "group": "group", "subject": "subject"}
+_DELETED_KINDS = {
+    "student": "student",
+    "employee": "employee",
+    "contact": "contact",
+    "class": "class",
+    "group": "group",
+    "subject": "subject",
+}
 
 
 @dataclass
@@ -71,9 +77,7 @@ def build_snapshot(raw: RawSchool) -> Snapshot:
     students = [reader.person(r, "student", "students", i) for i, r in enumerate(raw.students)]
     classes = [reader.school_class(r, i) for i, r in enumerate(raw.classes)]
     class_teachers = {t for c in classes if c is not None for t in c.teacher_ids}
-    employees = [
-        reader.employee(r, i, class_teachers) for i, r in enumerate(raw.employees)
-    ]
+    employees = [reader.employee(r, i, class_teachers) for i, r in enumerate(raw.employees)]
     contacts: dict[str, Person] = {}
     links: list[ContactLink] = []
     for index, record in enumerate(raw.students):
@@ -121,8 +125,13 @@ class _Reader:
         entity = _ENTITY_TYPE[role]
         if not forename and not surname:
             self.issues.append(
-                Issue(entity, "", "An unexpected error has occurred: the MIS record has no name",
-                      source_id, _text(record.get("mis_id")) or "")
+                Issue(
+                    entity,
+                    "",
+                    "An unexpected error has occurred: the MIS record has no name",
+                    source_id,
+                    _text(record.get("mis_id")) or "",
+                )
             )
             return None
         education = _related_one(record, "education_details")
@@ -159,7 +168,11 @@ class _Reader:
         return self.person(record, "teacher" if teaching else "staff", "employees", index)
 
     def _gender(
-        self, record: dict[str, Any], entity: str, forename: str | None, surname: str | None,
+        self,
+        record: dict[str, Any],
+        entity: str,
+        forename: str | None,
+        surname: str | None,
         source_id: str,
     ) -> Gender | None:
         raw = record.get("gender")
@@ -168,9 +181,14 @@ class _Reader:
         gender = _GENDERS.get(str(raw).strip().upper())
         if gender is None:
             self.issues.append(
-                Issue(entity, f"{forename or ''} {surname or ''}".strip(),
-                      f"Gender '{str(raw)[:40]}' is not recognised; it was left blank",
-                      source_id, _text(record.get("mis_id")) or "", severity="warning")
+                Issue(
+                    entity,
+                    f"{forename or ''} {surname or ''}".strip(),
+                    f"Gender '{str(raw)[:40]}' is not recognised; it was left blank",
+                    source_id,
+                    _text(record.get("mis_id")) or "",
+                    severity="warning",
+                )
             )
         return gender
 
@@ -202,11 +220,17 @@ class _Reader:
     def group(self, record: Any, index: int) -> Group | None:
         source_id = _require_id(record, "groups", index)
         name = _text(record.get("name")) or ""
-        kind = (_text(record.get("type")) or "").lower()
+        raw_kind = _text(record.get("type")) or ""
+        kind = raw_kind.lower()
         if kind not in GROUP_KINDS:
             self.issues.append(
-                Issue("Group", name, f"Group type '{kind[:40]}' is not recognised; the group "
-                      "was left out", source_id, _text(record.get("mis_id")) or "")
+                Issue(
+                    "Group",
+                    name,
+                    f"Group type '{raw_kind[:40]}' is not recognised; the group was left out",
+                    source_id,
+                    _text(record.get("mis_id")) or "",
+                )
             )
             return None
         return Group(
@@ -221,7 +245,10 @@ class _Reader:
 
 
 _ENTITY_TYPE: dict[Role, str] = {
-    "student": "Student", "teacher": "Teacher", "staff": "Staff", "contact": "Contact",
+    "student": "Student",
+    "teacher": "Teacher",
+    "staff": "Staff",
+    "contact": "Contact",
 }
 
 

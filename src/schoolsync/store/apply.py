@@ -52,14 +52,16 @@ def apply_plan(
     stamp = {"school_id": school_id, "created_at": now, "updated_at": now}
     created: dict[str, dict[Any, int]] = {}
 
-    created["subject"] = _create(conn, subjects, take("subject", "create"), stamp,
-                                 lambda c: c.key)
+    created["subject"] = _create(conn, subjects, take("subject", "create"), stamp, lambda c: c.key)
     _update(conn, subjects, take("subject", "update", "restore"), now)
 
     person_creates = take("person", "create")
     created["person"] = _create(
-        conn, people, person_creates,
-        stamp, lambda c: (family_of(c.entity), c.key),
+        conn,
+        people,
+        person_creates,
+        stamp,
+        lambda c: (family_of(c.entity), c.key),
         extra=lambda c: {"family": family_of(c.entity)},
     )
     _update(conn, people, take("person", "update", "restore"), now)
@@ -70,8 +72,15 @@ def apply_plan(
             return change
         after = {k: v for k, v in change.after.items() if k != "_subject_key"}
         after["subject_id"] = created["subject"][key]
-        return Change(change.entity, change.kind, change.key, change.name, change.record_id,
-                      after, change.before)
+        return Change(
+            change.entity,
+            change.kind,
+            change.key,
+            change.name,
+            change.record_id,
+            after,
+            change.before,
+        )
 
     class_creates = [with_subject(c) for c in take("class", "create")]
     created["class"] = _create(conn, classes, class_creates, stamp, lambda c: c.key)
@@ -113,8 +122,11 @@ def apply_plan(
             .where(contact_links.c.contact_id == sa.bindparam("k_contact"))
             .values({f: sa.bindparam(f"v_{f}") for f in fields}),
             [
-                {"k_pupil": c.after["pupil_id"], "k_contact": c.after["contact_id"],
-                 **{f"v_{f}": c.after[f] for f in fields}}
+                {
+                    "k_pupil": c.after["pupil_id"],
+                    "k_contact": c.after["contact_id"],
+                    **{f"v_{f}": c.after[f] for f in fields},
+                }
                 for c in link_updates
             ],
         )
@@ -126,8 +138,10 @@ def apply_plan(
             sa.delete(contact_links)
             .where(contact_links.c.pupil_id == sa.bindparam("k_pupil"))
             .where(contact_links.c.contact_id == sa.bindparam("k_contact")),
-            [{"k_pupil": c.before["pupil_id"], "k_contact": c.before["contact_id"]}
-             for c in removed_links],
+            [
+                {"k_pupil": c.before["pupil_id"], "k_contact": c.before["contact_id"]}
+                for c in removed_links
+            ],
         )
     for entity, (table, parent_column) in _MEMBERSHIPS.items():
         removed = take(entity, "remove")
@@ -137,8 +151,14 @@ def apply_plan(
                 .where(table.c[parent_column] == sa.bindparam("k_parent"))
                 .where(table.c.person_id == sa.bindparam("k_person"))
                 .where(table.c.role == sa.bindparam("k_role")),
-                [{"k_parent": c.before["parent_id"], "k_person": c.before["person_id"],
-                  "k_role": c.before["role"]} for c in removed],
+                [
+                    {
+                        "k_parent": c.before["parent_id"],
+                        "k_person": c.before["person_id"],
+                        "k_role": c.before["role"],
+                    }
+                    for c in removed
+                ],
             )
     _update(conn, groups, take("group", "delete"), now)
     _update(conn, classes, take("class", "delete"), now)
@@ -159,10 +179,7 @@ def _create(
     """Insert new rows and return their ids by key, in one round of statements."""
     if not creates:
         return {}
-    rows = [
-        {**stamp, **(extra(c) if extra else {}), **c.after}
-        for c in creates
-    ]
+    rows = [{**stamp, **(extra(c) if extra else {}), **c.after} for c in creates]
     result = conn.execute(
         sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
     )
@@ -187,11 +204,18 @@ def _update(
         if left_at is not None:
             values["left_at"] = sa.bindparam("v_left_at")
         statement = sa.update(table).where(table.c.id == sa.bindparam("k_id")).values(values)
-        conn.execute(statement, [
-            {"k_id": c.record_id, "v_updated_at": now, "v_left_at": left_at,
-             **{f"v_{name}": c.after[name] for name in names}}
-            for c in batch
-        ])
+        conn.execute(
+            statement,
+            [
+                {
+                    "k_id": c.record_id,
+                    "v_updated_at": now,
+                    "v_left_at": left_at,
+                    **{f"v_{name}": c.after[name] for name in names},
+                }
+                for c in batch
+            ],
+        )
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -216,16 +240,18 @@ def _log(
                 record_id = created["person"].get((family_of(change.entity), change.key))  # type: ignore[arg-type]
             else:
                 record_id = created.get(change.entity, {}).get(change.key)
-        rows.append({
-            "run_id": run_id,
-            "school_id": school_id,
-            "entity": change.entity,
-            "kind": change.kind,
-            "record_id": record_id,
-            "source_id": change.key[:64],
-            "before": _jsonable(change.before) if change.before else None,
-            "after": _jsonable(change.after) if change.after else None,
-        })
+        rows.append(
+            {
+                "run_id": run_id,
+                "school_id": school_id,
+                "entity": change.entity,
+                "kind": change.kind,
+                "record_id": record_id,
+                "source_id": change.key[:64],
+                "before": _jsonable(change.before) if change.before else None,
+                "after": _jsonable(change.after) if change.after else None,
+            }
+        )
     _insert(conn, changes_table, rows)
 
 

@@ -28,13 +28,25 @@ class RunRecord:
 
 
 def start_run(
-    conn: sa.Connection, school_id: int, *, trigger: str, source: str, mode: str,
+    conn: sa.Connection,
+    school_id: int,
+    *,
+    trigger: str,
+    source: str,
+    mode: str,
     now: dt.datetime,
 ) -> int:
     result = conn.execute(
         sa.insert(sync_runs)
-        .values(school_id=school_id, trigger=trigger, source=source, mode=mode,
-                status="running", started_at=now, counts={})
+        .values(
+            school_id=school_id,
+            trigger=trigger,
+            source=source,
+            mode=mode,
+            status="running",
+            started_at=now,
+            counts={},
+        )
         .returning(sync_runs.c.id)
     )
     return int(result.scalar_one())
@@ -52,8 +64,13 @@ def finish_run(
     plan_hash: str | None = None,
     mode: str | None = None,
 ) -> None:
-    values: dict[str, Any] = {"status": status, "finished_at": now, "issue_count": issue_count,
-                              "message": message, "plan_hash": plan_hash}
+    values: dict[str, Any] = {
+        "status": status,
+        "finished_at": now,
+        "issue_count": issue_count,
+        "message": message,
+        "plan_hash": plan_hash,
+    }
     if counts is not None:
         values["counts"] = counts
     if mode is not None:
@@ -61,29 +78,46 @@ def finish_run(
     conn.execute(sa.update(sync_runs).where(sync_runs.c.id == run_id).values(values))
 
 
-def record_issues(
-    conn: sa.Connection, school_id: int, run_id: int, found: Sequence[Issue]
-) -> None:
+def record_issues(conn: sa.Connection, school_id: int, run_id: int, found: Sequence[Issue]) -> None:
     if not found:
         return
-    conn.execute(sa.insert(issues), [
-        {"run_id": run_id, "school_id": school_id, "source_id": i.source_id,
-         "entity_type": i.entity_type, "entity_name": i.entity_name, "mis_id": i.mis_id,
-         "message": i.message, "severity": i.severity}
-        for i in found
-    ])
+    conn.execute(
+        sa.insert(issues),
+        [
+            {
+                "run_id": run_id,
+                "school_id": school_id,
+                "source_id": i.source_id,
+                "entity_type": i.entity_type,
+                "entity_name": i.entity_name,
+                "mis_id": i.mis_id,
+                "message": i.message,
+                "severity": i.severity,
+            }
+            for i in found
+        ],
+    )
 
 
 def list_runs(conn: sa.Connection, school_id: int, limit: int = 50) -> list[RunRecord]:
     result = conn.execute(
-        sa.select(sync_runs).where(sync_runs.c.school_id == school_id)
-        .order_by(sync_runs.c.id.desc()).limit(limit)
+        sa.select(sync_runs)
+        .where(sync_runs.c.school_id == school_id)
+        .order_by(sync_runs.c.id.desc())
+        .limit(limit)
     ).mappings()
     return [
         RunRecord(
-            id=row["id"], trigger=row["trigger"], source=row["source"], mode=row["mode"],
-            status=row["status"], started_at=row["started_at"], finished_at=row["finished_at"],
-            counts=row["counts"] or {}, issue_count=row["issue_count"], message=row["message"],
+            id=row["id"],
+            trigger=row["trigger"],
+            source=row["source"],
+            mode=row["mode"],
+            status=row["status"],
+            started_at=row["started_at"],
+            finished_at=row["finished_at"],
+            counts=row["counts"] or {},
+            issue_count=row["issue_count"],
+            message=row["message"],
         )
         for row in result
     ]
@@ -98,18 +132,30 @@ def run_issues(conn: sa.Connection, school_id: int, run_id: int | None) -> list[
         if run_id is None:
             return []
     result = conn.execute(
-        sa.select(issues).where(issues.c.run_id == run_id)
-        .where(issues.c.school_id == school_id).order_by(issues.c.id)
+        sa.select(issues)
+        .where(issues.c.run_id == run_id)
+        .where(issues.c.school_id == school_id)
+        .order_by(issues.c.id)
     ).mappings()
     return [
-        Issue(entity_type=r["entity_type"], entity_name=r["entity_name"], message=r["message"],
-              source_id=r["source_id"], mis_id=r["mis_id"], severity=r["severity"])
+        Issue(
+            entity_type=r["entity_type"],
+            entity_name=r["entity_name"],
+            message=r["message"],
+            source_id=r["source_id"],
+            mis_id=r["mis_id"],
+            severity=r["severity"],
+        )
         for r in result
     ]
 
 
 def run_exists(conn: sa.Connection, school_id: int, run_id: int) -> bool:
-    return conn.execute(
-        sa.select(sync_runs.c.id).where(sync_runs.c.id == run_id)
-        .where(sync_runs.c.school_id == school_id)
-    ).first() is not None
+    return (
+        conn.execute(
+            sa.select(sync_runs.c.id)
+            .where(sync_runs.c.id == run_id)
+            .where(sync_runs.c.school_id == school_id)
+        ).first()
+        is not None
+    )

@@ -189,7 +189,8 @@ def summary(conn: sa.Connection, key: str) -> dict[str, int]:
     for role, count in rows:
         counts[role] = count
     counts["class"] = conn.execute(
-        sa.select(sa.func.count()).select_from(classes)
+        sa.select(sa.func.count())
+        .select_from(classes)
         .where(classes.c.school_id == school.id, classes.c.status == "active")
     ).scalar_one()
     return counts
