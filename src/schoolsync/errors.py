@@ -9,7 +9,9 @@
         ├── SourceAuthError    401 or 403: final until someone grants access or the permission
         ├── SourceNotFound     404: the school or record is unknown to the source
         └── SourceDataError    the source answered with something we cannot read (bad JSON,
-                               a record with no id, ...): the message names the page or record
+            │                  a record with no id, ...): the message names the page or record
+            └── FileFormatError  an uploaded file (CTF, OneRoster, staff CSV) cannot be read: the
+                               message names the file, the line or element path, and the pupil
 
 Data problems in single records are not exceptions: they become `model.Issue` values and the
 run goes on. Foreign exceptions (httpx, json, sqlalchemy) are translated at the boundary that
@@ -57,3 +59,13 @@ class SourceNotFound(SourceError):
 
 class SourceDataError(SourceError):
     pass
+
+
+class FileFormatError(SourceDataError):
+    """An uploaded file cannot be read. Nothing from it is applied."""
+
+    def __init__(self, message: str, *, file: str, where: str | None = None) -> None:
+        location = f"{file}, {where}" if where else file
+        super().__init__(f"{location}: {message}")
+        self.file = file
+        self.where = where
