@@ -18,10 +18,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from schoolsync.alerts import SmtpMailer, SmtpSettings
 from schoolsync.config import Settings
-from schoolsync.engine.sync import SyncResult, sync_school
+from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
 from schoolsync.errors import ConfigError, SchoolsyncError
 from schoolsync.issues_csv import write_issues_csv
+from schoolsync.notify import email_notifier
 from schoolsync.school_settings import SchoolSettings, parse_domains, parse_roles
 from schoolsync.sources.readers import wonde_reader
 from schoolsync.store import runs as run_store
@@ -35,7 +37,11 @@ app = typer.Typer(
 )
 school_app = typer.Typer(help="Add and list schools.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="The Wonde-compatible sandbox server.", no_args_is_help=True)
+class_app = typer.Typer(
+    help="Facts about classes that the product tells schoolsync.", no_args_is_help=True
+)
 app.add_typer(school_app, name="school")
+app.add_typer(class_app, name="class")
 app.add_typer(sandbox_app, name="sandbox")
 
 out = Console()
@@ -166,10 +172,36 @@ def sync(
         bool, typer.Option("--full", help="Read everything, not only changes.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    manual: Annotated[
+        bool,
+        typer.Option("--manual", help="Choose subjects and classes, check the warnings, approve."),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help="With --manual: approve the plan as shown, without questions."),
+    ] = False,
+    approved_by: Annotated[
+        str | None,
+        typer.Option("--approved-by", help="Who approves (recorded); default: your user name."),
+    ] = None,
 ) -> None:
-    """Run one sync of a school now."""
+    """Run one sync of a school now (autosync rules), or a manual sync that approves."""
+    if yes and not manual:
+        err.print("[red]Error:[/red] --yes goes with --manual")
+        raise typer.Exit(2)
     with _store() as (settings, engine):
-        result = _run_sync(engine, settings, school, full=full, show_progress=not as_json)
+        if manual:
+            from schoolsync.cli_manual import manual_sync
+
+            who = approved_by or os.environ.get("USER") or "unknown"
+            outcome = manual_sync(
+                engine, school, wonde_reader(settings), out, assume_yes=yes, approved_by=who
+            )
+            if outcome is None:
+                raise typer.Exit(1)
+            result = outcome
+        else:
+            result = _run_sync(engine, settings, school, full=full, show_progress=not as_json)
     if as_json:
         print(json.dumps(_result_json(result)))
     else:
@@ -182,8 +214,9 @@ def _run_sync(
     engine: sa.Engine, settings: Settings, school: str, *, full: bool, show_progress: bool
 ) -> SyncResult:
     reader = wonde_reader(settings)
+    notify = _notifier(engine)
     if not (show_progress and out.is_terminal):
-        return sync_school(engine, school, reader, full=full)
+        return sync_school(engine, school, reader, full=full, notify=notify)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -198,7 +231,13 @@ def _run_sync(
                 tasks[what] = bar.add_task(f"Reading {what}", total=total)
             bar.update(tasks[what], completed=done, total=total or done)
 
-        return sync_school(engine, school, reader, full=full, progress=progress)
+        return sync_school(engine, school, reader, full=full, progress=progress, notify=notify)
+
+
+def _notifier(engine: sa.Engine) -> Notify | None:
+    """Email alerts when SMTP is configured (SCHOOLSYNC_SMTP_HOST and friends)."""
+    smtp = SmtpSettings.from_env(os.environ)
+    return email_notifier(engine, SmtpMailer(smtp)) if smtp else None
 
 
 def _result_json(result: SyncResult) -> dict[str, Any]:
@@ -207,6 +246,10 @@ def _result_json(result: SyncResult) -> dict[str, Any]:
         "status": result.status,
         "mode": result.mode,
         "counts": result.counts,
+        "held": result.held or {},
+        "holds": [
+            {"rule": h.rule, "message": h.message, "losses": list(h.losses)} for h in result.holds
+        ],
         "issues": len(result.issues),
         "message": result.message,
     }
@@ -228,6 +271,15 @@ def _print_result(result: SyncResult) -> None:
         out.print(table)
     elif result.status != "failed":
         out.print("Nothing changed: the store already matches the MIS.")
+    for hold in result.holds:
+        out.print(f"[yellow]Waiting for approval:[/yellow] {hold.message}")
+        if hold.losses:
+            out.print(f"    Approving removes: {', '.join(hold.losses)}")
+    if result.holds:
+        out.print(
+            "Correct the MIS and the next sync goes ahead by itself, or approve with "
+            "`schoolsync sync SCHOOL --manual`."
+        )
     if result.issues:
         out.print(f"{len(result.issues)} issue(s): `schoolsync issues SCHOOL` writes them as CSV.")
 
@@ -327,6 +379,172 @@ def export(
         written = export_oneroster(conn, record.id, output, now=_now())
     total = sum(written.values())
     out.print(f"Wrote {total} rows in {len(written)} files to {output}")
+
+
+@app.command("plan")
+def plan_command(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    full: Annotated[bool, typer.Option("--full", help="Plan a full sync.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every change).")] = False,
+    limit: Annotated[int, typer.Option(help="How many changes to list in detail.")] = 40,
+) -> None:
+    """Dry run: what a sync would change now, field by field, and what it would hold.
+    Writes nothing."""
+    with _store() as (settings, engine):
+        dry = plan_school(engine, school, wonde_reader(settings), full=full)
+    held = {id(c) for h in dry.guarded.holds for c in h.changes}
+    if dry.guarded.apply_now.changes == () and dry.guarded.holds:
+        held = {id(c) for c in dry.plan.changes}  # strict mode holds the whole run
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "mode": dry.mode,
+                    "counts": dry.plan.counts(),
+                    "issues": len(dry.validated.issues),
+                    "holds": [
+                        {"rule": h.rule, "message": h.message, "losses": list(h.losses)}
+                        for h in dry.guarded.holds
+                    ],
+                    "changes": [
+                        {
+                            "entity": c.entity,
+                            "kind": c.kind,
+                            "key": c.key,
+                            "name": c.name,
+                            "held": id(c) in held,
+                            "before": dict(c.before),
+                            "after": dict(c.after),
+                        }
+                        for c in dry.plan.changes
+                    ],
+                },
+                default=str,
+            )
+        )
+        return
+    out.print(
+        f"A {dry.mode} sync would make {len(dry.plan)} change(s); "
+        f"{len(dry.validated.issues)} issue(s)."
+    )
+    table = Table("What", "Change", "Name", "Before", "After", "Held?")
+    for change in dry.plan.changes[:limit]:
+        before = ", ".join(f"{k}={v}" for k, v in change.before.items() if k != "status")
+        after = ", ".join(
+            f"{k}={v}" for k, v in change.after.items() if k in change.before and k != "status"
+        )
+        table.add_row(
+            change.entity.replace("_", " "),
+            change.kind,
+            change.name or change.key,
+            before,
+            after,
+            "[yellow]held[/yellow]" if id(change) in held else "",
+        )
+    out.print(table)
+    if len(dry.plan) > limit:
+        out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
+    for hold in dry.guarded.holds:
+        out.print(f"[yellow]Would wait for approval:[/yellow] {hold.message}")
+
+
+@app.command("holds")
+def holds_command(school: Annotated[str, typer.Argument(help="The school's key.")]) -> None:
+    """Changes waiting for a person's approval."""
+    from schoolsync.store.holds import pending_holds
+
+    with _store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        waiting = pending_holds(conn, record.id)
+    if not waiting:
+        out.print("Nothing is waiting for approval.")
+    for hold in waiting:
+        out.print(
+            f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
+            f"[{len(hold.changes)} change(s)]"
+        )
+
+
+@class_app.command("dependents")
+def class_dependents(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    class_mis_id: Annotated[str, typer.Argument(help="The class's MIS id.")],
+    count: Annotated[int, typer.Option(help="How many items hang off the class.")],
+    label: Annotated[str, typer.Option(help="What they are, e.g. tasks.")] = "items",
+) -> None:
+    """Tell schoolsync what depends on a class, so warnings say what would be lost."""
+    from schoolsync.store.holds import set_dependents
+
+    if count < 0:
+        raise typer.BadParameter("--count cannot be negative")
+    with _store() as (_settings, engine), engine.begin() as conn:
+        record = school_store.get_school(conn, school)
+        set_dependents(conn, record.id, class_mis_id, count, label.strip() or "items", _now())
+    out.print(f"Class {class_mis_id}: {count} {label}")
+
+
+@school_app.command("settings")
+def school_settings(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    alert_email: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alert-email",
+            help="Who is emailed when a sync needs approval or fails "
+            "(repeatable; replaces the list).",
+        ),
+    ] = None,
+    safeguard_mode: Annotated[
+        str | None,
+        typer.Option(
+            "--safeguard-mode", help="partial (hold only major changes) or strict (hold the run)."
+        ),
+    ] = None,
+    pupil_leavers_pct: Annotated[
+        float | None,
+        typer.Option(
+            "--pupil-leavers-pct", help="Hold a run in which more than this % of pupils leave."
+        ),
+    ] = None,
+    staff_leavers_pct: Annotated[
+        float | None, typer.Option("--staff-leavers-pct", help="Same for staff.")
+    ] = None,
+    email_changes_pct: Annotated[
+        float | None,
+        typer.Option("--email-changes-pct", help="Hold when more than this % of emails change."),
+    ] = None,
+    email_domain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--email-domain", help="Allowed email domain (repeatable; replaces the list)."
+        ),
+    ] = None,
+    require_email: Annotated[
+        str | None,
+        typer.Option("--require-email", help="Roles that must have an email, comma separated."),
+    ] = None,
+) -> None:
+    """Show or change a school's settings."""
+    changes: dict[str, Any] = {
+        "alert_emails": alert_email,
+        "safeguard_mode": safeguard_mode,
+        "pupil_leavers_pct": pupil_leavers_pct,
+        "staff_leavers_pct": staff_leavers_pct,
+        "email_changes_pct": email_changes_pct,
+        "allowed_domains": email_domain,
+        "require_email": sorted(parse_roles(require_email)) if require_email else None,
+    }
+    with _store() as (_settings, engine), engine.begin() as conn:
+        record = school_store.get_school(conn, school)
+        values = {
+            **record.settings.to_json(),
+            **{k: v for k, v in changes.items() if v is not None},
+        }
+        updated = SchoolSettings.from_json(values)
+        school_store.update_settings(conn, record.id, updated)
+    for name, value in updated.to_json().items():
+        if name != "extra":
+            out.print(f"{name}: {value}")
 
 
 # --- sandbox and demo --------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from schoolsync.engine.limits import Limits
 from schoolsync.errors import ConfigError
 
 USER_ROLES = ("student", "teacher", "staff")
@@ -22,7 +23,28 @@ class SchoolSettings:
     import_contacts: bool = True
     #: A full sync runs at least this often even when incremental syncs are possible.
     full_sync_every_hours: int = 24
+    #: Safeguards: "partial" holds only major changes, "strict" holds the whole run.
+    safeguard_mode: str = "partial"
+    pupil_leavers_pct: float = 10.0
+    staff_leavers_pct: float = 10.0
+    email_changes_pct: float = 10.0
+    #: Who is emailed when a run needs approval or fails.
+    alert_emails: tuple[str, ...] = ()
+    #: The sync scope chosen in the last manual sync (subject and class source ids); None
+    #: means everything. `scope_known_classes` are the classes offered at the time: a class
+    #: that appears later in a chosen subject joins the scope by itself.
+    scope_subjects: tuple[str, ...] | None = None
+    scope_classes: tuple[str, ...] | None = None
+    scope_known_classes: tuple[str, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def limits(self) -> Limits:
+        return Limits(
+            mode="strict" if self.safeguard_mode == "strict" else "partial",
+            pupil_leavers_pct=self.pupil_leavers_pct,
+            staff_leavers_pct=self.staff_leavers_pct,
+            email_changes_pct=self.email_changes_pct,
+        )
 
     def email_required(self, role: str) -> bool:
         return role in self.require_email
@@ -36,7 +58,15 @@ class SchoolSettings:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["require_email"] = sorted(self.require_email)
-        data["allowed_domains"] = list(self.allowed_domains)
+        for name in (
+            "allowed_domains",
+            "alert_emails",
+            "scope_subjects",
+            "scope_classes",
+            "scope_known_classes",
+        ):
+            value = getattr(self, name)
+            data[name] = list(value) if value is not None else None
         return data
 
     @classmethod
@@ -51,6 +81,16 @@ class SchoolSettings:
             values["require_email"] = parse_roles(values["require_email"])
         if "allowed_domains" in values:
             values["allowed_domains"] = parse_domains(values["allowed_domains"])
+        if "alert_emails" in values:
+            values["alert_emails"] = parse_emails(values["alert_emails"])
+        for name in ("scope_subjects", "scope_classes", "scope_known_classes"):
+            if values.get(name) is not None:
+                values[name] = tuple(values[name])
+        if values.get("safeguard_mode", "partial") not in ("partial", "strict"):
+            raise ConfigError("safeguard mode must be 'partial' or 'strict'")
+        for name in ("pupil_leavers_pct", "staff_leavers_pct", "email_changes_pct"):
+            if name in values and not 0 <= float(values[name]) <= 100:
+                raise ConfigError(f"{name} must be a percentage from 0 to 100")
         return replace(settings, **values)
 
 
@@ -64,6 +104,17 @@ def parse_roles(value: str | list[str] | frozenset[str]) -> frozenset[str]:
             f"(choose from {', '.join(USER_ROLES)})"
         )
     return frozenset(roles)
+
+
+def parse_emails(value: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    emails = []
+    for item in value:
+        email = item.strip()
+        local, at, domain = email.partition("@")
+        if not (local and at and "." in domain) or " " in email:
+            raise ConfigError(f"{item!r} is not an email address")
+        emails.append(email)
+    return tuple(dict.fromkeys(emails))
 
 
 def parse_domains(value: list[str] | tuple[str, ...]) -> tuple[str, ...]:

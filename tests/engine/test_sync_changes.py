@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import SyncResult, sync_school
+from schoolsync.engine.sync import Approval, SyncResult, plan_school, sync_school
 from schoolsync.model import Deletion, Snapshot
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import (
@@ -82,6 +82,18 @@ def run(
     mis.snapshot = snapshot(*items, complete=complete, **kw)
     clock.advance(hours=1)
     return sync_school(engine, school, mis, now=clock, full=complete)
+
+
+def approved(
+    engine: sa.Engine, school: str, mis: FakeMis, clock: Clock, items: list[Any]
+) -> SyncResult:
+    """A manual sync in which a person approves exactly the plan they were shown."""
+    mis.snapshot = snapshot(*items)
+    clock.advance(hours=1)
+    shown = plan_school(engine, school, mis, full=True, now=clock)
+    return sync_school(
+        engine, school, mis, now=clock, approval=Approval(shown.plan.digest(), "Data Manager")
+    )
 
 
 def person(engine: sa.Engine, source_id: str) -> dict[str, Any]:
@@ -209,7 +221,12 @@ def test_emptied_and_deleted_classes(engine, school, mis, clock) -> None:
     run(engine, school, mis, clock, base())
     items = [i for i in base() if getattr(i, "source_id", None) not in ("K1", "K2")]
     items.append(school_class("K1", "7A/Ma1", teachers=["T1"], subject_source_id="S1"))
-    result = run(engine, school, mis, clock, items)
+    held = run(engine, school, mis, clock, items)
+    assert held.status == "needs_approval"
+    assert {h.rule for h in held.holds} == {"class_gone", "class_emptied"}
+    assert members(engine, "K1") == {"P1", "P2"}  # held: the record stays as it was
+    result = approved(engine, school, mis, clock, items)
+    assert result.status == "success"
     assert result.counts["class"] == {"delete": 1}
     assert result.counts["class_membership"] == {"remove": 3}
     with engine.connect() as conn:
@@ -221,7 +238,9 @@ def test_emptied_and_deleted_classes(engine, school, mis, clock) -> None:
 def test_deleted_subject(engine, school, mis, clock) -> None:
     run(engine, school, mis, clock, base())
     items = [i for i in base() if getattr(i, "source_id", None) not in ("S2", "K2")]
-    result = run(engine, school, mis, clock, items)
+    held = run(engine, school, mis, clock, items)
+    assert [h.rule for h in held.holds] == ["subject_gone"]
+    result = approved(engine, school, mis, clock, items)
     assert result.counts["subject"] == {"delete": 1}
     assert result.counts["class"] == {"delete": 1}
 

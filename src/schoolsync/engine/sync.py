@@ -1,10 +1,12 @@
 """The orchestrator: one sync of one school, from source to store. The only code that touches
 both, and the owner of the transaction in which a plan is applied.
 
-    read source -> validate -> plan -> apply + record (one transaction) -> release lock
+    read source -> scope -> validate -> plan -> safeguard -> apply + record (one transaction)
+        -> release lock -> alert (when a run needs approval or failed)
 
 A run that fails for any reason leaves the store exactly as it was, apart from its own history
-row saying why.
+row saying why. A dry run (`plan_school`) is the same pipeline stopped before apply; an
+approved manual sync (`approval=`) applies exactly the plan that was shown, or nothing.
 """
 
 from __future__ import annotations
@@ -12,16 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
 from schoolsync.engine.identity import match_people
-from schoolsync.engine.plan import make_plan
-from schoolsync.engine.validate import UNEXPECTED, validate
+from schoolsync.engine.plan import Plan, make_plan
+from schoolsync.engine.safeguard import Guarded, Hold, safeguard
+from schoolsync.engine.scope import Scope, apply_scope
+from schoolsync.engine.validate import UNEXPECTED, Validated, validate
 from schoolsync.errors import SchoolsyncError, SyncInProgress
 from schoolsync.model import Issue, Snapshot
 from schoolsync.store.apply import apply_plan
+from schoolsync.store.holds import close_pending, load_dependents, record_holds
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import (
@@ -30,6 +35,7 @@ from schoolsync.store.schools import (
     record_sync_point,
     release_lock,
     take_lock,
+    update_settings,
 )
 
 log = logging.getLogger(__name__)
@@ -43,12 +49,25 @@ Progress = Callable[[str, int, int | None], None]
 SnapshotReader = Callable[[School, dt.datetime | None, Progress], Snapshot]
 
 
+class PlanChanged(SchoolsyncError):
+    """The MIS changed between showing a plan and approving it: show the new plan."""
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
 def _no_progress(_what: str, _done: int, _total: int | None) -> None:
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A person approved the plan with this hash; `scope` is what they chose to sync."""
+
+    plan_hash: str
+    approved_by: str
+    scope: Scope | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +78,24 @@ class SyncResult:
     counts: dict[str, dict[str, int]]
     issues: tuple[Issue, ...]
     message: str | None = None
+    holds: tuple[Hold, ...] = ()
+    held: dict[str, dict[str, int]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DryRun:
+    """What a sync would do now, without doing it."""
+
+    validated: Validated
+    plan: Plan
+    guarded: Guarded
+    mode: str
+    #: what the source sent, before the scope was applied (the manual sync offers all of it)
+    snapshot: Snapshot
+
+
+#: Called after a run is committed: send whatever alert the result deserves.
+Notify = Callable[[School, SyncResult], None]
 
 
 def choose_mode(school: School, full_requested: bool, now: dt.datetime) -> str:
@@ -70,6 +107,25 @@ def choose_mode(school: School, full_requested: bool, now: dt.datetime) -> str:
     return "full" if now - school.last_full_sync_at >= every else "incremental"
 
 
+def plan_school(
+    engine: sa.Engine,
+    school_key: str,
+    read: SnapshotReader,
+    *,
+    full: bool = False,
+    scope: Scope | None = None,
+    now: Callable[[], dt.datetime] = _utcnow,
+    progress: Progress = _no_progress,
+) -> DryRun:
+    """The dry run: read, validate, plan and safeguard, and write nothing at all."""
+    with engine.connect() as conn:
+        school = get_school(conn, school_key)
+    mode = choose_mode(school, full or scope is not None, now())
+    snapshot = read(school, _since(school, mode), progress)
+    with engine.connect() as conn:
+        return _decide(conn, school, snapshot, scope or Scope.of(school.settings), mode)
+
+
 def sync_school(
     engine: sa.Engine,
     school_key: str,
@@ -79,11 +135,13 @@ def sync_school(
     full: bool = False,
     now: Callable[[], dt.datetime] = _utcnow,
     progress: Progress = _no_progress,
+    notify: Notify | None = None,
+    approval: Approval | None = None,
 ) -> SyncResult:
     started = now()
     with engine.begin() as conn:
         school = get_school(conn, school_key)
-        mode = choose_mode(school, full, started)
+        mode = choose_mode(school, full or approval is not None, started)
         run_id = start_run(
             conn, school.id, trigger=trigger, source=school.source_kind, mode=mode, now=started
         )
@@ -95,29 +153,54 @@ def sync_school(
             finish_run(conn, run_id, status="failed", now=now(), message=str(exc))
         raise
 
+    result: SyncResult | None = None
+    replan: PlanChanged | None = None
     try:
-        since = None
-        if mode == "incremental" and school.sync_cursor is not None:
-            since = school.sync_cursor - CURSOR_OVERLAP
-        snapshot = read(school, since, progress)
+        snapshot = read(school, _since(school, mode), progress)
         with engine.begin() as conn:
-            result = _apply_snapshot(conn, school, run_id, mode, snapshot, now())
+            result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
             record_sync_point(
                 conn, school.id, cursor=started, full=mode == "full", info=_school_facts(snapshot)
             )
             release_lock(conn, school.id, run_id)
-        log.info("run %d for school %s: %s", run_id, school.key, result.status)
-        return result
     except SchoolsyncError as exc:
         message = str(exc)
+        replan = exc if isinstance(exc, PlanChanged) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
         log.exception("run %d for school %s failed unexpectedly", run_id, school.key)
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
-    with engine.begin() as conn:
-        finish_run(conn, run_id, status="failed", now=now(), message=message)
-        release_lock(conn, school.id, run_id)
-    log.info("run %d for school %s: failed", run_id, school.key)
-    return SyncResult(run_id, "failed", mode, {}, (), message)
+    if result is None:
+        with engine.begin() as conn:
+            finish_run(conn, run_id, status="failed", now=now(), message=message)
+            release_lock(conn, school.id, run_id)
+        result = SyncResult(run_id, "failed", mode, {}, (), message)
+        if replan is not None:
+            raise replan  # recorded; the person must see the new plan
+    log.info("run %d for school %s: %s", run_id, school.key, result.status)
+    if notify is not None:
+        try:
+            notify(school, result)
+        except Exception:  # an alert that cannot be sent must not undo the run
+            log.exception("could not send the alert for run %d of school %s", run_id, school.key)
+    return result
+
+
+def _since(school: School, mode: str) -> dt.datetime | None:
+    if mode == "incremental" and school.sync_cursor is not None:
+        return school.sync_cursor - CURSOR_OVERLAP
+    return None
+
+
+def _decide(
+    conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, mode: str
+) -> DryRun:
+    current = load_current(conn, school.id)
+    scoped = apply_scope(snapshot, scope)
+    matched = match_people(scoped.people, current.people)
+    validated = validate(scoped, school.settings, current.people, matched)
+    plan = make_plan(validated, current, matched)
+    guarded = safeguard(plan, current, school.settings.limits(), load_dependents(conn, school.id))
+    return DryRun(validated, plan, guarded, mode, snapshot)
 
 
 def _apply_snapshot(
@@ -127,16 +210,43 @@ def _apply_snapshot(
     mode: str,
     snapshot: Snapshot,
     now: dt.datetime,
+    approval: Approval | None,
 ) -> SyncResult:
-    current = load_current(conn, school.id)
-    matched = match_people(snapshot.people, current.people)
-    validated = validate(snapshot, school.settings, current.people, matched)
-    plan = make_plan(validated, current, matched)
-    apply_plan(conn, school.id, run_id, plan, now)
+    scope = approval.scope if approval and approval.scope else Scope.of(school.settings)
+    decided = _decide(conn, school, snapshot, scope, mode)
+    plan, validated = decided.plan, decided.validated
+    if approval is not None:
+        if plan.digest() != approval.plan_hash:
+            raise PlanChanged(
+                "The MIS changed after the plan was shown, so nothing was applied. Look at the "
+                "new plan and approve it again."
+            )
+        guarded = Guarded(plan, ())
+    else:
+        guarded = decided.guarded
+    apply_plan(conn, school.id, run_id, guarded.apply_now, now)
     record_issues(conn, school.id, run_id, validated.issues)
+    if approval is not None:
+        close_pending(conn, school.id, "approved", now, approval.approved_by)
+        if approval.scope is not None:
+            update_settings(
+                conn,
+                school.id,
+                replace(
+                    school.settings,
+                    scope_subjects=_sorted(approval.scope.subjects),
+                    scope_classes=_sorted(approval.scope.classes),
+                    scope_known_classes=tuple(sorted(approval.scope.known_classes)),
+                ),
+            )
+    else:
+        record_holds(conn, school.id, run_id, guarded.holds, now)
     errors = sum(1 for issue in validated.issues if issue.severity == "error")
-    status = "issues_exist" if errors else "success"
-    counts = plan.counts()
+    status = "needs_approval" if guarded.held else ("issues_exist" if errors else "success")
+    counts = guarded.apply_now.counts()
+    applied = {id(c) for c in guarded.apply_now.changes}
+    # In strict mode this is the whole plan, not only what the rules picked out.
+    held = Plan(tuple(c for c in plan.changes if id(c) not in applied)).counts()
     finish_run(
         conn,
         run_id,
@@ -145,8 +255,16 @@ def _apply_snapshot(
         counts=counts,
         issue_count=len(validated.issues),
         plan_hash=plan.digest(),
+        held=held or None,
+        approved_by=approval.approved_by if approval else None,
     )
-    return SyncResult(run_id, status, mode, counts, validated.issues)
+    return SyncResult(
+        run_id, status, mode, counts, validated.issues, None, guarded.holds, held or None
+    )
+
+
+def _sorted(values: frozenset[str] | None) -> tuple[str, ...] | None:
+    return tuple(sorted(values)) if values is not None else None
 
 
 def _school_facts(snapshot: Snapshot) -> dict[str, str | None]:

@@ -18,6 +18,7 @@ from typing import Any
 from schoolsync.sandbox import names
 from schoolsync.sandbox.people import PeopleFactory
 from schoolsync.sandbox.places import locale_for
+from schoolsync.sandbox.scenarios import SCENARIOS
 from schoolsync.sandbox.state import SandboxSchool
 
 Record = dict[str, Any]
@@ -385,5 +386,6 @@ _CHANGES: dict[str, Change] = {
     "deleted_class": _deleted_class,
     "deleted_subject": _deleted_subject,
     "teacher_leaver": _teacher_leaver,
+    **SCENARIOS,
 }
 CHANGE_KINDS: tuple[str, ...] = tuple(_CHANGES)

@@ -72,6 +72,9 @@ class SandboxSchool:
     locale: str = "kent"
     upn_sources: list[tuple[str, str]] = field(default_factory=list)
 
+    # What a scenario took away and will give back when "the MIS is corrected".
+    set_aside: dict[str, Any] = field(default_factory=dict, repr=False)
+
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     used_ids: set[str] = field(default_factory=set, repr=False)
     used_upns: set[str] = field(default_factory=set, repr=False)

@@ -25,6 +25,9 @@ class RunRecord:
     counts: dict[str, dict[str, int]]
     issue_count: int
     message: str | None
+    held: dict[str, dict[str, int]] | None = None
+    approved_by: str | None = None
+    plan_hash: str | None = None
 
 
 def start_run(
@@ -63,6 +66,8 @@ def finish_run(
     message: str | None = None,
     plan_hash: str | None = None,
     mode: str | None = None,
+    held: dict[str, dict[str, int]] | None = None,
+    approved_by: str | None = None,
 ) -> None:
     values: dict[str, Any] = {
         "status": status,
@@ -70,6 +75,8 @@ def finish_run(
         "issue_count": issue_count,
         "message": message,
         "plan_hash": plan_hash,
+        "held": held,
+        "approved_by": approved_by,
     }
     if counts is not None:
         values["counts"] = counts

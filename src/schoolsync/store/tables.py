@@ -176,6 +176,8 @@ sync_runs = sa.Table(
     sa.Column("plan_hash", sa.String(64)),
     sa.Column("approved_by", sa.String(200)),
     sa.Column("message", sa.Text),
+    #: changes held for approval, per entity and kind (like `counts`)
+    sa.Column("held", sa.JSON),
 )
 
 issues = sa.Table(
@@ -204,4 +206,47 @@ changes = sa.Table(
     sa.Column("source_id", sa.String(64)),
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
+)
+
+holds = sa.Table(
+    "holds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id"), nullable=False),
+    sa.Column("rule", sa.String(30), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("losses", sa.JSON, nullable=False),
+    #: the held changes themselves, so a person can see exactly what waits
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    #: pending, approved (applied by a manual sync) or resolved (the MIS was corrected)
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("created_at", _Timestamp, nullable=False),
+    sa.Column("closed_at", _Timestamp),
+    sa.Column("closed_by", sa.String(200)),
+)
+
+class_dependents = sa.Table(
+    "class_dependents",
+    metadata,
+    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
+    sa.Column("class_mis_id", sa.String(64), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(60), nullable=False),
+    sa.Column("updated_at", _Timestamp, nullable=False),
+)
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id")),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("recipients", sa.Text, nullable=False),
+    sa.Column("subject", sa.String(300), nullable=False),
+    sa.Column("sent_at", _Timestamp, nullable=False),
 )

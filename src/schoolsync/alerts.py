@@ -1,0 +1,117 @@
+"""Emails to a school when a run needs approval or fails: one plain-English message, at most
+once a day for the same held changes.
+
+`compose_*` are pure; `SmtpMailer` is the I/O edge (stdlib smtplib), passed in so tests can
+point it at a real SMTP server on loopback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from schoolsync.engine.safeguard import Hold
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    kind: str  # "needs_approval" or "failed"
+    subject: str
+    body: str
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    sender: str = "schoolsync@localhost"
+    starttls: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings | None:
+        host = env.get("SCHOOLSYNC_SMTP_HOST")
+        if not host:
+            return None
+        return cls(
+            host=host,
+            port=int(env.get("SCHOOLSYNC_SMTP_PORT", "25")),
+            username=env.get("SCHOOLSYNC_SMTP_USER") or None,
+            password=env.get("SCHOOLSYNC_SMTP_PASSWORD") or None,
+            sender=env.get("SCHOOLSYNC_SMTP_FROM", "schoolsync@localhost"),
+            starttls=env.get("SCHOOLSYNC_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+        )
+
+
+class SmtpMailer:
+    def __init__(self, settings: SmtpSettings, timeout: float = 30.0) -> None:
+        self.settings = settings
+        self.timeout = timeout
+
+    def send(self, recipients: Sequence[str], subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["From"] = self.settings.sender
+        message["To"] = ", ".join(recipients)
+        message["Subject"] = subject
+        message.set_content(body)
+        with smtplib.SMTP(self.settings.host, self.settings.port, timeout=self.timeout) as smtp:
+            if self.settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.settings.username:
+                smtp.login(self.settings.username, self.settings.password or "")
+            smtp.send_message(message)
+
+
+def compose_held(school_name: str, school_key: str, holds: Sequence[Hold], applied: int) -> Alert:
+    lines = [
+        "Hello,",
+        "",
+        f"Last night's sync of {school_name} with your MIS found changes that could lose work, "
+        "so it is waiting for someone at the school to check them.",
+        "",
+    ]
+    if applied:
+        lines += [f"Everything else ({applied} changes) was brought across as usual.", ""]
+    lines += ["What is waiting, and why:", ""]
+    for number, hold in enumerate(holds, start=1):
+        lines.append(f"{number}. {hold.message}")
+        if hold.losses:
+            lines.append(f"   If you approve this, it will remove: {', '.join(hold.losses)}.")
+        lines.append("")
+    lines += [
+        "What to do:",
+        "- If these changes are a mistake in your MIS, correct them there. The next sync will "
+        "notice and carry on by itself; there is nothing else to do.",
+        "- If they are expected (for example a class that has finished), approve them with a "
+        f"manual sync: `schoolsync sync {school_key} --manual`.",
+        "",
+        "Pupils' own work is never deleted by a sync.",
+    ]
+    digest = hashlib.sha256("|".join(sorted(h.fingerprint() for h in holds)).encode())
+    return Alert(
+        kind="needs_approval",
+        subject=f"Action needed: {school_name}'s MIS sync is waiting for your approval",
+        body="\n".join(lines) + "\n",
+        fingerprint=digest.hexdigest()[:32],
+    )
+
+
+def compose_failed(school_name: str, message: str) -> Alert:
+    body = (
+        "Hello,\n\n"
+        f"The sync of {school_name} with your MIS failed, so nothing was changed:\n\n"
+        f"  {message}\n\n"
+        "If this is about access or permissions, an admin can grant them in the Wonde portal. "
+        "Otherwise the next sync will try again by itself.\n"
+    )
+    digest = hashlib.sha256(f"failed|{message}".encode()).hexdigest()[:32]
+    return Alert("failed", f"{school_name}'s MIS sync failed", body, digest)

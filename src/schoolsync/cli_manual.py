@@ -1,0 +1,168 @@
+"""The manual sync, step by step, as schools know it: subjects, then classes, then the
+warnings; Continue applies exactly the plan that was shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.prompt import Confirm, Prompt
+from rich.table import Table
+
+from schoolsync.engine.safeguard import Hold
+from schoolsync.engine.scope import Scope
+from schoolsync.engine.sync import (
+    Approval,
+    DryRun,
+    PlanChanged,
+    SnapshotReader,
+    SyncResult,
+    plan_school,
+    sync_school,
+)
+from schoolsync.model import SchoolClass, Subject
+from schoolsync.store.schools import get_school
+
+#: How often to re-plan when the MIS keeps changing under a non-interactive approval.
+MAX_REPLANS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    subjects: frozenset[str]
+    classes: frozenset[str]
+    offered_classes: frozenset[str]
+
+    def scope(self) -> Scope:
+        return Scope(self.subjects, self.classes, self.offered_classes)
+
+
+def manual_sync(
+    engine: sa.Engine,
+    key: str,
+    read: SnapshotReader,
+    console: Console,
+    *,
+    assume_yes: bool,
+    approved_by: str,
+) -> SyncResult | None:
+    """Returns the run, or None when the person stopped before Continue."""
+    with engine.connect() as conn:
+        school = get_school(conn, key)
+    first = plan_school(engine, key, read, full=True)
+    choice = _choose(console, first, Scope.of(school.settings), assume_yes)
+    for _ in range(MAX_REPLANS):
+        shown = plan_school(engine, key, read, scope=choice.scope())
+        _warnings(console, shown)
+        if not assume_yes and not Confirm.ask(
+            "Continue and apply exactly this plan?", console=console, default=False
+        ):
+            console.print("Stopped: nothing was changed.")
+            return None
+        try:
+            return sync_school(
+                engine,
+                key,
+                read,
+                trigger="manual",
+                approval=Approval(shown.plan.digest(), approved_by, choice.scope()),
+            )
+        except PlanChanged as exc:
+            console.print(f"[yellow]{exc}[/yellow]")
+    console.print("The MIS kept changing; nothing was applied. Try again later.")
+    return None
+
+
+def _choose(console: Console, dry: DryRun, scope: Scope, assume_yes: bool) -> Choice:
+    subjects = sorted(dry.snapshot.subjects, key=lambda s: s.name.lower())
+    chosen = {s.source_id for s in subjects if scope.includes_subject(s.source_id)}
+    console.rule("Step 1 of 3: subjects")
+    chosen = _pick(
+        console, "subject", [(s.source_id, s.name) for s in subjects], chosen, assume_yes
+    )
+    classes = sorted(
+        (
+            c
+            for c in dry.snapshot.classes
+            if c.subject_source_id in chosen or c.subject_source_id is None
+        ),
+        key=lambda c: c.name.lower(),
+    )
+    picked = {c.source_id for c in classes if _class_in(scope, c, chosen)}
+    console.rule("Step 2 of 3: classes")
+    picked = _pick(
+        console,
+        "class",
+        [(c.source_id, _class_label(c, subjects)) for c in classes],
+        picked,
+        assume_yes,
+    )
+    return Choice(
+        frozenset(chosen), frozenset(picked), frozenset(c.source_id for c in dry.snapshot.classes)
+    )
+
+
+def _class_in(scope: Scope, school_class: SchoolClass, chosen: set[str]) -> bool:
+    if scope.subjects is None:
+        return True
+    return scope.includes_class(school_class.source_id, school_class.subject_source_id) or (
+        school_class.subject_source_id in chosen - scope.subjects
+    )
+
+
+def _class_label(school_class: SchoolClass, subjects: Sequence[Subject]) -> str:
+    names = {s.source_id: s.name for s in subjects}
+    subject = names.get(school_class.subject_source_id or "", "no subject")
+    return f"{school_class.name} ({subject})"
+
+
+def _pick(
+    console: Console, noun: str, items: list[tuple[str, str]], chosen: set[str], assume_yes: bool
+) -> set[str]:
+    """Show what is selected and what is not; take numbers to add or remove."""
+    while True:
+        table = Table("#", noun.capitalize(), "Synced?", show_lines=False)
+        for number, (source_id, label) in enumerate(items, start=1):
+            table.add_row(
+                str(number), label, "[green]yes[/green]" if source_id in chosen else "[red]no[/red]"
+            )
+        console.print(table)
+        if assume_yes:
+            return chosen
+        answer = Prompt.ask(
+            f"Numbers of {noun}s to add or remove (e.g. 3,7), or Enter to go on",
+            console=console,
+            default="",
+        )
+        if not answer.strip():
+            return chosen
+        for part in answer.replace(" ", "").split(","):
+            if part.isdigit() and 1 <= int(part) <= len(items):
+                source_id = items[int(part) - 1][0]
+                chosen ^= {source_id}
+            else:
+                console.print(f"[red]{part!r} is not a number from the list[/red]")
+
+
+def _warnings(console: Console, dry: DryRun) -> None:
+    console.rule("Step 3 of 3: check the warnings")
+    counts = dry.plan.counts()
+    if not counts:
+        console.print("Nothing would change: your data already matches the MIS.")
+    for entity, kinds in counts.items():
+        console.print(
+            f"  {entity.replace('_', ' ')}: "
+            + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+        )
+    holds: Sequence[Hold] = dry.guarded.holds
+    if holds:
+        console.print(
+            "\n[bold]These changes would remove things. Check them before you continue:[/bold]"
+        )
+    for hold in holds:
+        console.print(f"[yellow]![/yellow] {hold.message}")
+        if hold.losses:
+            console.print(f"    Approving removes: {', '.join(hold.losses)}")
+    console.print("\nPupils' own work is never deleted by a sync.")

@@ -1,0 +1,55 @@
+"""Deciding whom to email about a finished run, and not doing it twice in a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Protocol
+
+import sqlalchemy as sa
+
+from schoolsync.alerts import compose_failed, compose_held
+from schoolsync.engine.sync import Notify, SyncResult
+from schoolsync.store.holds import alert_sent_since, record_alert
+from schoolsync.store.schools import School
+
+#: The same held changes (or the same failure) are emailed at most once in this long.
+QUIET_PERIOD = dt.timedelta(days=1)
+
+
+class Mailer(Protocol):
+    def send(self, recipients: list[str], subject: str, body: str) -> None: ...
+
+
+def email_notifier(
+    engine: sa.Engine,
+    mailer: Mailer,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> Notify:
+    def notify(school: School, result: SyncResult) -> None:
+        recipients = list(school.settings.alert_emails)
+        if not recipients or result.status not in ("needs_approval", "failed"):
+            return
+        if result.status == "failed":
+            alert = compose_failed(school.name, result.message or "unknown error")
+        else:
+            applied = sum(sum(kinds.values()) for kinds in result.counts.values())
+            alert = compose_held(school.name, school.key, result.holds, applied)
+        moment = now()
+        with engine.begin() as conn:
+            if alert_sent_since(conn, school.id, alert.fingerprint, moment - QUIET_PERIOD):
+                return
+            # Recorded in the same transaction as the send: a failed send is not counted.
+            record_alert(
+                conn,
+                school.id,
+                result.run_id,
+                alert.kind,
+                alert.fingerprint,
+                recipients,
+                alert.subject,
+                moment,
+            )
+            mailer.send(recipients, alert.subject, alert.body)
+
+    return notify

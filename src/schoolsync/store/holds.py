@@ -1,0 +1,188 @@
+"""Held changes, the dependents that make them costly, and the alerts sent about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from schoolsync.engine.safeguard import Dependents, Hold
+from schoolsync.store.tables import class_dependents, classes, holds, notifications
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHold:
+    id: int
+    run_id: int
+    rule: str
+    subject: str
+    message: str
+    losses: list[str]
+    changes: list[dict[str, Any]]
+    fingerprint: str
+    status: str
+    created_at: dt.datetime
+
+
+def record_holds(
+    conn: sa.Connection, school_id: int, run_id: int, found: Sequence[Hold], now: dt.datetime
+) -> None:
+    """Close what was waiting (a new run re-decides everything) and store what waits now."""
+    close_pending(conn, school_id, "resolved", now, None)
+    if not found:
+        return
+    conn.execute(
+        sa.insert(holds),
+        [
+            {
+                "school_id": school_id,
+                "run_id": run_id,
+                "rule": h.rule,
+                "subject": h.subject,
+                "message": h.message,
+                "losses": list(h.losses),
+                "fingerprint": h.fingerprint(),
+                "changes": [_change_json(c) for c in h.changes],
+                "status": "pending",
+                "created_at": now,
+            }
+            for h in found
+        ],
+    )
+
+
+def close_pending(
+    conn: sa.Connection, school_id: int, status: str, now: dt.datetime, by: str | None
+) -> None:
+    conn.execute(
+        sa.update(holds)
+        .where(holds.c.school_id == school_id, holds.c.status == "pending")
+        .values(status=status, closed_at=now, closed_by=by)
+    )
+
+
+def pending_holds(conn: sa.Connection, school_id: int) -> list[StoredHold]:
+    result = conn.execute(
+        sa.select(holds)
+        .where(holds.c.school_id == school_id, holds.c.status == "pending")
+        .order_by(holds.c.id)
+    ).mappings()
+    return [
+        StoredHold(
+            id=r["id"],
+            run_id=r["run_id"],
+            rule=r["rule"],
+            subject=r["subject"],
+            message=r["message"],
+            losses=r["losses"],
+            changes=r["changes"],
+            fingerprint=r["fingerprint"],
+            status=r["status"],
+            created_at=r["created_at"],
+        )
+        for r in result
+    ]
+
+
+def set_dependents(
+    conn: sa.Connection,
+    school_id: int,
+    class_mis_id: str,
+    count: int,
+    label: str,
+    now: dt.datetime,
+) -> None:
+    conn.execute(
+        sa.delete(class_dependents).where(
+            class_dependents.c.school_id == school_id,
+            class_dependents.c.class_mis_id == class_mis_id,
+        )
+    )
+    if count > 0:
+        conn.execute(
+            sa.insert(class_dependents).values(
+                school_id=school_id,
+                class_mis_id=class_mis_id,
+                count=count,
+                label=label,
+                updated_at=now,
+            )
+        )
+
+
+def load_dependents(conn: sa.Connection, school_id: int) -> Mapping[int, Dependents]:
+    """Dependents by stored class id (the product names classes by MIS id)."""
+    rows = conn.execute(
+        sa.select(classes.c.id, class_dependents.c.count, class_dependents.c.label)
+        .join(
+            class_dependents,
+            sa.and_(
+                class_dependents.c.school_id == classes.c.school_id,
+                class_dependents.c.class_mis_id == classes.c.mis_id,
+            ),
+        )
+        .where(classes.c.school_id == school_id)
+    )
+    return {class_id: Dependents(count, label) for class_id, count, label in rows}
+
+
+def alert_sent_since(
+    conn: sa.Connection, school_id: int, fingerprint: str, since: dt.datetime
+) -> bool:
+    return (
+        conn.execute(
+            sa.select(notifications.c.id)
+            .where(
+                notifications.c.school_id == school_id,
+                notifications.c.fingerprint == fingerprint,
+                notifications.c.sent_at >= since,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def record_alert(
+    conn: sa.Connection,
+    school_id: int,
+    run_id: int,
+    kind: str,
+    fingerprint: str,
+    recipients: Sequence[str],
+    subject: str,
+    now: dt.datetime,
+) -> None:
+    conn.execute(
+        sa.insert(notifications).values(
+            school_id=school_id,
+            run_id=run_id,
+            kind=kind,
+            fingerprint=fingerprint,
+            recipients=", ".join(recipients),
+            subject=subject,
+            sent_at=now,
+        )
+    )
+
+
+def _change_json(change: Any) -> dict[str, Any]:
+    def plain(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            k: v.isoformat() if isinstance(v, dt.date) else v
+            for k, v in values.items()
+            if not k.startswith("_")
+        }
+
+    return {
+        "entity": change.entity,
+        "kind": change.kind,
+        "key": change.key,
+        "name": change.name,
+        "record_id": change.record_id,
+        "before": plain(change.before),
+        "after": plain(change.after),
+    }
