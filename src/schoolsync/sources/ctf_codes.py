@@ -12,6 +12,10 @@ import re
 # and School Action Plus (P) became SEN support (K) in 2014-15. Arbor and the census do the same.
 SEN_PROVISION: dict[str, str] = {"N": "N", "K": "K", "E": "E", "S": "E", "A": "K", "P": "K"}
 
+# First-language codes (CBDS): English, believed to be English; and "not obtained", "refused".
+LANGUAGE_ENGLISH = frozenset({"ENG", "ENB"})
+LANGUAGE_UNKNOWN = frozenset({"NOT", "REF"})
+
 _YEAR_PREFIX = re.compile(r"^(?:YEAR|YR|Y|NC)\s*")
 # N1 and N2 are the nursery years, R reception, X "not following a National Curriculum year".
 _NAMED_YEARS = {"N1": "N1", "N2": "N2", "R": "R", "RECEPTION": "R", "X": "X"}

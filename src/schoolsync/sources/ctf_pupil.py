@@ -140,6 +140,7 @@ class _PupilReader:
             sen_status=sen_status,
             sen_needs=sen_needs,
             free_school_meals=self._free_school_meals(),
+            english_additional_language=self._english_additional_language(),
             attendance=self._attendance(),
         )
         result = PupilRead(pupil, issues=self.issues)
@@ -186,6 +187,21 @@ class _PupilReader:
                 "the year group was left blank",
             )
         return year
+
+    def _english_additional_language(self) -> bool | None:
+        """From the first language (LanguageType F): EAL unless it is English or believed to be
+        English; unknown when the school recorded "not obtained" or "refused"."""
+        for languages in (self.element.find("BasicDetails/Languages"), self.element.find("Languages")):
+            if languages is None:
+                continue
+            for entry in languages.findall("Type"):
+                if (_text(entry, "LanguageType") or "").upper() != "F":
+                    continue
+                code = (_text(entry, "Language") or "").upper()
+                if not code or code in ctf_codes.LANGUAGE_UNKNOWN:
+                    return None
+                return code not in ctf_codes.LANGUAGE_ENGLISH
+        return None
 
     # --- SEN ------------------------------------------------------------------------------
 

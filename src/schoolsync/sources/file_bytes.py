@@ -13,9 +13,10 @@ from schoolsync.errors import FileFormatError
 from schoolsync.sources.file_limits import megabytes
 
 
-def read_limited(path: Path, limit: int) -> bytes:
-    """The whole file, refusing one over `limit` bytes before reading it."""
-    name = path.name or str(path)
+def read_limited(path: Path, limit: int, label: str | None = None) -> bytes:
+    """The whole file, refusing one over `limit` bytes before reading it. Messages call it
+    `label` (default: its name)."""
+    name = label or path.name or str(path)
     try:
         if path.is_dir():
             raise FileFormatError("is a folder, not a file", file=name)

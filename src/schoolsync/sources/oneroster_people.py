@@ -1,0 +1,359 @@
+"""OneRoster users (with 1.2 roles and demographics) to people and contact links. Pure.
+
+- `source_id` is the user's `sourcedId` (opaque, stable across exports, as the spec requires);
+  `mis_id` is `identifier`, the school's own id for the person.
+- Role: from 1.2 `roles.csv` (the primary role; a secondary one only when a user has no
+  primary), else from 1.1's `users.role`. student -> student; teacher -> teacher; administrator,
+  aide, counselor, principal, proctor and the other adult roles -> staff; parent, guardian and
+  relative -> contact. A user whose role is missing or unknown is left out with an error.
+- `preferredGivenName`/`preferredFamilyName` (1.2) become the names shown, the given ones the
+  legal names, as with a CTF's preferred names.
+- `grades` gives a pupil's year group ("07" -> "7", "KG" -> "R"), the inverse of the export's.
+- `agentSourcedIds` link pupils and their parents, guardians and relatives, from either side.
+  Links are made only for pupils in the package, because a pupil's links are replaced as a
+  whole, and a parent's row in a delta does not carry the pupil's other contacts.
+
+A row that cannot be used is an error `Issue` carrying the `sourcedId`, which also keeps the
+stored person as they are instead of treating them as gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from schoolsync.exports.oneroster_vocab import GRADES
+from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
+from schoolsync.sources.file_csv import CsvRow, blank_to_none
+from schoolsync.sources.file_values import clean_email, parse_date, parse_gender
+from schoolsync.sources.oneroster_tables import (
+    Table,
+    row_issue,
+    row_problem,
+    row_state,
+    split_list,
+)
+
+ROLES: dict[str, Role] = {
+    "student": "student",
+    "teacher": "teacher",
+    "administrator": "staff",
+    "aide": "staff",
+    "counselor": "staff",
+    "districtadministrator": "staff",
+    "principal": "staff",
+    "proctor": "staff",
+    "siteadministrator": "staff",
+    "systemadministrator": "staff",
+    "parent": "contact",
+    "guardian": "contact",
+    "relative": "contact",
+}
+
+ENTITY_TYPES: dict[Role, str] = {
+    "student": "Student",
+    "teacher": "Teacher",
+    "staff": "Staff",
+    "contact": "Contact",
+}
+
+#: CEDS grade -> National Curriculum year: the inverse of what the OneRoster export writes.
+YEARS: dict[str, str] = {grade: year for year, grade in GRADES.items()}
+
+
+@dataclass(slots=True)
+class PeopleRead:
+    people: list[Person] = field(default_factory=list)
+    links: list[ContactLink] = field(default_factory=list)
+    deletions: list[Deletion] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    #: every user sourcedId in the package -> the role it was read with; None when it was left
+    #: out, so that relations to it are dropped quietly (its own issue says why)
+    roles: dict[str, Role | None] = field(default_factory=dict)
+
+
+def read_people(
+    users: Table, roles: Table | None, demographics: Table | None, *, complete: bool
+) -> PeopleRead:
+    return _PeopleReader(users, complete).read(_role_words(roles), _demographics(demographics))
+
+
+@dataclass(frozen=True, slots=True)
+class _Demographic:
+    table: Table
+    row: CsvRow
+
+
+@dataclass(frozen=True, slots=True)
+class _User:
+    person: Person
+    #: the OneRoster role it was read with ("guardian"), which names a contact's relationship
+    word: str
+    agents: list[str]
+    row: CsvRow
+
+
+_DELETED_KINDS: dict[Role, DeletedKind] = {
+    "student": "student",
+    "teacher": "employee",
+    "staff": "employee",
+    "contact": "contact",
+}
+
+
+class _PeopleReader:
+    def __init__(self, users: Table, complete: bool) -> None:
+        self.users = users
+        self.complete = complete
+        self.result = PeopleRead()
+        self.read_users: dict[str, _User] = {}
+        self.conflicted: set[str] = set()
+
+    def read(
+        self, role_words: Mapping[str, str], demographics: Mapping[str, _Demographic]
+    ) -> PeopleRead:
+        for row in self.users.csv.rows:
+            self._row(row, role_words.get(row.get("sourcedId")) or row.get("role"), demographics)
+        for source_id in self.conflicted:
+            person = self.read_users.pop(source_id).person
+            self.result.roles[source_id] = None
+            self.result.issues.append(
+                Issue(
+                    ENTITY_TYPES[person.role],
+                    person.display_name,
+                    f"{self.users.file}: two different users have sourcedId {source_id}; "
+                    "both were left out",
+                    source_id,
+                )
+            )
+        self.result.people = [user.person for user in self.read_users.values()]
+        self._links()
+        return self.result
+
+    def _row(self, row: CsvRow, word: str, demographics: Mapping[str, _Demographic]) -> None:
+        source_id = row.get("sourcedId")
+        role = ROLES.get(word.lower())
+        problem = self._problem(row, source_id, word, role)
+        if problem is not None or role is None:
+            name = _name(row.get("givenName"), row.get("familyName"))
+            # An unknown role is most likely an adult's: vendor roles are staff roles.
+            entity = ENTITY_TYPES[role or "staff"]
+            self.result.issues.append(
+                row_issue(self.users, row, entity, name, problem or "", source_id)
+            )
+            if source_id:
+                self.result.roles.setdefault(source_id, None)
+            return
+        if row_state(row) == "deleted":
+            self._deleted(source_id, role, row)
+            return
+        person = self._person(row, source_id, role, demographics.get(source_id))
+        known = self.read_users.get(source_id)
+        if known is not None:
+            if known.person != person:
+                self.conflicted.add(source_id)
+            return
+        agents = split_list(row.get("agentSourcedIds"))
+        self.read_users[source_id] = _User(person, word.lower(), agents, row)
+        self.result.roles[source_id] = role
+
+    def _problem(self, row: CsvRow, source_id: str, word: str, role: Role | None) -> str | None:
+        if not source_id:
+            return "the user has no sourcedId; they were left out"
+        problem = row_problem(row)
+        if problem is not None or row_state(row) == "deleted":
+            return problem
+        if role is None:
+            if not word:
+                return "the user has no role; they were left out"
+            return f"role '{word[:30]}' is not a OneRoster role; the user was left out"
+        if not row.get("givenName") and not row.get("familyName"):
+            return "the user has no givenName or familyName; they were left out"
+        return None
+
+    def _deleted(self, source_id: str, role: Role | None, row: CsvRow) -> None:
+        self.result.roles.setdefault(source_id, None)
+        if self.complete:
+            return  # in a bulk file, absence says it already
+        mis_id = blank_to_none(row.get("identifier"))
+        if role is not None:
+            self.result.deletions.append(Deletion(_DELETED_KINDS[role], source_id, mis_id))
+            return
+        # A 1.2 delta need not repeat a deleted user's role. sourcedIds are unique across all
+        # users, so naming every family can only reach the one record that has this id.
+        for kind in ("student", "employee", "contact"):
+            self.result.deletions.append(Deletion(kind, source_id, mis_id))
+
+    def _person(
+        self, row: CsvRow, source_id: str, role: Role, demographic: _Demographic | None
+    ) -> Person:
+        given, family = row.get("givenName"), row.get("familyName")
+        preferred_given = row.get("preferredGivenName")
+        preferred_family = row.get("preferredFamilyName")
+        name = _name(given, family)
+        date_of_birth: dt.date | None = None
+        gender: Gender | None = None
+        if demographic is not None:
+            date_of_birth, gender = self._demographic(demographic, name, role, source_id)
+        return Person(
+            role=role,
+            source_id=source_id,
+            forename=preferred_given or given,
+            surname=preferred_family or family,
+            mis_id=blank_to_none(row.get("identifier")),
+            middle_names=blank_to_none(row.get("preferredMiddleName") or row.get("middleName")),
+            legal_forename=(given or None) if preferred_given else None,
+            legal_surname=(family or None) if preferred_family else None,
+            gender=gender,
+            date_of_birth=date_of_birth,
+            email=clean_email(row.get("email")),
+            year_group=self._year_group(row, name, role, source_id) if role == "student" else None,
+        )
+
+    def _warn(
+        self, table: Table, row: CsvRow, role: Role, name: str, source_id: str, problem: str
+    ) -> None:
+        self.result.issues.append(
+            row_issue(table, row, ENTITY_TYPES[role], name, problem, source_id, severity="warning")
+        )
+
+    def _year_group(self, row: CsvRow, name: str, role: Role, source_id: str) -> str | None:
+        grades = split_list(row.get("grades"))
+        if not grades:
+            return None
+        grade = grades[0].upper()
+        year = YEARS.get(f"{int(grade):02d}" if grade.isdigit() else grade)
+        if year is None:
+            self._warn(
+                self.users,
+                row,
+                role,
+                name,
+                source_id,
+                f"grade '{grade[:20]}' is not one schoolsync can read as a National Curriculum "
+                "year; the year group was left blank",
+            )
+        return year
+
+    def _demographic(
+        self, demographic: _Demographic, name: str, role: Role, source_id: str
+    ) -> tuple[dt.date | None, Gender | None]:
+        table, row = demographic.table, demographic.row
+        date_of_birth: dt.date | None = None
+        gender: Gender | None = None
+        birth = row.get("birthDate")
+        if birth:
+            try:
+                date_of_birth = parse_date(birth)
+            except ValueError:
+                self._warn(
+                    table,
+                    row,
+                    role,
+                    name,
+                    source_id,
+                    f"birthDate '{birth[:30]}' is not a date; the date of birth was left blank",
+                )
+        sex = row.get("sex")
+        if sex:
+            try:
+                gender = parse_gender(sex)
+            except ValueError:
+                self._warn(
+                    table,
+                    row,
+                    role,
+                    name,
+                    source_id,
+                    f"sex '{sex[:20]}' is not male, female, other or unspecified; it was left "
+                    "blank",
+                )
+        return date_of_birth, gender
+
+    # --- agents ---------------------------------------------------------------------------
+
+    def _links(self) -> None:
+        links: dict[tuple[str, str], ContactLink] = {}
+        for user in self.read_users.values():
+            if user.person.role not in ("student", "contact"):
+                continue  # agents of staff mean nothing to schoolsync
+            for position, agent_id in enumerate(user.agents, start=1):
+                link = self._link(user.person, agent_id, position, user.row)
+                if link is None:
+                    continue
+                key = (link.pupil_source_id, link.contact_source_id)
+                # The pupil's own row gives the priority; keep its version of the link.
+                if key not in links or link.priority is not None:
+                    links[key] = link
+        self.result.links = list(links.values())
+
+    def _link(self, owner: Person, agent_id: str, position: int, row: CsvRow) -> ContactLink | None:
+        known = agent_id in self.result.roles
+        agent_role = self.result.roles.get(agent_id)
+        if known and agent_role is None:
+            return None  # left out, and its issue says why
+        if owner.role == "contact":
+            if agent_role != "student":
+                return None  # a pupil not in this package, or not a pupil
+            return ContactLink(agent_id, owner.source_id, self._relationship(owner.source_id))
+        if agent_role is not None and agent_role != "contact":
+            self._warn(
+                self.users,
+                row,
+                owner.role,
+                owner.display_name,
+                owner.source_id,
+                f"agentSourcedIds names {agent_id[:40]}, who is a {agent_role}, not a parent, "
+                "guardian or relative; no contact link was made",
+            )
+            return None
+        if agent_role is None and self.complete:
+            self._warn(
+                self.users,
+                row,
+                owner.role,
+                owner.display_name,
+                owner.source_id,
+                f"agentSourcedIds names {agent_id[:40]}, who is not in {self.users.file}; no "
+                "contact link was made",
+            )
+            return None
+        return ContactLink(
+            owner.source_id, agent_id, self._relationship(agent_id), priority=position
+        )
+
+    def _relationship(self, contact_id: str) -> str | None:
+        """The contact's OneRoster role ("parent", "guardian", "relative"): all the file says."""
+        found = self.read_users.get(contact_id)
+        return found.word if found else None
+
+
+def _role_words(roles: Table | None) -> dict[str, str]:
+    """A user's role from roles.csv: the first active primary role, else the first active one."""
+    if roles is None:
+        return {}
+    primary: dict[str, str] = {}
+    other: dict[str, str] = {}
+    for row in roles.csv.rows:
+        user, word = row.get("userSourcedId"), row.get("role")
+        if not user or not word or row_state(row) != "active":
+            continue
+        chosen = primary if row.get("roleType").lower() == "primary" else other
+        chosen.setdefault(user, word)
+    return {**other, **primary}
+
+
+def _demographics(table: Table | None) -> dict[str, _Demographic]:
+    if table is None:
+        return {}
+    found: dict[str, _Demographic] = {}
+    for row in table.csv.rows:
+        if row_state(row) == "active" and row.get("sourcedId"):
+            found.setdefault(row.get("sourcedId"), _Demographic(table, row))
+    return found
+
+
+def _name(given: str, family: str) -> str:
+    return f"{given} {family}".strip()
+
