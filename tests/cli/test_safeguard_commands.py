@@ -27,6 +27,7 @@ def sync_json(env: dict[str, str], key: str, *extra: str) -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("scenario", "rule"),
     [
@@ -49,10 +50,7 @@ def test_scenario_is_held_then_approved(env, sandbox, scenario, rule) -> None:
 
     dry = json.loads(schoolsync(env, "plan", key, "--json").stdout)
     assert any(c["held"] for c in dry["changes"])
-    assert (
-        "holds" in schoolsync(env, "holds", key).stdout
-        or rule in schoolsync(env, "holds", key).stdout
-    )
+    assert rule in schoolsync(env, "holds", key).stdout
 
     approved = schoolsync(env, "sync", key, "--manual", "--yes", "--approved-by", "Ms Patel")
     assert "Step 3 of 3" in approved.stdout

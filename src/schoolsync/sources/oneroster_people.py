@@ -102,6 +102,9 @@ _DELETED_KINDS: dict[Role, DeletedKind] = {
 }
 
 
+_NO_ROLE = "the user has no role; they were left out"
+
+
 class _PeopleReader:
     def __init__(self, users: Table, complete: bool) -> None:
         self.users = users
@@ -135,18 +138,18 @@ class _PeopleReader:
         source_id = row.get("sourcedId")
         role = ROLES.get(word.lower())
         problem = self._problem(row, source_id, word, role)
+        if problem is None and row_state(row) == "deleted":
+            self._deleted(source_id, role, row)
+            return
         if problem is not None or role is None:
             name = _name(row.get("givenName"), row.get("familyName"))
             # An unknown role is most likely an adult's: vendor roles are staff roles.
             entity = ENTITY_TYPES[role or "staff"]
             self.result.issues.append(
-                row_issue(self.users, row, entity, name, problem or "", source_id)
+                row_issue(self.users, row, entity, name, problem or _NO_ROLE, source_id)
             )
             if source_id:
                 self.result.roles.setdefault(source_id, None)
-            return
-        if row_state(row) == "deleted":
-            self._deleted(source_id, role, row)
             return
         person = self._person(row, source_id, role, demographics.get(source_id))
         known = self.read_users.get(source_id)
@@ -166,7 +169,7 @@ class _PeopleReader:
             return problem
         if role is None:
             if not word:
-                return "the user has no role; they were left out"
+                return _NO_ROLE
             return f"role '{word[:30]}' is not a OneRoster role; the user was left out"
         if not row.get("givenName") and not row.get("familyName"):
             return "the user has no givenName or familyName; they were left out"
