@@ -60,7 +60,9 @@ def parse_ctf(data: bytes, file: str = "CTF.xml") -> Snapshot:
     pupil_data = root.find("CTFpupilData")
     if pupil_data is None:
         raise FileFormatError(
-            "has no <CTFpupilData> element, so there are no pupils in it", file=file, where="/CTfile"
+            "has no <CTFpupilData> element, so there are no pupils in it",
+            file=file,
+            where="/CTfile",
         )
     reads = [
         read_pupil(element, position, context)
@@ -71,9 +73,8 @@ def parse_ctf(data: bytes, file: str = "CTF.xml") -> Snapshot:
     pupils: list[Person] = []
     contacts: list[Person] = []
     links: list[ContactLink] = []
-    for read in kept:
-        assert read.pupil is not None  # _unique_pupils keeps only reads with a pupil
-        pupils.append(read.pupil)
+    for pupil, read in kept:
+        pupils.append(pupil)
         contacts.extend(read.contacts)
         links.extend(read.links)
     with_contacts = any(read.has_contacts_section for read in reads)
@@ -88,25 +89,26 @@ def parse_ctf(data: bytes, file: str = "CTF.xml") -> Snapshot:
     )
 
 
-def _unique_pupils(reads: list[PupilRead], file: str, issues: list[Issue]) -> list[PupilRead]:
+def _unique_pupils(
+    reads: list[PupilRead], file: str, issues: list[Issue]
+) -> list[tuple[Person, PupilRead]]:
     """One read per UPN. A UPN on two different pupils identifies neither: both are left out
     (and so left as they are), with an error naming both elements."""
-    by_upn: dict[str, list[tuple[int, PupilRead]]] = {}
+    by_upn: dict[str, list[tuple[int, Person, PupilRead]]] = {}
     for position, read in enumerate(reads, start=1):
         if read.pupil is not None:
-            by_upn.setdefault(read.pupil.source_id, []).append((position, read))
-    kept: list[PupilRead] = []
+            by_upn.setdefault(read.pupil.source_id, []).append((position, read.pupil, read))
+    kept: list[tuple[Person, PupilRead]] = []
     for upn, found in by_upn.items():
-        first = found[0][1]
-        if all(read.pupil == first.pupil for _, read in found):
-            kept.append(first)
+        _, first, first_read = found[0]
+        if all(pupil == first for _, pupil, _ in found):
+            kept.append((first, first_read))
             continue
-        places = " and ".join(f"Pupil[{position}]" for position, _ in found[:5])
-        assert first.pupil is not None
+        places = " and ".join(f"Pupil[{position}]" for position, _, _ in found[:5])
         issues.append(
             Issue(
                 "Student",
-                first.pupil.display_name,
+                first.display_name,
                 f"{file}, /CTfile/CTFpupilData/{places} (pupil UPN {upn}): different pupils "
                 "have the same UPN; they were all left out",
                 upn,

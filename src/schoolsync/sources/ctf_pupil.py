@@ -191,10 +191,8 @@ class _PupilReader:
     def _english_additional_language(self) -> bool | None:
         """From the first language (LanguageType F): EAL unless it is English or believed to be
         English; unknown when the school recorded "not obtained" or "refused"."""
-        for languages in (self.element.find("BasicDetails/Languages"), self.element.find("Languages")):
-            if languages is None:
-                continue
-            for entry in languages.findall("Type"):
+        for path in ("BasicDetails/Languages/Type", "Languages/Type"):
+            for entry in self.element.findall(path):
                 if (_text(entry, "LanguageType") or "").upper() != "F":
                     continue
                 code = (_text(entry, "Language") or "").upper()

@@ -40,8 +40,9 @@ def parse_xml(data: bytes, file: str) -> ET.Element:
     except ET.ParseError as exc:
         line, column = exc.position
         detail = str(exc).split(":")[0]
+        where = f"line {line}, column {column + 1}"
         raise FileFormatError(
-            f"is not well-formed XML ({detail})", file=file, where=f"line {line}, column {column + 1}"
+            f"is not well-formed XML ({detail})", file=file, where=where
         ) from None
     except (LookupError, ValueError) as exc:  # an unknown or unusable declared encoding
         raise FileFormatError(f"cannot be read as XML ({str(exc)[:100]})", file=file) from None
@@ -65,7 +66,7 @@ def _readable(data: bytes, file: str) -> bytes:
     except UnicodeDecodeError:
         pass
     declared = _DECLARED.match(data)
-    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         return data  # the file says what it is; let the parser honour it
     try:
         text = data.removeprefix(codecs.BOM_UTF8).decode("cp1252")

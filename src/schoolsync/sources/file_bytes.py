@@ -33,7 +33,11 @@ def read_limited(path: Path, limit: int, label: str | None = None) -> bytes:
     except PermissionError:
         raise FileFormatError("could not be opened (permission denied)", file=name) from None
     except OSError as exc:
-        raise FileFormatError(f"could not be read ({exc.strerror or 'OS error'})", file=name) from None
+        raise unreadable(exc, name) from None
     if len(data) > limit:
         raise FileFormatError(f"is over the {megabytes(limit)} limit for one file", file=name)
     return data
+
+
+def unreadable(exc: OSError, name: str) -> FileFormatError:
+    return FileFormatError(f"could not be read ({exc.strerror or 'OS error'})", file=name)

@@ -84,9 +84,9 @@ def _column_index(header: Sequence[str], columns: Sequence[Column], file: str) -
     index: dict[str, int] = {}
     for column in columns:
         for spelling in (column.name, *column.aliases):
-            position = positions.get(header_key(spelling))
-            if position is not None:
-                index[column.name] = position
+            found = positions.get(header_key(spelling))
+            if found is not None:
+                index[column.name] = found
                 break
         else:
             if column.required:

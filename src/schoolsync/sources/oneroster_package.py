@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from schoolsync.errors import FileFormatError
-from schoolsync.sources.file_bytes import read_limited
+from schoolsync.sources.file_bytes import read_limited, unreadable
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits, megabytes
 
 _CHUNK = 1024 * 1024
@@ -135,7 +135,7 @@ def _open_folder(path: Path, name: str, limits: FileLimits) -> Package:
     try:
         entries = sorted(child for child in path.iterdir() if child.is_file())
     except OSError as exc:
-        raise FileFormatError(f"could not be read ({exc.strerror or 'OS error'})", file=name) from None
+        raise unreadable(exc, name) from None
     csvs = [child for child in entries if child.name.lower().endswith(".csv")]
     if not any(child.name.lower() == "manifest.csv" for child in csvs):
         raise FileFormatError(_NO_MANIFEST, file=name)

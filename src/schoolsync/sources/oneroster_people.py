@@ -102,13 +102,13 @@ _DELETED_KINDS: dict[Role, DeletedKind] = {
 }
 
 
-_NO_ROLE = "the user has no role; they were left out"
-
-
 class _PeopleReader:
     def __init__(self, users: Table, complete: bool) -> None:
         self.users = users
+        #: whether absence from the package means gone (every mapped file is bulk)
         self.complete = complete
+        #: whether users.csv lists everyone, so that an id it lacks names nobody
+        self.whole = users.mode == "bulk"
         self.result = PeopleRead()
         self.read_users: dict[str, _User] = {}
         self.conflicted: set[str] = set()
@@ -143,10 +143,16 @@ class _PeopleReader:
             return
         if problem is not None or role is None:
             name = _name(row.get("givenName"), row.get("familyName"))
-            # An unknown role is most likely an adult's: vendor roles are staff roles.
-            entity = ENTITY_TYPES[role or "staff"]
             self.result.issues.append(
-                row_issue(self.users, row, entity, name, problem or _NO_ROLE, source_id)
+                row_issue(
+                    self.users,
+                    row,
+                    ENTITY_TYPES[role or _likely_role(row)],
+                    name,
+                    problem or self._no_role(),
+                    source_id,
+                    severity="error" if self.whole or problem else "warning",
+                )
             )
             if source_id:
                 self.result.roles.setdefault(source_id, None)
@@ -169,11 +175,20 @@ class _PeopleReader:
             return problem
         if role is None:
             if not word:
-                return _NO_ROLE
+                return None  # reported by the caller, which knows what the package says
             return f"role '{word[:30]}' is not a OneRoster role; the user was left out"
         if not row.get("givenName") and not row.get("familyName"):
             return "the user has no givenName or familyName; they were left out"
         return None
+
+    def _no_role(self) -> str:
+        if self.whole:
+            return "the user has no role in roles.csv or users.csv; they were left out"
+        # Normal in a 1.2 delta: a user's row changed, their role did not.
+        return (
+            "this delta does not say the user's role (roles.csv has no row for them), so the "
+            "change was not applied; the next bulk package will bring it"
+        )
 
     def _deleted(self, source_id: str, role: Role | None, row: CsvRow) -> None:
         self.result.roles.setdefault(source_id, None)
@@ -311,7 +326,7 @@ class _PeopleReader:
                 "guardian or relative; no contact link was made",
             )
             return None
-        if agent_role is None and self.complete:
+        if agent_role is None and self.whole:
             self._warn(
                 self.users,
                 row,
@@ -332,19 +347,27 @@ class _PeopleReader:
         return found.word if found else None
 
 
+def _likely_role(row: CsvRow) -> Role:
+    """For an issue's entity type only: who a user without a known role probably is. Only
+    pupils have grades in every export we know; vendor roles are adults' roles."""
+    return "student" if row.get("grades") else "staff"
+
+
 def _role_words(roles: Table | None) -> dict[str, str]:
-    """A user's role from roles.csv: the first active primary role, else the first active one."""
+    """A user's role from roles.csv: the first active primary role, else the first active one,
+    else (for a user whose roles a delta deletes with them) the first deleted one."""
     if roles is None:
         return {}
-    primary: dict[str, str] = {}
-    other: dict[str, str] = {}
+    # Lowest rank wins: active primary, active secondary, deleted.
+    ranked: dict[str, tuple[int, str]] = {}
     for row in roles.csv.rows:
-        user, word = row.get("userSourcedId"), row.get("role")
-        if not user or not word or row_state(row) != "active":
+        user, word, state = row.get("userSourcedId"), row.get("role"), row_state(row)
+        if not user or not word or state is None:
             continue
-        chosen = primary if row.get("roleType").lower() == "primary" else other
-        chosen.setdefault(user, word)
-    return {**other, **primary}
+        rank = 2 if state == "deleted" else 0 if row.get("roleType").lower() == "primary" else 1
+        if user not in ranked or rank < ranked[user][0]:
+            ranked[user] = (rank, word)
+    return {user: word for user, (_, word) in ranked.items()}
 
 
 def _demographics(table: Table | None) -> dict[str, _Demographic]:
@@ -359,4 +382,3 @@ def _demographics(table: Table | None) -> dict[str, _Demographic]:
 
 def _name(given: str, family: str) -> str:
     return f"{given} {family}".strip()
-

@@ -152,7 +152,8 @@ def row_issue(
 def row_problem(row: CsvRow) -> str | None:
     """Why a row cannot be used as it stands, whatever file it is in."""
     if row_state(row) is None:
-        return f"status '{row.get('status')[:20]}' is not active or tobedeleted; the row was left out"
+        status = row.get("status")[:20]
+        return f"status '{status}' is not active or tobedeleted; the row was left out"
     if row.extra:
         return (
             "the row has more values than the header has columns (a comma inside an unquoted "

@@ -1,0 +1,179 @@
+"""A school's own staff list, as a CSV, to a `Snapshot` of employees.
+
+    read_staff_csv(path, limits)     the file on disk (size-limited) -> Snapshot
+    parse_staff_csv(data, file)      its bytes -> Snapshot (pure)
+
+Schools that switch the MIS staff import off upload their own list instead. The columns (also
+in docs/staff-csv.md, for the schools):
+
+| column          | required | meaning                                                        |
+|-----------------|----------|----------------------------------------------------------------|
+| `Staff ID`      | yes      | the school's own id for the person; it must not change         |
+| `Title`         | no       | Mr, Ms, Dr, ...                                                |
+| `Forename`      | yes      |                                                                |
+| `Surname`       | yes      |                                                                |
+| `Email`         | no       | their login; the school's settings may require one             |
+| `Role`          | no       | `teacher` or `staff` (the default when blank)                  |
+| `Date of birth` | no       | 2024-03-09 or 09/03/2024 (day first)                           |
+
+Header names ignore case, spaces and underscores; columns may come in any order; other columns
+are ignored. UTF-8 with or without a byte-order mark, or Windows-1252 as Excel's plain "CSV"
+writes it; commas separate values (a file whose header has semicolons or tabs and no comma,
+as some Excel locales write, is read with those). Blank rows are skipped.
+
+`Staff ID` is both `source_id` and `mis_id`. The list is the whole staff: `complete=True`,
+`covers={"employee"}`, so someone no longer in it leaves (pupils and contacts are untouched).
+A row missing a required value, or with a Staff ID used twice, is an error `Issue` naming its
+line; its Staff ID then also keeps the stored person as they were rather than leaving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from schoolsync.model import Issue, Person, Role, Snapshot
+from schoolsync.sources.file_bytes import read_limited
+from schoolsync.sources.file_csv import Column, CsvRow, CsvTable, blank_to_none, read_csv_table
+from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
+from schoolsync.sources.file_text import decode_text
+from schoolsync.sources.file_values import clean_email, parse_date
+
+COLUMNS = (
+    Column("Staff ID", required=True),
+    Column("Title"),
+    Column("Forename", required=True),
+    Column("Surname", required=True),
+    Column("Email"),
+    Column("Role"),
+    Column("Date of birth"),
+)
+REQUIRED = tuple(column.name for column in COLUMNS if column.required)
+_ROLES: dict[str, Role] = {"teacher": "teacher", "staff": "staff", "": "staff"}
+_ENTITY = {"teacher": "Teacher", "staff": "Staff"}
+
+
+def read_staff_csv(path: Path, limits: FileLimits = DEFAULT_LIMITS) -> Snapshot:
+    return parse_staff_csv(read_limited(path, limits.max_file_bytes), path.name)
+
+
+def parse_staff_csv(data: bytes, file: str = "staff.csv") -> Snapshot:
+    text = decode_text(data, file)
+    table = read_csv_table(text, file, COLUMNS, delimiter=_delimiter(text))
+    issues: list[Issue] = []
+    read: dict[str, list[_Read]] = {}
+    for row in table.rows:
+        one = _read_row(table, row, issues)
+        if one is not None:
+            read.setdefault(one.person.source_id, []).append(one)
+    people: list[Person] = []
+    for staff_id, found in read.items():
+        if len(found) == 1:
+            people.append(found[0].person)
+            continue
+        lines = ", ".join(str(each.line) for each in found[:5])
+        first = found[0].person
+        issues.append(
+            Issue(
+                _ENTITY[first.role],
+                first.display_name,
+                f"{file}, lines {lines}: Staff ID {staff_id} is on more than one row; "
+                "none of them was used",
+                staff_id,
+                staff_id,
+            )
+        )
+    return Snapshot(
+        source="staff_csv",
+        complete=True,
+        people=tuple(people),
+        read_issues=tuple(issues),
+        covers=frozenset({"employee"}),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    person: Person
+    line: int
+
+
+def _read_row(table: CsvTable, row: CsvRow, issues: list[Issue]) -> _Read | None:
+    staff_id = row.get("Staff ID")
+    name = f"{row.get('Forename')} {row.get('Surname')}".strip()
+    where = f"{table.file}, line {row.line}"
+    raw_role = row.get("Role")
+    role = _ROLES.get(raw_role.lower())
+    entity = _ENTITY[role or "staff"]
+    if role is None:
+        role = "staff"
+        issues.append(
+            Issue(
+                entity,
+                name,
+                f"{where}: Role '{raw_role[:30]}' is not teacher or staff; staff was used",
+                staff_id,
+                staff_id,
+                severity="warning",
+            )
+        )
+    missing = [column for column in REQUIRED if not row.get(column)]
+    if missing:
+        issues.append(
+            Issue(
+                entity,
+                name,
+                f"{where}: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                "empty; the row was not used",
+                staff_id,
+                staff_id,
+            )
+        )
+        return None
+    return _Read(
+        Person(
+            role=role,
+            source_id=staff_id,
+            mis_id=staff_id,
+            forename=row.get("Forename"),
+            surname=row.get("Surname"),
+            title=blank_to_none(row.get("Title")),
+            email=clean_email(row.get("Email")),
+            date_of_birth=_date_of_birth(row, where, entity, name, staff_id, issues),
+        ),
+        row.line,
+    )
+
+
+def _date_of_birth(
+    row: CsvRow, where: str, entity: str, name: str, staff_id: str, issues: list[Issue]
+) -> dt.date | None:
+    value = row.get("Date of birth")
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        issues.append(
+            Issue(
+                entity,
+                name,
+                f"{where}: Date of birth '{value[:30]}' is not a date (2024-03-09 or "
+                "09/03/2024); it was left blank",
+                staff_id,
+                staff_id,
+                severity="warning",
+            )
+        )
+        return None
+
+
+def _delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    for other in (";", "\t"):
+        if other in header:
+            return other
+    return ","
