@@ -1,6 +1,6 @@
 """Where the time of one full initial sync goes, stage by stage (cProfile, cumulative).
 
-    .venv/bin/python bench/profile_sync.py [--database-url URL]
+.venv/bin/python bench/profile_sync.py [--database-url URL]
 """
 
 from __future__ import annotations
@@ -45,9 +45,15 @@ def main() -> None:
         # The sandbox runs in this process here: its time shows up under "fetch".
         with running_sandbox(Sandbox.demo(token="t")) as base_url:
             with engine.begin() as conn:
-                key = add_school(conn, name="P", now=dt.datetime.now(dt.UTC),
-                                 secret_key=settings.secret_key, wonde_school_id="A1930499544",
-                                 api_base_url=base_url, token="t").key
+                key = add_school(
+                    conn,
+                    name="P",
+                    now=dt.datetime.now(dt.UTC),
+                    secret_key=settings.secret_key,
+                    wonde_school_id="A1930499544",
+                    api_base_url=base_url,
+                    token="t",
+                ).key
             profile = cProfile.Profile()
             profile.enable()
             sync_school(engine, key, wonde_reader(settings), full=True)
@@ -56,8 +62,11 @@ def main() -> None:
     total = max(v[3] for v in stats.stats.values())  # type: ignore[attr-defined]
     print(f"total {total:.2f}s")
     for label, name in STAGES.items():
-        cumulative = sum(v[3] for k, v in stats.stats.items()  # type: ignore[attr-defined]
-                         if k[2] == name and "schoolsync" in k[0])
+        cumulative = sum(
+            v[3]
+            for k, v in stats.stats.items()  # type: ignore[attr-defined]
+            if k[2] == name and "schoolsync" in k[0]
+        )
         print(f"  {label:38} {cumulative:6.2f}s  {100 * cumulative / total:4.0f}%")
 
 

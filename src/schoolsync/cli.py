@@ -145,6 +145,40 @@ def school_add(
     out.print(f"Added {school.name} (fed by {source}). School key: {school.key}")
 
 
+@school_app.command("connect")
+def school_connect(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    wonde_school_id: Annotated[str, typer.Option("--wonde-school-id", help="Wonde id (A…).")],
+    wonde_url: Annotated[
+        str | None,
+        typer.Option(
+            "--wonde-url", help="API base including /v1.0/; default: the regional domain."
+        ),
+    ] = None,
+    wonde_token: Annotated[
+        str | None,
+        typer.Option(
+            "--wonde-token", help="API token (or set SCHOOLSYNC_WONDE_TOKEN).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Connect a school (for example one fed by CTF files so far) to Wonde."""
+    token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") or ""
+    with _store() as (settings, engine), engine.begin() as conn:
+        record = school_store.connect_wonde(
+            conn,
+            school,
+            wonde_school_id=wonde_school_id,
+            token=token,
+            secret_key=settings.secret_key,
+            api_base_url=wonde_url,
+        )
+    out.print(
+        f"{record.name} is now fed by Wonde school {wonde_school_id}. "
+        f"`schoolsync sync {record.key}` runs the first sync."
+    )
+
+
 @school_app.command("list")
 def school_list() -> None:
     """List the schools and their keys."""
@@ -282,6 +316,44 @@ def _print_result(result: SyncResult) -> None:
         )
     if result.issues:
         out.print(f"{len(result.issues)} issue(s): `schoolsync issues SCHOOL` writes them as CSV.")
+
+
+@app.command("import")
+def import_command(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    file: Annotated[
+        Path, typer.Argument(help="A CTF (.xml), a OneRoster zip or folder, or a staff CSV.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="ctf, oneroster or staff-csv; detected when not given."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Import a file through the same engine as a sync: issues, history and holds alike."""
+    from schoolsync.sources.readers import import_reader
+
+    if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
+        err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose ctf, oneroster or staff-csv")
+        raise typer.Exit(2)
+    with _store() as (_settings, engine):
+        kind, reader = import_reader(file, fmt)
+        result = sync_school(
+            engine,
+            school,
+            reader,
+            trigger="file",
+            file_import=True,
+            source=kind,
+            notify=_notifier(engine),
+        )
+    if as_json:
+        print(json.dumps({**_result_json(result), "format": kind}))
+    else:
+        out.print(f"Imported {file.name} as {kind}.")
+        _print_result(result)
+    if result.status == "failed":
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -606,6 +678,21 @@ def sandbox_change(
         raise typer.Exit(1)
     for description in response.json().get("applied", []):
         out.print(f"- {description}")
+
+
+@sandbox_app.command("ctf")
+def sandbox_ctf(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the CTF (.xml).")],
+    seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
+    pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
+) -> None:
+    """Write the sandbox school's pupils as a Common Transfer File (same UPNs as it serves)."""
+    from schoolsync.sandbox import Sandbox
+    from schoolsync.sandbox.ctf_export import school_ctf
+
+    school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
+    output.write_bytes(school_ctf(school))
+    out.print(f"Wrote {len(school.students)} pupils of {school.name} to {output}")
 
 
 @app.command()

@@ -202,6 +202,10 @@ class Snapshot:
     deletions: tuple[Deletion, ...] = ()
     school: SchoolInfo | None = None
     read_issues: tuple[Issue, ...] = ()
+    #: The person fields this source speaks for (None: all of them). A CTF knows nothing of
+    #: Wonde ids or staff emails, so a CTF import must not blank them; a created person still
+    #: gets every value the source has.
+    person_fields: frozenset[str] | None = None
     #: Entity families this fetch covered; a family not listed is left untouched by the plan.
     covers: frozenset[str] = field(
         default_factory=lambda: frozenset(

@@ -11,6 +11,11 @@ contact) by the first of these links that identifies exactly one stored row:
 
 A person still unmatched is matched to an existing user that no source has claimed (created by
 hand in the product) when exactly one such user of the same family has the same email.
+
+Contacts (parents and carers) have no number of their own in a CTF, so a contact still
+unmatched is matched to the stored contact with the same name who is already linked to one of
+the same pupils (the oldest, if a file left copies), or failing that to the one with the same
+name and email: a CTF import and a later Wonde sync then agree on who a pupil's mother is.
 Subjects, classes and groups are matched by `source_id`, then `mis_id`.
 """
 
@@ -20,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from schoolsync.engine.current import Row
-from schoolsync.model import Family, Person
+from schoolsync.model import ContactLink, Family, Person
 
 PERSON_KEYS: tuple[str, ...] = ("upi", "source_id", "upn", "mis_id")
 STRUCTURE_KEYS: tuple[str, ...] = ("source_id", "mis_id")
@@ -51,7 +56,12 @@ class _Index:
         return None
 
 
-def match_people(people: Sequence[Person], stored: Sequence[Row]) -> dict[PersonKey, int]:
+def match_people(
+    people: Sequence[Person],
+    stored: Sequence[Row],
+    links: Sequence[ContactLink] = (),
+    stored_links: Iterable[tuple[int, int]] = (),
+) -> dict[PersonKey, int]:
     by_family: dict[str, list[Row]] = defaultdict(list)
     for row in stored:
         by_family[row["family"]].append(row)
@@ -92,7 +102,53 @@ def match_people(people: Sequence[Person], stored: Sequence[Row]) -> dict[Person
         if len(candidates) == 1 and free:
             claimed.add(free[0])
             matched[(person.family, person.source_id)] = free[0]
+    _match_household(people, stored, links, stored_links, matched, claimed)
     return matched
+
+
+def _match_household(
+    people: Sequence[Person],
+    stored: Sequence[Row],
+    links: Sequence[ContactLink],
+    stored_links: Iterable[tuple[int, int]],
+    matched: dict[PersonKey, int],
+    claimed: set[int],
+) -> None:
+    loose = [p for p in people if p.role == "contact" and ("contact", p.source_id) not in matched]
+    if not loose:
+        return
+    contacts_of: dict[int, set[int]] = defaultdict(set)
+    for pupil_id, contact_id in stored_links:
+        contacts_of[pupil_id].add(contact_id)
+    pupils_of: dict[str, set[int]] = defaultdict(set)
+    for link in links:
+        linked_pupil = matched.get(("pupil", link.pupil_source_id))
+        if linked_pupil is not None:
+            pupils_of[link.contact_source_id].add(linked_pupil)
+    by_name: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for row in stored:
+        if row["family"] == "contact" and row["id"] not in claimed:
+            by_name[_name_key(row["forename"], row["surname"])].append(row)
+    for person in loose:
+        namesakes = [
+            r
+            for r in by_name.get(_name_key(person.forename, person.surname), [])
+            if r["id"] not in claimed
+        ]
+        household = {c for p in pupils_of.get(person.source_id, ()) for c in contacts_of[p]}
+        found = [r for r in namesakes if r["id"] in household]
+        if not found and person.email:
+            found = [r for r in namesakes if (r["email"] or "").lower() == person.email.lower()]
+        if found:
+            # Several namesakes in one household are copies of one parent (a CTF repeats a
+            # parent under each child): the oldest record is the one to keep.
+            chosen = min(row["id"] for row in found)
+            claimed.add(chosen)
+            matched[("contact", person.source_id)] = chosen
+
+
+def _name_key(forename: str | None, surname: str | None) -> tuple[str, str]:
+    return ((forename or "").strip().casefold(), (surname or "").strip().casefold())
 
 
 def match_structures(

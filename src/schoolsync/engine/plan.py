@@ -113,7 +113,14 @@ class _Planner:
         self.changes: list[Change] = []
         self.people_by_id = {row["id"]: row for row in current.people}
         self.matched: Mapping[PersonKey, int] = (
-            matched if matched is not None else match_people(self.snapshot.people, current.people)
+            matched
+            if matched is not None
+            else match_people(
+                self.snapshot.people,
+                current.people,
+                self.snapshot.contact_links,
+                current.contact_links.keys(),
+            )
         )
         # Every stored source id resolves, so relations can name people this fetch did not
         # return (an incremental sync sends only what changed).
@@ -133,6 +140,8 @@ class _Planner:
             if (p.family, p.source_id) not in self.matched
         }
         self.leaving_ids: set[int] = set()
+        owned = self.snapshot.person_fields
+        self.person_fields = tuple(f for f in PERSON_FIELDS if owned is None or f in owned)
         self.usernames: set[str] = {
             row["username"].lower() for row in current.people if row["username"]
         }
@@ -214,7 +223,7 @@ class _Planner:
             if row_id in self.excluded:
                 continue
             row = self.people_by_id[row_id]
-            before, after = _differences(row, values, PERSON_FIELDS)
+            before, after = _differences(row, values, self.person_fields)
             if (
                 "email" in after
                 and after["email"]

@@ -137,13 +137,22 @@ def sync_school(
     progress: Progress = _no_progress,
     notify: Notify | None = None,
     approval: Approval | None = None,
+    file_import: bool = False,
+    source: str | None = None,
 ) -> SyncResult:
+    """One run. `file_import` marks a run fed by an uploaded file: it is read whole, and it
+    neither needs nor moves the incremental cursor of the school's API connection."""
     started = now()
     with engine.begin() as conn:
         school = get_school(conn, school_key)
-        mode = choose_mode(school, full or approval is not None, started)
+        mode = "file" if file_import else choose_mode(school, full or approval is not None, started)
         run_id = start_run(
-            conn, school.id, trigger=trigger, source=school.source_kind, mode=mode, now=started
+            conn,
+            school.id,
+            trigger=trigger,
+            source=source or school.source_kind,
+            mode=mode,
+            now=started,
         )
     try:
         with engine.begin() as conn:
@@ -160,7 +169,13 @@ def sync_school(
         with engine.begin() as conn:
             result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
             record_sync_point(
-                conn, school.id, cursor=started, full=mode == "full", info=_school_facts(snapshot)
+                conn,
+                school.id,
+                cursor=None if file_import else started,
+                full=mode == "full",
+                # A CTF's SourceSchool may be the pupil's previous school: facts come from
+                # the school's own API connection only.
+                info=None if file_import else _school_facts(snapshot),
             )
             release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
@@ -196,7 +211,9 @@ def _decide(
 ) -> DryRun:
     current = load_current(conn, school.id)
     scoped = apply_scope(snapshot, scope)
-    matched = match_people(scoped.people, current.people)
+    matched = match_people(
+        scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
+    )
     validated = validate(scoped, school.settings, current.people, matched)
     plan = make_plan(validated, current, matched)
     guarded = safeguard(plan, current, school.settings.limits(), load_dependents(conn, school.id))

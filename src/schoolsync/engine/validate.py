@@ -102,10 +102,13 @@ def validate(
         if row["username"]:
             owners_by_username[row["username"].lower()].append(row)
 
+    # A file without an email column says nothing about emails: people it updates keep theirs.
+    owns_email = snapshot.person_fields is None or "email" in snapshot.person_fields
     kept: list[Person] = []
     for person in people:
         message = None
-        if person.role != "contact":
+        known = (person.family, person.source_id) in matched
+        if person.role != "contact" and (owns_email or not known):
             message = _email_problem(
                 person,
                 settings,

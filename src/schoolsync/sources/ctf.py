@@ -16,6 +16,9 @@ What the snapshot claims:
 - `covers` is the pupil family, plus contacts and contact links only when the file has a
   `<Contacts>` section: a partial CTF without one says nothing about contacts, and covering
   them would remove every link of every pupil in it.
+- `person_fields` (the fields an update may change) are the names, UPN, sex and date of birth,
+  plus each optional section the file carries for some pupil (year group, SEN, FSM, attendance,
+  ...). Never the ids: a pupil first synced from Wonde keeps its Wonde id, UPI and MIS id.
 - `school` is the Header's SourceSchool (the usual case is a school exporting to itself).
 """
 
@@ -23,18 +26,38 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import ContactLink, Issue, Person, SchoolInfo, Snapshot
 from schoolsync.sources.ctf_pupil import CtfContext, PupilRead, read_pupil
-from schoolsync.sources.ctf_xml import parse_xml
+from schoolsync.sources.ctf_xml import parse_xml, text_of
 from schoolsync.sources.file_bytes import read_limited
+from schoolsync.sources.file_fits import fit
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.file_values import parse_date
 
 _PUPILS = frozenset({"pupil"})
 _PUPILS_AND_CONTACTS = frozenset({"pupil", "contact", "contact_link"})
+
+#: What every CTF says of every pupil. Never its ids: source_id is the UPN only for want of
+#: another, and a pupil matched to a Wonde record keeps its Wonde id, UPI and MIS id.
+_ALWAYS_SAYS = frozenset(
+    {"role", "upn", "forename", "surname", "legal_forename", "legal_surname", "gender",
+     "date_of_birth"}
+)  # fmt: skip
+#: What a CTF says only when it carries it for some pupil: a section the school did not export
+#: (a partial CTF has no SEN, FSM or attendance) must not blank what the store knows.
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "middle_names": ("middle_names",),
+    "year_group": ("year_group",),
+    "sen_status": ("sen_status", "sen_needs"),
+    "free_school_meals": ("free_school_meals",),
+    "english_additional_language": ("english_additional_language",),
+    "attendance": ("attendance",),
+    "email": ("email",),
+}
 
 
 def read_ctf(path: Path, limits: FileLimits = DEFAULT_LIMITS) -> Snapshot:
@@ -55,7 +78,7 @@ def parse_ctf(data: bytes, file: str = "CTF.xml") -> Snapshot:
     context = CtfContext(
         file=file,
         written_on=_written_on(header),
-        school=(_text(source, "LEA"), _text(source, "Estab")),
+        school=(text_of(source, "LEA"), text_of(source, "Estab")),
     )
     pupil_data = root.find("CTFpupilData")
     if pupil_data is None:
@@ -77,16 +100,57 @@ def parse_ctf(data: bytes, file: str = "CTF.xml") -> Snapshot:
         pupils.append(pupil)
         contacts.extend(read.contacts)
         links.extend(read.links)
+    contacts, links = _one_parent_per_household(contacts, links)
     with_contacts = any(read.has_contacts_section for read in reads)
-    return Snapshot(
+    snapshot = Snapshot(
         source="ctf",
         complete=False,
         people=(*pupils, *contacts),
         contact_links=tuple(links),
         school=_school(header, source),
         read_issues=tuple(issues),
+        person_fields=_person_fields(pupils),
         covers=_PUPILS_AND_CONTACTS if with_contacts else _PUPILS,
     )
+    return fit(snapshot, file)
+
+
+def _one_parent_per_household(
+    contacts: list[Person], links: list[ContactLink]
+) -> tuple[list[Person], list[ContactLink]]:
+    """A CTF repeats a parent under each of their children, with no id to say so. The same
+    name with the same email is taken to be one person, so siblings share their mother rather
+    than each getting a copy of her; without an email nobody can tell, and copies stay apart."""
+    first: dict[tuple[str, str, str], str] = {}
+    same_as: dict[str, str] = {}
+    kept: list[Person] = []
+    for contact in contacts:
+        if contact.email:
+            key = (
+                contact.forename.casefold(),
+                contact.surname.casefold(),
+                contact.email.casefold(),
+            )
+            if key in first:
+                same_as[contact.source_id] = first[key]
+                continue
+            first[key] = contact.source_id
+        kept.append(contact)
+    merged = [
+        replace(link, contact_source_id=same_as.get(link.contact_source_id, link.contact_source_id))
+        for link in links
+    ]
+    return kept, merged
+
+
+def _person_fields(pupils: list[Person]) -> frozenset[str]:
+    """The person fields this file speaks for; see `_ALWAYS_SAYS` and `_SECTIONS`. Judged on
+    pupils alone: contacts' emails must not make the file blank pupils' emails."""
+    said = set(_ALWAYS_SAYS)
+    for probe, fields in _SECTIONS.items():
+        if any(getattr(pupil, probe) is not None for pupil in pupils):
+            said.update(fields)
+    return frozenset(said)
 
 
 def _unique_pupils(
@@ -118,7 +182,7 @@ def _unique_pupils(
 
 
 def _written_on(header: ET.Element | None) -> dt.date | None:
-    value = _text(header, "DateTime")
+    value = text_of(header, "DateTime")
     if value is None:
         return None
     try:
@@ -131,18 +195,9 @@ def _school(header: ET.Element | None, source: ET.Element | None) -> SchoolInfo 
     if source is None:
         return None
     return SchoolInfo(
-        name=_text(source, "SchoolName") or "",
-        urn=_text(source, "URN"),
-        la_code=_text(source, "LEA"),
-        establishment_number=_text(source, "Estab"),
-        mis=_text(header, "SupplierID"),
+        name=text_of(source, "SchoolName") or "",
+        urn=text_of(source, "URN"),
+        la_code=text_of(source, "LEA"),
+        establishment_number=text_of(source, "Estab"),
+        mis=text_of(header, "SupplierID"),
     )
-
-
-def _text(element: ET.Element | None, path: str) -> str | None:
-    if element is None:
-        return None
-    found = element.find(path)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None

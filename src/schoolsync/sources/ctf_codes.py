@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from schoolsync.sources.file_values import parse_count
+
 # SEN provision. Historic codes are read as what replaced them, because a pupil's status today is
 # what a teacher needs: statements (S) all became EHC plans (E) by April 2018; School Action (A)
 # and School Action Plus (P) became SEN support (K) in 2014-15. Arbor and the census do the same.
@@ -24,8 +26,9 @@ _NAMED_YEARS = {"N1": "N1", "N2": "N2", "R": "R", "RECEPTION": "R", "X": "X"}
 def year_group(text: str) -> str | None:
     """NCyearActual ("7", "07", "Year 7", "R", "N2", "X") to schoolsync's form ("7", "R")."""
     value = _YEAR_PREFIX.sub("", text.strip().upper())
-    if value.isdigit() and 0 < int(value) <= 14:
-        return str(int(value))
+    number = parse_count(value)
+    if number is not None:
+        return str(number) if 0 < number <= 14 else None
     return _NAMED_YEARS.get(value)
 
 

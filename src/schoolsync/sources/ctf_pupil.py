@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 
 from schoolsync.model import Attendance, ContactLink, Gender, Issue, Person, SenNeed
 from schoolsync.sources import ctf_codes
-from schoolsync.sources.file_values import clean_email, parse_date, parse_flag, parse_gender
+from schoolsync.sources.ctf_xml import first_text, text_of
+from schoolsync.sources.file_values import (
+    clean_email,
+    parse_count,
+    parse_date,
+    parse_flag,
+    parse_gender,
+)
 
 # A letter, 11 digits, then a digit (permanent UPN) or a letter (temporary UPN).
 _UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
@@ -78,11 +85,11 @@ class _PupilReader:
         self.path = f"/CTfile/CTFpupilData/Pupil[{position}]"
         self.context = context
         self.issues: list[Issue] = []
-        self.upn = (_text(element, "UPN") or "").upper()
-        self.legal_forename = _text(element, "Forename")
-        self.legal_surname = _text(element, "Surname")
-        self.forename = _first(element, "BasicDetails/PreferredForename", "PreferredForename")
-        self.surname = _first(element, "BasicDetails/PreferredSurname", "PreferredSurname")
+        self.upn = (text_of(element, "UPN") or "").upper()
+        self.legal_forename = text_of(element, "Forename")
+        self.legal_surname = text_of(element, "Surname")
+        self.forename = first_text(element, "BasicDetails/PreferredForename", "PreferredForename")
+        self.surname = first_text(element, "BasicDetails/PreferredSurname", "PreferredSurname")
         self.forename = self.forename or self.legal_forename
         self.surname = self.surname or self.legal_surname
         self.name = f"{self.forename or ''} {self.surname or ''}".strip()
@@ -132,10 +139,10 @@ class _PupilReader:
             surname=self.surname or "",
             legal_forename=self.legal_forename,
             legal_surname=self.legal_surname,
-            middle_names=_first(self.element, "BasicDetails/MiddleNames", "MiddleNames"),
+            middle_names=first_text(self.element, "BasicDetails/MiddleNames", "MiddleNames"),
             gender=self._gender(self.element, ""),
             date_of_birth=self._date(self.element, "DOB", "date of birth"),
-            email=clean_email(_text(self.element, "Email") or ""),
+            email=clean_email(text_of(self.element, "Email") or ""),
             year_group=self._year_group(),
             sen_status=sen_status,
             sen_needs=sen_needs,
@@ -149,7 +156,7 @@ class _PupilReader:
 
     def _gender(self, element: ET.Element, relative: str) -> Gender | None:
         for tag in ("Sex", "Gender"):
-            value = _text(element, tag)
+            value = text_of(element, tag)
             if value is None:
                 continue
             try:
@@ -163,7 +170,7 @@ class _PupilReader:
         return None
 
     def _date(self, element: ET.Element, path: str, label: str, base: str = "") -> dt.date | None:
-        value = _text(element, path)
+        value = text_of(element, path)
         if value is None:
             return None
         try:
@@ -176,7 +183,7 @@ class _PupilReader:
             return None
 
     def _year_group(self) -> str | None:
-        value = _first(self.element, "BasicDetails/NCyearActual", "NCyearActual")
+        value = first_text(self.element, "BasicDetails/NCyearActual", "NCyearActual")
         if value is None:
             return None
         year = ctf_codes.year_group(value)
@@ -193,9 +200,9 @@ class _PupilReader:
         English; unknown when the school recorded "not obtained" or "refused"."""
         for path in ("BasicDetails/Languages/Type", "Languages/Type"):
             for entry in self.element.findall(path):
-                if (_text(entry, "LanguageType") or "").upper() != "F":
+                if (text_of(entry, "LanguageType") or "").upper() != "F":
                     continue
-                code = (_text(entry, "Language") or "").upper()
+                code = (text_of(entry, "Language") or "").upper()
                 if not code or code in ctf_codes.LANGUAGE_UNKNOWN:
                     return None
                 return code not in ctf_codes.LANGUAGE_ENGLISH
@@ -216,14 +223,16 @@ class _PupilReader:
             ended = end is not None and not self._after_writing(end)
             # The newest episode that is still open; an ended one only when none is open.
             rank = (not ended, start or dt.date.min, index)
-            if _text(episode, "SENprovision") is not None and (chosen is None or rank > chosen[0]):
+            if text_of(episode, "SENprovision") is not None and (
+                chosen is None or rank > chosen[0]
+            ):
                 chosen = (rank, episode)
         if chosen is None:
             return None, self._needs(list(history.iter("SENneed")))
         (still_open, _, index), episode = chosen
         if not still_open:
             return "N", ()  # every recorded episode has ended
-        raw = _text(episode, "SENprovision") or ""
+        raw = text_of(episode, "SENprovision") or ""
         status = ctf_codes.sen_provision(raw)
         if status is None:
             base = f"/SENhistory/SEN[{index}]" if episode is not history else "/SENhistory"
@@ -241,11 +250,10 @@ class _PupilReader:
     def _needs(self, elements: list[ET.Element]) -> tuple[SenNeed, ...]:
         ranked: dict[str, tuple[int, int]] = {}
         for position, element in enumerate(elements, start=1):
-            code = _text(element, "SENtype")
+            code = text_of(element, "SENtype")
             if code is None:
                 continue
-            rank_text = _text(element, "SENtypeRank") or ""
-            rank = int(rank_text) if rank_text.isdigit() and int(rank_text) > 0 else position
+            rank = parse_count(text_of(element, "SENtypeRank") or "") or position
             code = ctf_codes.sen_type(code)
             if code not in ranked or ranked[code] > (rank, position):
                 ranked[code] = (rank, position)
@@ -261,7 +269,7 @@ class _PupilReader:
         unreadable = False
         for index, instance in enumerate(history.findall("FSMinstance"), start=1):
             base = f"/FSMhistory/FSMinstance[{index}]"
-            end_text = _text(instance, "FSMendDate")
+            end_text = text_of(instance, "FSMendDate")
             if end_text is None:
                 return True
             end = self._date(instance, "FSMendDate", "FSM end date", base)
@@ -285,10 +293,9 @@ class _PupilReader:
 
         def newest(item: tuple[int, ET.Element]) -> tuple[int, bool, int]:
             index, data = item
-            year_text = _text(data, "Year") or ""
-            year = int(year_text) if year_text.isdigit() else -1
-            here = (_text(data, "LEA"), _text(data, "Estab")) == (lea, estab)
-            return (year, here, index)
+            year = parse_count(text_of(data, "Year") or "")
+            here = (text_of(data, "LEA"), text_of(data, "Estab")) == (lea, estab)
+            return (-1 if year is None else year, here, index)
 
         index, data = max(enumerate(years, start=1), key=newest)
         base = f"/Attendance/YearData[{index}]"
@@ -299,18 +306,19 @@ class _PupilReader:
             "SessionsAuthorised",
             "SessionsUnauthorised",
         ):
-            value = _text(data, tag)
+            value = text_of(data, tag)
             if value is None:
                 counts[tag] = 0
                 continue
-            if not value.isdigit():
+            number = parse_count(value)
+            if number is None:
                 self._warn(
                     f"{base}/{tag}",
                     f"'{value[:20]}' is not a number of sessions; attendance was left blank",
                 )
                 return None
-            counts[tag] = int(value)
-        if _text(data, "SessionsPossible") is None:
+            counts[tag] = number
+        if text_of(data, "SessionsPossible") is None:
             return None
         return Attendance(
             possible=counts["SessionsPossible"],
@@ -330,12 +338,12 @@ class _PupilReader:
         seen: set[str] = set()
         for position, element in enumerate(section.findall("Contact"), start=1):
             base = f"/Contacts/Contact[{position}]"
-            order_text = _text(element, "Order") or ""
-            order = int(order_text) if order_text.isdigit() else None
+            order_text = text_of(element, "Order") or ""
+            order = parse_count(order_text)
             if order_text and order is None:
                 self._warn(f"{base}/Order", f"'{order_text[:20]}' is not a contact priority")
-            forename = _text(element, "Forename") or ""
-            surname = _text(element, "Surname") or ""
+            forename = text_of(element, "Forename") or ""
+            surname = text_of(element, "Surname") or ""
             source_id = contact_source_id(
                 self.upn, str(order) if order is not None else f"#{position}", surname, forename
             )
@@ -359,17 +367,17 @@ class _PupilReader:
                     source_id=source_id,
                     forename=forename,
                     surname=surname,
-                    title=_text(element, "Title"),
-                    middle_names=_text(element, "MiddleNames"),
+                    title=text_of(element, "Title"),
+                    middle_names=text_of(element, "MiddleNames"),
                     gender=self._gender(element, base),
-                    email=clean_email(_text(element, "Email") or ""),
+                    email=clean_email(text_of(element, "Email") or ""),
                 )
             )
             result.links.append(
                 ContactLink(
                     pupil_source_id=self.upn,
                     contact_source_id=source_id,
-                    relationship=(_text(element, "Relationship") or "").upper() or None,
+                    relationship=(text_of(element, "Relationship") or "").upper() or None,
                     priority=order,
                     parental_responsibility=self._flag(element, "Responsibility", base),
                     lives_with_pupil=self._flag(element, "Address/AddressAsPupil", base),
@@ -377,25 +385,10 @@ class _PupilReader:
             )
 
     def _flag(self, element: ET.Element, path: str, base: str) -> bool | None:
-        value = _text(element, path)
+        value = text_of(element, path)
         if value is None:
             return None
         flag = parse_flag(value)
         if flag is None:
             self._warn(f"{base}/{path}", f"'{value[:20]}' is not true or false; it was left blank")
         return flag
-
-
-def _text(element: ET.Element, path: str) -> str | None:
-    found = element.find(path)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
-
-
-def _first(element: ET.Element, *paths: str) -> str | None:
-    for path in paths:
-        value = _text(element, path)
-        if value is not None:
-            return value
-    return None

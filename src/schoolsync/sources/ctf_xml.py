@@ -75,3 +75,24 @@ def _readable(data: bytes, file: str) -> bytes:
             "is not a text file (it is neither UTF-8 nor Windows-1252 XML)", file=file
         ) from None
     return _DECLARATION.sub(b"", text.encode("utf-8"), count=1)
+
+
+def text_of(element: ET.Element | None, path: str) -> str | None:
+    """The stripped text at `path` below `element`, or None when missing or blank.
+
+    Compares with `is None` on purpose: an element without children is falsy, which is the
+    classic bug of `find(a) or find(b)` in CTF readers."""
+    if element is None:
+        return None
+    found = element.find(path)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip() or None
+
+
+def first_text(element: ET.Element, *paths: str) -> str | None:
+    for path in paths:
+        value = text_of(element, path)
+        if value is not None:
+            return value
+    return None

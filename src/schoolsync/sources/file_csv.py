@@ -30,7 +30,9 @@ class Column:
 class CsvRow:
     line: int
     values: Mapping[str, str]
-    #: non-empty values beyond the last header column (often an unquoted comma in a value)
+    #: values beyond the last header column, and how many of them are not empty: an unquoted
+    #: comma in a value shifts the rest of the row right
+    overflow: int = 0
     extra: int = 0
 
     def get(self, name: str) -> str:
@@ -67,8 +69,9 @@ def read_csv_table(
                 values = {
                     name: (raw[i].strip() if i < len(raw) else "") for name, i in index.items()
                 }
-                extra = sum(1 for value in raw[width:] if value.strip())
-                rows.append(CsvRow(start, values, extra))
+                overflow = raw[width:]
+                extra = sum(1 for value in overflow if value.strip())
+                rows.append(CsvRow(start, values, len(overflow), extra))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise FileFormatError(_csv_problem(str(exc)), file=file, where=f"line {start}") from None

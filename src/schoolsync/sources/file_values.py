@@ -13,8 +13,9 @@ import re
 from schoolsync.model import Gender
 
 # Day first: these files are English, and Excel in en-GB writes 09/03/2014 for 9 March.
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", re.ASCII)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", re.ASCII | re.DOTALL)
+_COUNT = re.compile(r"^[0-9]{1,9}$")
 
 
 def parse_date(text: str) -> dt.date:
@@ -31,6 +32,14 @@ def parse_date(text: str) -> dt.date:
         day, month, year = (int(part) for part in match.groups())
         return dt.date(year, month, day)
     raise ValueError(f"not a date: {value[:40]!r}")
+
+
+def parse_count(text: str) -> int | None:
+    """A whole number as files write one, or None. ASCII digits only (`str.isdigit` also
+    accepts "²", which `int` refuses) and at most nine of them, which the database's integers
+    hold: a 30-digit "priority" would otherwise fail the whole run when it is saved."""
+    value = text.strip()
+    return int(value) if _COUNT.match(value) else None
 
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})

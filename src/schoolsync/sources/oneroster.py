@@ -19,6 +19,8 @@ What the snapshot claims:
   class is covered, so without a bulk enrollments file (absent: "leave as it is"; delta: only
   the changes) covering classes would empty them. Classes are still created and updated then,
   and a warning says that memberships were not changed.
+- `person_fields` are those of the columns the package has (see `_person_fields`): it never
+  blanks a UPN, a title or a pupil's SEN, FSM or attendance that another source gave.
 - `school` is the package's one school org (`type` school); its `identifier` is read as a URN
   (6 digits) or a DfE number (LAESTAB, 7 digits). A package with several schools has none.
 """
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import Issue, SchoolInfo, Snapshot
+from schoolsync.sources.file_fits import fit
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.oneroster_classes import ClassesRead, Roster, read_classes, read_subjects
 from schoolsync.sources.oneroster_manifest import Manifest, parse_manifest
@@ -79,7 +82,7 @@ def parse_oneroster(package: Package) -> Snapshot:
         covers.add("subject")
     if classes is not None and members_known:
         covers |= {"class", "group"}
-    return Snapshot(
+    snapshot = Snapshot(
         source="oneroster",
         complete=complete,
         people=tuple(people.people),
@@ -90,8 +93,34 @@ def parse_oneroster(package: Package) -> Snapshot:
         deletions=() if complete else (*people.deletions, *structures.deletions),
         school=_school(package, manifest),
         read_issues=(*people.issues, *structures.issues),
+        person_fields=_person_fields(users, tables["demographics"]),
         covers=frozenset(covers),
     )
+    return fit(snapshot, package.name)
+
+
+def _person_fields(users: Table | None, demographics: Table | None) -> frozenset[str]:
+    """The person fields the package speaks for: those of the columns it has. OneRoster has no
+    UPN, UPI, title or pupil context (SEN, FSM, ...), and must not blank what others gave."""
+    said = {"role", "source_id", "forename", "surname"}
+    if users is not None:
+        for column, fields in _USER_COLUMNS.items():
+            if users.has(column):
+                said.update(fields)
+    # A delta demographics.csv lists only the changed ones: every other user would lose theirs.
+    if demographics is not None and demographics.mode == "bulk":
+        said |= {"date_of_birth", "gender"}
+    return frozenset(said)
+
+
+_USER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "identifier": ("mis_id",),
+    "email": ("email",),
+    "middleName": ("middle_names",),
+    "grades": ("year_group",),
+    "preferredGivenName": ("legal_forename",),
+    "preferredFamilyName": ("legal_surname",),
+}
 
 
 def _require_roles(users: Table, roles: Table | None) -> None:

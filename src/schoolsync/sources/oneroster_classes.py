@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from schoolsync.model import Deletion, Group, Issue, Role, SchoolClass, Subject
 from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.oneroster_people import YEARS
+from schoolsync.sources.oneroster_people import year_of_grade
 from schoolsync.sources.oneroster_tables import (
     Table,
     row_issue,
@@ -129,7 +129,7 @@ def read_classes(
                 name=row.get("title"),
                 code=blank_to_none(row.get("classCode")),
                 subject_source_id=blank_to_none(row.get("courseSourcedId")),
-                year_group=YEARS.get(f"{int(grade):02d}" if grade.isdigit() else grade),
+                year_group=year_of_grade(grade),
                 student_ids=tuple(found.students),
                 teacher_ids=tuple(found.teachers),
             )

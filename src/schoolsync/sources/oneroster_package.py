@@ -5,6 +5,7 @@ The spec puts every CSV at the root of the zip. Zips made with "Send to > Compre
 put them one folder down, so the package is the folder that holds `manifest.csv`. Nothing is
 ever extracted to disk, and still a zip is refused whole when:
 - an entry's name points outside it (`../x`, `/etc/x`, `C:\\x`): no honest tool writes one;
+- the zip itself is larger than `max_package_bytes` (checked before its directory is read);
 - it has more entries than `max_package_members`;
 - its CSVs unpack to more than `max_package_bytes` together or `max_file_bytes` each. Sizes
   are counted while decompressing, not taken from the zip's own (forgeable) headers.
@@ -43,8 +44,19 @@ def open_package(path: Path, limits: FileLimits = DEFAULT_LIMITS) -> Package:
     name = path.name or str(path)
     if path.is_dir():
         return _open_folder(path, name, limits)
-    if not path.exists():
-        raise FileFormatError("was not found", file=name)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise FileFormatError("was not found", file=name) from None
+    except OSError as exc:
+        raise unreadable(exc, name) from None
+    if size > limits.max_package_bytes:
+        # Checked before opening: the zip's directory alone could be millions of entries.
+        raise FileFormatError(
+            f"is {megabytes(size)}, over the {megabytes(limits.max_package_bytes)} limit for a "
+            "OneRoster package",
+            file=name,
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             return _open_zip(archive, name, limits)

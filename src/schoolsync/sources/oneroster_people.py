@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from schoolsync.exports.oneroster_vocab import GRADES
 from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
 from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.file_values import clean_email, parse_date, parse_gender
+from schoolsync.sources.file_values import clean_email, parse_count, parse_date, parse_gender
 from schoolsync.sources.oneroster_tables import (
     Table,
     row_issue,
@@ -60,6 +60,12 @@ ENTITY_TYPES: dict[Role, str] = {
 
 #: CEDS grade -> National Curriculum year: the inverse of what the OneRoster export writes.
 YEARS: dict[str, str] = {grade: year for year, grade in GRADES.items()}
+
+
+def year_of_grade(grade: str) -> str | None:
+    """ "07" (or "7", as Excel leaves it) -> "7"; "KG" -> "R"; None for a grade with no year."""
+    number = parse_count(grade)
+    return YEARS.get(f"{number:02d}" if number is not None else grade.strip().upper())
 
 
 @dataclass(slots=True)
@@ -241,7 +247,7 @@ class _PeopleReader:
         if not grades:
             return None
         grade = grades[0].upper()
-        year = YEARS.get(f"{int(grade):02d}" if grade.isdigit() else grade)
+        year = year_of_grade(grade)
         if year is None:
             self._warn(
                 self.users,

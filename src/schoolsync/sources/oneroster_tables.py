@@ -154,7 +154,7 @@ def row_problem(row: CsvRow) -> str | None:
     if row_state(row) is None:
         status = row.get("status")[:20]
         return f"status '{status}' is not active or tobedeleted; the row was left out"
-    if row.extra:
+    if row.overflow:
         return (
             "the row has more values than the header has columns (a comma inside an unquoted "
             "value?); the row was left out"

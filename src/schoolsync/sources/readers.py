@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from schoolsync.config import Settings
 from schoolsync.engine.sync import Progress, SnapshotReader
@@ -47,3 +48,12 @@ def wonde_reader(settings: Settings) -> SnapshotReader:
             )
 
     return read
+
+
+def import_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
+    """The detected format and a reader for `sync_school(..., file_import=True)`. Each file
+    source says itself which person fields it speaks for (`Snapshot.person_fields`)."""
+    from schoolsync.sources.files import detect_format, file_reader
+
+    kind = fmt or detect_format(path)
+    return kind, file_reader(path, kind)

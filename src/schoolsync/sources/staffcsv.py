@@ -21,6 +21,9 @@ are ignored. UTF-8 with or without a byte-order mark, or Windows-1252 as Excel's
 writes it; commas separate values (a file whose header has semicolons or tabs and no comma,
 as some Excel locales write, is read with those). Blank rows are skipped.
 
+`person_fields` are the required columns' and those optional columns the file has: a list
+without an Email (or Role) column leaves the stored emails (or roles) alone.
+
 `Staff ID` is both `source_id` and `mis_id`. The list is the whole staff: `complete=True`,
 `covers={"employee"}`, so someone no longer in it leaves (pupils and contacts are untouched).
 A row missing a required value, or with a Staff ID used twice, is an error `Issue` naming its
@@ -36,6 +39,7 @@ from pathlib import Path
 from schoolsync.model import Issue, Person, Role, Snapshot
 from schoolsync.sources.file_bytes import read_limited
 from schoolsync.sources.file_csv import Column, CsvRow, CsvTable, blank_to_none, read_csv_table
+from schoolsync.sources.file_fits import fit
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.file_text import decode_text
 from schoolsync.sources.file_values import clean_email, parse_date
@@ -84,13 +88,31 @@ def parse_staff_csv(data: bytes, file: str = "staff.csv") -> Snapshot:
                 staff_id,
             )
         )
-    return Snapshot(
+    snapshot = Snapshot(
         source="staff_csv",
         complete=True,
         people=tuple(people),
         read_issues=tuple(issues),
+        person_fields=_person_fields(table),
         covers=frozenset({"employee"}),
     )
+    return fit(snapshot, file)
+
+
+def _person_fields(table: CsvTable) -> frozenset[str]:
+    """The fields the list speaks for: its optional columns only when it has them, so a list
+    without an Email column leaves the emails the product has alone, and one without a Role
+    column does not turn every teacher into support staff."""
+    said = {"source_id", "mis_id", "forename", "surname"}
+    for column, field in (
+        ("Role", "role"),
+        ("Title", "title"),
+        ("Email", "email"),
+        ("Date of birth", "date_of_birth"),
+    ):
+        if column in table.present:
+            said.add(field)
+    return frozenset(said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +141,19 @@ def _read_row(table: CsvTable, row: CsvRow, issues: list[Issue]) -> _Read | None
             )
         )
     missing = [column for column in REQUIRED if not row.get(column)]
+    problem = None
     if missing:
-        issues.append(
-            Issue(
-                entity,
-                name,
-                f"{where}: {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
-                "empty; the row was not used",
-                staff_id,
-                staff_id,
-            )
+        verb = "is" if len(missing) == 1 else "are"
+        problem = f"{' and '.join(missing)} {verb} empty; the row was not used"
+    elif row.extra:
+        # Empty cells past the header are Excel's doing and harmless; values there mean an
+        # unquoted comma shifted the row, and every column after it is wrong.
+        problem = (
+            "the row has more values than the header has columns (a comma inside a value "
+            "that is not in quotes?); the row was not used"
         )
+    if problem is not None:
+        issues.append(Issue(entity, name, f"{where}: {problem}", staff_id, staff_id))
         return None
     return _Read(
         Person(

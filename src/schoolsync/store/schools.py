@@ -147,16 +147,19 @@ def record_sync_point(
     conn: sa.Connection,
     school_id: int,
     *,
-    cursor: dt.datetime,
+    cursor: dt.datetime | None,
     full: bool,
     info: dict[str, Any] | None = None,
 ) -> None:
-    values: dict[str, Any] = {"sync_cursor": cursor}
-    if full:
-        values["last_full_sync_at"] = cursor
+    values: dict[str, Any] = {}
+    if cursor is not None:
+        values["sync_cursor"] = cursor
+        if full:
+            values["last_full_sync_at"] = cursor
     if info:
         values.update({k: v for k, v in info.items() if v})
-    conn.execute(sa.update(schools).where(schools.c.id == school_id).values(values))
+    if values:
+        conn.execute(sa.update(schools).where(schools.c.id == school_id).values(values))
 
 
 def update_settings(conn: sa.Connection, school_id: int, settings: SchoolSettings) -> None:
@@ -194,3 +197,36 @@ def summary(conn: sa.Connection, key: str) -> dict[str, int]:
         .where(classes.c.school_id == school.id, classes.c.status == "active")
     ).scalar_one()
     return counts
+
+
+def connect_wonde(
+    conn: sa.Connection,
+    key: str,
+    *,
+    wonde_school_id: str,
+    token: str,
+    secret_key: bytes,
+    api_base_url: str | None = None,
+) -> School:
+    """Give a school fed by files its Wonde connection (or replace the one it has)."""
+    if not token:
+        raise ConfigError(
+            "A Wonde school needs a token: pass --wonde-token or set SCHOOLSYNC_WONDE_TOKEN"
+        )
+    if api_base_url and not api_base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"--wonde-url must start with http:// or https://, not {api_base_url!r}")
+    school = get_school(conn, key)
+    conn.execute(
+        sa.update(schools)
+        .where(schools.c.id == school.id)
+        .values(
+            source_kind="wonde",
+            wonde_school_id=wonde_school_id,
+            api_base_url=api_base_url,
+            token_encrypted=Fernet(secret_key).encrypt(token.encode()),
+            connection_state="approved",
+            sync_cursor=None,
+            last_full_sync_at=None,
+        )
+    )
+    return get_school(conn, key)

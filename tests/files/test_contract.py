@@ -1,0 +1,150 @@
+"""The contract every source's snapshots keep, whatever the source.
+
+Each source registers one case function with `@source_case`: it returns the inputs to check,
+each as a label and a function that reads it. Adding a source (Wonde next) is one such
+function; every check below then runs on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from schoolsync.engine.current import PERSON_FIELDS
+from schoolsync.model import Family, Snapshot, SourceKind
+from schoolsync.sources.ctf import read_ctf
+from schoolsync.sources.oneroster import read_oneroster
+from schoolsync.sources.staffcsv import read_staff_csv
+from tests.builders import plan_for
+from tests.conftest import SHARED
+from tests.files.cases import CTF, ONEROSTER, STAFFCSV
+
+Read = Callable[[], Snapshot]
+SourceCase = Callable[[], list[tuple[str, Read]]]
+SOURCE_CASES: dict[str, SourceCase] = {}
+
+FAMILIES = frozenset({"pupil", "employee", "contact", "subject", "class", "group", "contact_link"})
+
+
+def source_case(case: SourceCase) -> SourceCase:
+    SOURCE_CASES[case.__name__] = case
+    return case
+
+
+def _reader(read: Callable[[Path], Snapshot], path: Path) -> Read:
+    return lambda: read(path)
+
+
+@source_case
+def ctf() -> list[tuple[str, Read]]:
+    return [(path.name, _reader(read_ctf, path)) for path in sorted(CTF.glob("*.xml"))]
+
+
+@source_case
+def oneroster() -> list[tuple[str, Read]]:
+    # The third-party sets too, where shared/ is beside the checkout: they are the messiest.
+    shared = SHARED / "cases" / "oneroster"
+    folders = sorted(ONEROSTER.iterdir())
+    if shared.is_dir():
+        folders += sorted(path for path in shared.iterdir() if path.is_dir())
+    return [(path.name, _reader(read_oneroster, path)) for path in folders]
+
+
+@source_case
+def staff_csv() -> list[tuple[str, Read]]:
+    return [(path.name, _reader(read_staff_csv, path)) for path in sorted(STAFFCSV.glob("*.csv"))]
+
+
+def _inputs() -> Iterator[tuple[str, str, Read]]:
+    for source, case in SOURCE_CASES.items():
+        for label, read in case():
+            yield source, label, read
+
+
+INPUTS = list(_inputs())
+
+
+@pytest.fixture(params=INPUTS, ids=[f"{source}:{label}" for source, label, _ in INPUTS])
+def read(request: pytest.FixtureRequest) -> Read:
+    return request.param[2]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def snapshot(read: Read) -> Snapshot:
+    return read()
+
+
+def test_source_and_covers_are_set(snapshot: Snapshot) -> None:
+    assert snapshot.source in get_args(SourceKind)
+    assert snapshot.covers, "a snapshot that covers nothing can change nothing"
+    assert snapshot.covers <= FAMILIES
+    # People of a family the snapshot does not cover would be created but never leave.
+    assert {p.family for p in snapshot.people} <= snapshot.covers
+
+
+def test_person_fields_name_fields_the_store_has(snapshot: Snapshot) -> None:
+    """A file speaks for some fields only; every source speaks for who someone is."""
+    if snapshot.person_fields is not None:
+        assert snapshot.person_fields <= set(PERSON_FIELDS)
+        assert {"forename", "surname"} <= snapshot.person_fields
+
+
+def test_one_person_per_family_and_id(snapshot: Snapshot) -> None:
+    keys = [(p.family, p.source_id) for p in snapshot.people]
+    assert len(keys) == len(set(keys))
+
+
+def test_every_person_has_an_id_and_a_name(snapshot: Snapshot) -> None:
+    for person in snapshot.people:
+        assert person.source_id.strip()
+        assert person.display_name.strip()
+
+
+def test_relations_name_people_the_snapshot_can_vouch_for(snapshot: Snapshot) -> None:
+    """A complete snapshot that covers a family names only people of that family it holds; an
+    incomplete one may name people stored earlier, but always by a real id."""
+    present: dict[Family, set[str]] = {"pupil": set(), "employee": set(), "contact": set()}
+    for person in snapshot.people:
+        present[person.family].add(person.source_id)
+
+    def check(family: Family, ids: tuple[str, ...] | list[str]) -> None:
+        for source_id in ids:
+            assert source_id.strip()
+            if snapshot.complete and family in snapshot.covers:
+                assert source_id in present[family], f"{family} {source_id} is not in the snapshot"
+
+    for school_class in snapshot.classes:
+        check("pupil", school_class.student_ids)
+        check("employee", school_class.teacher_ids)
+    for group in snapshot.groups:
+        check("pupil", group.student_ids)
+        check("employee", group.employee_ids)
+    for link in snapshot.contact_links:
+        check("pupil", [link.pupil_source_id])
+        check("contact", [link.contact_source_id])
+
+
+def test_deletions_only_where_absence_cannot_say_it(snapshot: Snapshot) -> None:
+    if snapshot.complete:
+        assert snapshot.deletions == ()
+    assert all(deletion.source_id.strip() for deletion in snapshot.deletions)
+
+
+def test_reading_twice_gives_the_same_snapshot(read: Read, snapshot: Snapshot) -> None:
+    assert read() == snapshot
+
+
+def test_issues_say_what_and_where(snapshot: Snapshot) -> None:
+    for issue in snapshot.read_issues:
+        assert issue.entity_type and issue.message
+        assert issue.severity in ("error", "warning")
+
+
+def test_the_engine_can_plan_it_against_an_empty_store(snapshot: Snapshot) -> None:
+    validated, plan = plan_for(snapshot)
+    created = {(change.entity, change.key) for change in plan.changes if change.kind == "create"}
+    for person in validated.snapshot.people:
+        assert (person.role, person.source_id) in created
