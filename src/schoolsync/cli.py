@@ -595,6 +595,13 @@ def school_settings(
         str | None,
         typer.Option("--require-email", help="Roles that must have an email, comma separated."),
     ] = None,
+    import_staff: Annotated[
+        bool | None,
+        typer.Option(
+            "--import-staff/--no-import-staff",
+            help="Whether staff come from the MIS; off, the school uploads its own staff CSV.",
+        ),
+    ] = None,
 ) -> None:
     """Show or change a school's settings."""
     changes: dict[str, Any] = {
@@ -605,6 +612,7 @@ def school_settings(
         "email_changes_pct": email_changes_pct,
         "allowed_domains": email_domain,
         "require_email": sorted(parse_roles(require_email)) if require_email else None,
+        "import_staff": import_staff,
     }
     with _store() as (_settings, engine), engine.begin() as conn:
         record = school_store.get_school(conn, school)

@@ -58,6 +58,26 @@ def staff_csv() -> list[tuple[str, Read]]:
     return [(path.name, _reader(read_staff_csv, path)) for path in sorted(STAFFCSV.glob("*.csv"))]
 
 
+def _wonde_read(seed: int, pupils: int) -> Read:
+    """A school served by the sandbox, read by the Wonde client over real HTTP."""
+
+    def read() -> Snapshot:
+        from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
+        from schoolsync.sources.http import JsonHttp
+        from schoolsync.sources.wonde import WondeClient, fetch_snapshot, make_http_client
+
+        sandbox = Sandbox.demo(seed=seed, pupils=pupils, token="contract")
+        with running_sandbox(sandbox) as base_url, make_http_client("contract", 10) as client:
+            return fetch_snapshot(WondeClient(JsonHttp(client), base_url, DEMO_SCHOOL_ID))
+
+    return read
+
+
+@source_case
+def wonde() -> list[tuple[str, Read]]:
+    return [("primary", _wonde_read(2, 120)), ("secondary", _wonde_read(3, 800))]
+
+
 def _inputs() -> Iterator[tuple[str, str, Read]]:
     for source, case in SOURCE_CASES.items():
         for label, read in case():
