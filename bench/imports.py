@@ -57,12 +57,20 @@ def files_for(pupils: int, workdir: Path) -> tuple[Path, Path]:
     ctf = workdir / "school.xml"
     ctf.write_bytes(school_ctf(school))
     engine = fresh("sqlite", "", workdir)
-    settings = Settings(database_url=str(engine.url), home=workdir, secret_key=Fernet.generate_key())
+    settings = Settings(
+        database_url=str(engine.url), home=workdir, secret_key=Fernet.generate_key()
+    )
     with running_sandbox(sandbox) as base_url:
         with engine.begin() as conn:
-            key = add_school(conn, name="Source", now=NOW, secret_key=settings.secret_key,
-                             wonde_school_id=school.id, api_base_url=base_url,
-                             token="bench").key
+            key = add_school(
+                conn,
+                name="Source",
+                now=NOW,
+                secret_key=settings.secret_key,
+                wonde_school_id=school.id,
+                api_base_url=base_url,
+                token="bench",
+            ).key
         sync_school(engine, key, wonde_reader(settings), full=True)
     oneroster = workdir / "oneroster"
     with engine.connect() as conn:
@@ -73,8 +81,9 @@ def files_for(pupils: int, workdir: Path) -> tuple[Path, Path]:
 
 def time_import(engine: sa.Engine, path: Path) -> tuple[float, str]:
     with engine.begin() as conn:
-        key = add_school(conn, name=f"Import {uuid.uuid4().hex[:6]}", now=NOW,
-                         secret_key=Fernet.generate_key()).key
+        key = add_school(
+            conn, name=f"Import {uuid.uuid4().hex[:6]}", now=NOW, secret_key=Fernet.generate_key()
+        ).key
     kind, reader = import_reader(path, None)
     started = time.perf_counter()
     result = sync_school(engine, key, reader, trigger="file", file_import=True, source=kind)
@@ -88,8 +97,12 @@ def main() -> None:
     parser.add_argument("--pupils", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--postgres", default=os.environ.get(
-        "SCHOOLSYNC_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "SCHOOLSYNC_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
     args = parser.parse_args()
     kinds = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
     rows = []
@@ -111,13 +124,16 @@ def main() -> None:
                     engine.dispose()
                 row.append(f"{statistics.median(times):.2f}")
             rows.append(row)
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
-               f"{platform.python_version()}, {platform.system()}")
-    header = "| file | read only (s) | " + " | ".join(
-        f"import into {k} (s)" for k in kinds) + " |"
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()}"
+    )
+    header = "| file | read only (s) | " + " | ".join(f"import into {k} (s)" for k in kinds) + " |"
     lines = [
         f"Import of a {args.pupils}-pupil school, median of {args.repeats}. Machine: {machine}.",
-        "", header, "|" + "---|" * (2 + len(kinds)),
+        "",
+        header,
+        "|" + "---|" * (2 + len(kinds)),
         *("| " + " | ".join(row) + " |" for row in rows),
     ]
     text = "\n".join(lines)

@@ -142,7 +142,8 @@ def school_add(
                 settings=policy,
             )
     source = f"Wonde school {school.wonde_school_id}" if school.wonde_school_id else "files"
-    out.print(f"Added {school.name} (fed by {source}). School key: {school.key}")
+    # Plain print: a script takes the key as the last word, so it must never be wrapped.
+    print(f"Added {school.name} (fed by {source}). School key: {school.key}")
 
 
 @school_app.command("connect")
@@ -625,6 +626,25 @@ def school_settings(
     for name, value in updated.to_json().items():
         if name != "extra":
             out.print(f"{name}: {value}")
+
+
+@app.command("serve")
+def serve_api(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs). Needs SCHOOLSYNC_API_TOKEN."""
+    import uvicorn
+
+    from schoolsync.web.api import create_app
+
+    token = os.environ.get("SCHOOLSYNC_API_TOKEN", "")
+    if not token:
+        err.print("[red]Error:[/red] set SCHOOLSYNC_API_TOKEN: every API request must send it")
+        raise typer.Exit(2)
+    with _store() as (_settings, engine):
+        out.print(f"schoolsync API on http://{host}:{port}/api (docs at /docs)")
+        uvicorn.run(create_app(engine, token), host=host, port=port, log_level="info")
 
 
 # --- sandbox and demo --------------------------------------------------------------------

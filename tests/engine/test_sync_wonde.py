@@ -167,3 +167,20 @@ def test_bad_records_become_issues_and_the_rest_is_applied(
     assert "Missing class name" in by_message
     created = result.counts["student"]["create"]
     assert created == len(ids) - 1  # the nameless pupil is left out; ROBOT is kept
+
+
+def test_one_id_sent_for_two_different_pupils_leaves_both_out(
+    engine, settings, served, school
+) -> None:
+    sandbox, _ = served
+    mis = sandbox.schools[DEMO_SCHOOL_ID]
+    first_id, first = next(iter(mis.students.items()))
+    with mis.lock:
+        # The MIS sends a second, different record under the same Wonde id.
+        mis.students["A-duplicate"] = {**first, "forename": "Someone", "surname": "Else"}
+    result = sync(engine, settings, school)
+    assert result.status == "issues_exist"
+    [issue] = [i for i in result.issues if i.source_id == first_id]
+    assert issue.message.startswith("An unexpected error has occurred")
+    assert "two different records" in issue.message
+    assert result.counts["student"]["create"] == len(mis.students) - 2

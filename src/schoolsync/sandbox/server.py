@@ -12,8 +12,6 @@ time is added to `Sandbox.server_seconds` for benchmarks.
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +37,7 @@ from schoolsync.sandbox.protocol import (
 )
 from schoolsync.sandbox.registry import Sandbox
 from schoolsync.sandbox.wonde_api import WondeApi
+from schoolsync.serving import serving_in_thread
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Handler = Callable[[Request, str], Any]
@@ -162,41 +161,8 @@ def create_app(sandbox: Sandbox) -> Starlette:
 @contextmanager
 def running_sandbox(sandbox: Sandbox, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve `sandbox` on a free port in a background thread; yields the /v1.0/ base URL."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, 0))
-    port = listener.getsockname()[1]
-    # log_config=None: a test helper must not reconfigure the host process's logging.
-    config = uvicorn.Config(
-        create_app(sandbox), host=host, port=port, log_config=None, log_level="warning",
-        access_log=False, lifespan="off",
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [listener]}, name=f"sandbox-{port}", daemon=True
-    )
-    thread.start()
-    try:
-        _wait_until_serving(server, thread, host, port)
+    with serving_in_thread(create_app(sandbox), host, name="sandbox server") as port:
         yield f"http://{host}:{port}{API_PREFIX}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
-
-
-def _wait_until_serving(
-    server: uvicorn.Server, thread: threading.Thread, host: str, port: int
-) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if not thread.is_alive():
-            raise RuntimeError("the sandbox server stopped while starting")
-        if server.started:
-            with socket.create_connection((host, port), timeout=1):
-                return
-        time.sleep(0.01)
-    raise RuntimeError(f"the sandbox server did not start on {host}:{port} within 10 s")
 
 
 def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -1,0 +1,1 @@
+"""The HTTP interface: a REST API for the product and for scripts (OpenAPI at /docs)."""
