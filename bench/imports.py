@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -29,7 +30,10 @@ from schoolsync.sandbox import Sandbox, running_sandbox
 from schoolsync.sandbox.ctf_export import school_ctf
 from schoolsync.sources.files import read_file
 from schoolsync.sources.readers import import_reader, wonde_reader
-from schoolsync.store.database import make_engine, upgrade
+from schoolsync.store.database import make_engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import fresh_database
 from schoolsync.store.schools import add_school
 
 HERE = Path(__file__).resolve().parent
@@ -37,18 +41,7 @@ NOW = dt.datetime.now(dt.UTC)
 
 
 def fresh(kind: str, postgres: str, workdir: Path) -> sa.Engine:
-    if kind == "sqlite":
-        url = f"sqlite:///{workdir / f'{uuid.uuid4().hex}.db'}"
-    else:
-        name = f"schoolsync_bench_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(postgres, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = postgres.rsplit("/", 1)[0] + f"/{name}"
-    engine = make_engine(url)
-    upgrade(engine)
-    return engine
+    return make_engine(fresh_database(kind, postgres, workdir))
 
 
 def files_for(pupils: int, workdir: Path) -> tuple[Path, Path]:

@@ -74,7 +74,7 @@ def sandbox(pupils: int) -> Iterator[str]:
         proc.wait(10)
 
 
-def _fresh_database(kind: str, postgres: str | None, workdir: Path) -> str:
+def fresh_database(kind: str, postgres: str | None, workdir: Path) -> str:
     from schoolsync.store.database import make_engine, upgrade
 
     if kind == "sqlite":
@@ -210,10 +210,10 @@ def main() -> None:
         for kind in kinds:
             floors, syncs = [], []
             for _ in range(args.repeats):
-                floor_db = _fresh_database("sqlite", None, Path(tmp))
+                floor_db = fresh_database("sqlite", None, Path(tmp))
                 floors.append(_in_child("floor", base_url, floor_db))
                 syncs.append(
-                    _in_child("sync", base_url, _fresh_database(kind, args.postgres, Path(tmp)))
+                    _in_child("sync", base_url, fresh_database(kind, args.postgres, Path(tmp)))
                 )
             floor = statistics.median(f["floor"] for f in floors)
             median = {k: statistics.median(s[k] for s in syncs) for k in syncs[0]}

@@ -86,37 +86,43 @@ def _store() -> Iterator[tuple[Settings, sa.Engine]]:
 # --- schools ------------------------------------------------------------------------------
 
 
+WondeUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--wonde-url",
+        help="API base including /v1.0/; default: the school's regional Wonde domain.",
+    ),
+]
+WondeToken = Annotated[
+    str | None,
+    typer.Option(
+        "--wonde-token", help="API token (or set SCHOOLSYNC_WONDE_TOKEN).", show_default=False
+    ),
+]
+EmailDomains = Annotated[
+    list[str] | None,
+    typer.Option("--email-domain", help="An allowed email domain (repeatable; replaces the list)."),
+]
+RequireEmail = Annotated[
+    str | None,
+    typer.Option(
+        "--require-email",
+        help="Roles that must have an email, comma separated (student, teacher, staff). "
+        "Default: teacher,staff.",
+    ),
+]
+
+
 @school_app.command("add")
 def school_add(
     name: Annotated[str, typer.Option("--name", help="The school's name.")],
     wonde_school_id: Annotated[
         str | None, typer.Option("--wonde-school-id", help="The school's Wonde id (A…).")
     ] = None,
-    wonde_url: Annotated[
-        str | None,
-        typer.Option(
-            "--wonde-url",
-            help="API base including /v1.0/; default: the school's regional Wonde domain.",
-        ),
-    ] = None,
-    wonde_token: Annotated[
-        str | None,
-        typer.Option(
-            "--wonde-token", help="API token (or set SCHOOLSYNC_WONDE_TOKEN).", show_default=False
-        ),
-    ] = None,
-    email_domain: Annotated[
-        list[str] | None,
-        typer.Option("--email-domain", help="An allowed email domain (repeatable)."),
-    ] = None,
-    require_email: Annotated[
-        str | None,
-        typer.Option(
-            "--require-email",
-            help="Roles that must have an email, comma separated "
-            "(student, teacher, staff). Default: teacher,staff.",
-        ),
-    ] = None,
+    wonde_url: WondeUrl = None,
+    wonde_token: WondeToken = None,
+    email_domain: EmailDomains = None,
+    require_email: RequireEmail = None,
 ) -> None:
     """Add a school. Without Wonde options it is fed only by files (CTF, OneRoster)."""
     token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") if wonde_school_id else None
@@ -150,18 +156,8 @@ def school_add(
 def school_connect(
     school: Annotated[str, typer.Argument(help="The school's key.")],
     wonde_school_id: Annotated[str, typer.Option("--wonde-school-id", help="Wonde id (A…).")],
-    wonde_url: Annotated[
-        str | None,
-        typer.Option(
-            "--wonde-url", help="API base including /v1.0/; default: the regional domain."
-        ),
-    ] = None,
-    wonde_token: Annotated[
-        str | None,
-        typer.Option(
-            "--wonde-token", help="API token (or set SCHOOLSYNC_WONDE_TOKEN).", show_default=False
-        ),
-    ] = None,
+    wonde_url: WondeUrl = None,
+    wonde_token: WondeToken = None,
 ) -> None:
     """Connect a school (for example one fed by CTF files so far) to Wonde."""
     token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") or ""
@@ -586,16 +582,8 @@ def school_settings(
         float | None,
         typer.Option("--email-changes-pct", help="Hold when more than this % of emails change."),
     ] = None,
-    email_domain: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--email-domain", help="Allowed email domain (repeatable; replaces the list)."
-        ),
-    ] = None,
-    require_email: Annotated[
-        str | None,
-        typer.Option("--require-email", help="Roles that must have an email, comma separated."),
-    ] = None,
+    email_domain: EmailDomains = None,
+    require_email: RequireEmail = None,
     import_staff: Annotated[
         bool | None,
         typer.Option(
