@@ -236,7 +236,7 @@ def sync(
     if as_json:
         print(json.dumps(_result_json(result)))
     else:
-        _print_result(result)
+        _print_result(result, school)
     if result.status == "failed":
         raise typer.Exit(1)
 
@@ -286,7 +286,7 @@ def _result_json(result: SyncResult) -> dict[str, Any]:
     }
 
 
-def _print_result(result: SyncResult) -> None:
+def _print_result(result: SyncResult, key: str) -> None:
     colour = {"success": "green", "failed": "red"}.get(result.status, "yellow")
     out.print(
         f"Run {result.run_id} ({result.mode}): "
@@ -309,10 +309,10 @@ def _print_result(result: SyncResult) -> None:
     if result.holds:
         out.print(
             "Correct the MIS and the next sync goes ahead by itself, or approve with "
-            "`schoolsync sync SCHOOL --manual`."
+            f"`schoolsync sync {key} --manual`."
         )
     if result.issues:
-        out.print(f"{len(result.issues)} issue(s): `schoolsync issues SCHOOL` writes them as CSV.")
+        out.print(f"{len(result.issues)} issue(s): `schoolsync issues {key}` writes them as CSV.")
 
 
 @app.command("import")
@@ -348,7 +348,7 @@ def import_command(
         print(json.dumps({**_result_json(result), "format": kind}))
     else:
         out.print(f"Imported {file.name} as {kind}.")
-        _print_result(result)
+        _print_result(result, school)
     if result.status == "failed":
         raise typer.Exit(1)
 
@@ -740,7 +740,7 @@ def demo(
             else:
                 school_store.set_api_base_url(conn, key, base_url)
         result = _run_sync(engine, settings, key, full=True, show_progress=True)
-        _print_result(result)
+        _print_result(result, key)
         with engine.connect() as conn:
             summary = school_store.summary(conn, key)
     out.print(
