@@ -92,6 +92,9 @@ class Person:
     pupil_premium: bool | None = None
     english_additional_language: bool | None = None
     attendance: Attendance | None = None
+    #: Fields the source sent but that could not be read (a warning issue says which): a
+    #: person already stored keeps what they had there, rather than having it blanked.
+    unreadable: frozenset[str] = frozenset()
 
     @property
     def family(self) -> Family:

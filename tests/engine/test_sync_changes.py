@@ -335,3 +335,33 @@ def test_every_run_is_recorded(engine, school, mis, clock) -> None:
     assert rows[0].counts["student"] == {"create": 3}
     assert rows[1].counts == {}
     assert all(r.finished_at is not None for r in rows)
+
+
+def test_a_value_that_cannot_be_read_does_not_blank_the_stored_one(
+    engine, school, mis, clock
+) -> None:
+    run(engine, school, mis, clock, base())
+    items = [i for i in base() if getattr(i, "source_id", None) != "P1"]
+    # The MIS sends the pupil with a renamed surname, a date of birth we cannot read, and
+    # (so the source says) a warning about it.
+    items.append(
+        pupil("P1", "Zara", "Okafor", date_of_birth=None, unreadable=frozenset({"date_of_birth"}))
+    )
+    result = run(engine, school, mis, clock, items)
+    assert result.counts == {"student": {"update": 1}}
+    row = person(engine, "P1")
+    assert (row["surname"], row["date_of_birth"]) == ("Okafor", dt.date(2014, 3, 9))
+
+
+def test_a_warning_keeps_stored_values_the_record_came_without(engine, school, mis, clock) -> None:
+    from schoolsync.model import Issue
+
+    run(engine, school, mis, clock, base())
+    items = [i for i in base() if getattr(i, "source_id", None) != "P2"]
+    items.append(pupil("P2", "Seán", "O'Brien", date_of_birth=None))
+    warning = Issue(
+        "Student", "Seán O'Brien", "birthDate 'soon' is not a date", "P2", severity="warning"
+    )
+    result = run(engine, school, mis, clock, items, read_issues=(warning,))
+    assert result.counts == {}
+    assert person(engine, "P2")["date_of_birth"] == dt.date(2014, 3, 9)

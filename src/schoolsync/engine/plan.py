@@ -140,6 +140,7 @@ class _Planner:
             if (p.family, p.source_id) not in self.matched
         }
         self.leaving_ids: set[int] = set()
+        self.warned = {i.source_id for i in validated.issues if i.severity == "warning"}
         owned = self.snapshot.person_fields
         self.person_fields = tuple(f for f in PERSON_FIELDS if owned is None or f in owned)
         self.usernames: set[str] = {
@@ -223,7 +224,14 @@ class _Planner:
             if row_id in self.excluded:
                 continue
             row = self.people_by_id[row_id]
-            before, after = _differences(row, values, self.person_fields)
+            fields = self.person_fields
+            if person.unreadable:
+                fields = tuple(f for f in fields if f not in person.unreadable)
+            if person.source_id in self.warned:
+                # A warning means a value was dropped: an empty value from this person's
+                # record is "could not read", not "cleared in the MIS".
+                fields = tuple(f for f in fields if values[f] is not None or row[f] is None)
+            before, after = _differences(row, values, fields)
             if (
                 "email" in after
                 and after["email"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -182,7 +183,7 @@ def sync_school(
         message = str(exc)
         replan = exc if isinstance(exc, PlanChanged) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
-        log.exception("run %d for school %s failed unexpectedly", run_id, school.key)
+        log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key, _where(exc))
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
     if result is None:
         with engine.begin() as conn:
@@ -195,9 +196,24 @@ def sync_school(
     if notify is not None:
         try:
             notify(school, result)
-        except Exception:  # an alert that cannot be sent must not undo the run
-            log.exception("could not send the alert for run %d of school %s", run_id, school.key)
+        except Exception as exc:  # an alert that cannot be sent must not undo the run
+            log.error(
+                "could not send the alert for run %d of school %s: %s",
+                run_id,
+                school.key,
+                _where(exc),
+            )
     return result
+
+
+def _where(exc: BaseException) -> str:
+    """An exception's type and the line that raised it, without its message: messages can
+    quote the data being handled, and that is children's data."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"
 
 
 def _since(school: School, mode: str) -> dt.datetime | None:

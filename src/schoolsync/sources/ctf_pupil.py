@@ -85,6 +85,7 @@ class _PupilReader:
         self.path = f"/CTfile/CTFpupilData/Pupil[{position}]"
         self.context = context
         self.issues: list[Issue] = []
+        self.unreadable: set[str] = set()
         self.upn = (text_of(element, "UPN") or "").upper()
         self.legal_forename = text_of(element, "Forename")
         self.legal_surname = text_of(element, "Surname")
@@ -140,8 +141,8 @@ class _PupilReader:
             legal_forename=self.legal_forename,
             legal_surname=self.legal_surname,
             middle_names=first_text(self.element, "BasicDetails/MiddleNames", "MiddleNames"),
-            gender=self._gender(self.element, ""),
-            date_of_birth=self._date(self.element, "DOB", "date of birth"),
+            gender=self._gender(self.element, "", field="gender"),
+            date_of_birth=self._date(self.element, "DOB", "date of birth", field="date_of_birth"),
             email=clean_email(text_of(self.element, "Email") or ""),
             year_group=self._year_group(),
             sen_status=sen_status,
@@ -149,12 +150,15 @@ class _PupilReader:
             free_school_meals=self._free_school_meals(),
             english_additional_language=self._english_additional_language(),
             attendance=self._attendance(),
+            unreadable=frozenset(self.unreadable),
         )
         result = PupilRead(pupil, issues=self.issues)
         self._contacts(result)
         return result
 
-    def _gender(self, element: ET.Element, relative: str) -> Gender | None:
+    def _gender(
+        self, element: ET.Element, relative: str, field: str | None = None
+    ) -> Gender | None:
         for tag in ("Sex", "Gender"):
             value = text_of(element, tag)
             if value is None:
@@ -164,12 +168,16 @@ class _PupilReader:
             except ValueError:
                 self._warn(
                     f"{relative}/{tag}",
-                    f"'{value[:20]}' is not a sex the CTF defines (M or F); it was left blank",
+                    f"'{value[:20]}' is not a sex the CTF defines (M or F); it was ignored",
                 )
+                if field:
+                    self.unreadable.add(field)
                 return None
         return None
 
-    def _date(self, element: ET.Element, path: str, label: str, base: str = "") -> dt.date | None:
+    def _date(
+        self, element: ET.Element, path: str, label: str, base: str = "", field: str | None = None
+    ) -> dt.date | None:
         value = text_of(element, path)
         if value is None:
             return None
@@ -178,8 +186,10 @@ class _PupilReader:
         except ValueError:
             self._warn(
                 f"{base}/{path}",
-                f"'{value[:30]}' is not a date (YYYY-MM-DD); the {label} was left blank",
+                f"'{value[:30]}' is not a date (YYYY-MM-DD); the {label} was ignored",
             )
+            if field:
+                self.unreadable.add(field)
             return None
 
     def _year_group(self) -> str | None:
@@ -191,8 +201,9 @@ class _PupilReader:
             self._warn(
                 "/BasicDetails/NCyearActual",
                 f"'{value[:20]}' is not a National Curriculum year (N1, N2, R, 1 to 14 or X); "
-                "the year group was left blank",
+                "the year group was ignored",
             )
+            self.unreadable.add("year_group")
         return year
 
     def _english_additional_language(self) -> bool | None:

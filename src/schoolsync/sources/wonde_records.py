@@ -158,6 +158,7 @@ class _Reader:
             pupil_premium=_flag(extended.get("premium_pupil_indicator")),
             english_additional_language=_flag(extended.get("english_as_additional_language")),
             attendance=_attendance(record),
+            unreadable=frozenset({"gender"}) if _unreadable_gender(record) else frozenset(),
         )
 
     def employee(self, record: Any, index: int, class_teachers: set[str]) -> Person | None:
@@ -184,7 +185,7 @@ class _Reader:
                 Issue(
                     entity,
                     f"{forename or ''} {surname or ''}".strip(),
-                    f"Gender '{str(raw)[:40]}' is not recognised; it was left blank",
+                    f"Gender '{str(raw)[:40]}' is not recognised; it was ignored",
                     source_id,
                     _text(record.get("mis_id")) or "",
                     severity="warning",
@@ -242,6 +243,11 @@ class _Reader:
             student_ids=_member_ids(record, "students", f"groups[{index}]"),
             employee_ids=_member_ids(record, "employees", f"groups[{index}]"),
         )
+
+
+def _unreadable_gender(record: dict[str, Any]) -> bool:
+    raw = record.get("gender")
+    return raw not in (None, "") and str(raw).strip().upper() not in _GENDERS
 
 
 _ENTITY_TYPE: dict[Role, str] = {

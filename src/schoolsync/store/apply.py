@@ -272,15 +272,21 @@ def _copy(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> N
     names = ", ".join(f'"{c.name}"' for c in columns)
     driver = conn.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(
-        f'COPY "{table.name}" ({names}) FROM STDIN'  # names come from our own table
-    ) as copy:
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(
+            f'COPY "{table.name}" ({names}) FROM STDIN'  # names come from our own table
+        ) as copy,
+    ):
         for row in rows:
-            copy.write_row([
-                orjson.dumps(row[c.name]).decode()
-                if c.name in as_json and row[c.name] is not None else row[c.name]
-                for c in columns
-            ])
+            copy.write_row(
+                [
+                    orjson.dumps(row[c.name]).decode()
+                    if c.name in as_json and row[c.name] is not None
+                    else row[c.name]
+                    for c in columns
+                ]
+            )
 
 
 def _log(
