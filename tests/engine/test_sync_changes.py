@@ -365,3 +365,19 @@ def test_a_warning_keeps_stored_values_the_record_came_without(engine, school, m
     result = run(engine, school, mis, clock, items, read_issues=(warning,))
     assert result.counts == {}
     assert person(engine, "P2")["date_of_birth"] == dt.date(2014, 3, 9)
+
+
+def test_one_schools_syncs_never_overlap(engine, school, mis, clock) -> None:
+    from schoolsync.errors import SyncInProgress
+    from schoolsync.store.tables import schools
+
+    with engine.begin() as conn:  # another run holds the school
+        conn.execute(sa.update(schools).values(lock_run_id=99, lock_taken_at=clock()))
+    mis.snapshot = snapshot(*base())
+    with pytest.raises(SyncInProgress, match="already being synced"):
+        sync_school(engine, school, mis, now=clock)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sync_runs.c.status)).scalar_one() == "failed"
+        assert conn.execute(sa.select(sa.func.count()).select_from(people)).scalar() == 0
+    clock.advance(hours=7)  # that run died without letting go: its lock goes stale
+    assert sync_school(engine, school, mis, now=clock).status == "success"
