@@ -1,0 +1,121 @@
+"""Commands that read what happened: history, the issues CSV, and exports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from schoolsync.cli.common import (
+    STATUS_LABELS,
+    app,
+    err,
+    now,
+    open_store,
+    out,
+)
+from schoolsync.errors import ConfigError
+from schoolsync.issues_csv import write_issues_csv
+from schoolsync.store import runs as run_store
+from schoolsync.store import schools as school_store
+
+
+@app.command()
+def history(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+) -> None:
+    """The school's sync history, newest first."""
+    with open_store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        found = run_store.list_runs(conn, record.id, limit)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "run_id": r.id,
+                        "status": r.status,
+                        "trigger": r.trigger,
+                        "source": r.source,
+                        "mode": r.mode,
+                        "started_at": r.started_at.isoformat(),
+                        "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                        "counts": r.counts,
+                        "issues": r.issue_count,
+                        "message": r.message,
+                    }
+                    for r in found
+                ]
+            )
+        )
+        return
+    table = Table(
+        "Run",
+        "Started (UTC)",
+        "Trigger",
+        "Mode",
+        "Status",
+        "Changes",
+        "Issues",
+        title=f"Sync history: {record.name}",
+    )
+    for run in found:
+        changed = sum(sum(kinds.values()) for kinds in run.counts.values())
+        status = STATUS_LABELS.get(run.status, run.status)
+        if run.message:
+            status += f"\n{run.message}"
+        table.add_row(
+            str(run.id),
+            run.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            run.trigger,
+            run.mode,
+            status,
+            str(changed),
+            str(run.issue_count),
+        )
+    out.print(table)
+
+
+@app.command("issues")
+def issues_command(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    run: Annotated[int | None, typer.Option("--run", help="A run id; default the latest.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the CSV here.")] = None,
+) -> None:
+    """Write a run's issues as the CSV schools download."""
+    with open_store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        if run is not None and not run_store.run_exists(conn, record.id, run):
+            raise ConfigError(f"School {school} has no run {run}; `schoolsync history` lists them")
+        found = run_store.run_issues(conn, record.id, run)
+    if output is None:
+        write_issues_csv(found, sys.stdout)
+        return
+    with output.open("w", encoding="utf-8-sig", newline="") as handle:
+        count = write_issues_csv(found, handle)
+    err.print(f"Wrote {count} issue(s) to {output}")
+
+
+@app.command()
+def export(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    output: Annotated[Path, typer.Option("--output", help="A folder for the CSV files.")],
+    fmt: Annotated[str, typer.Option("--format", help="Only 'oneroster' for now.")] = "oneroster",
+) -> None:
+    """Export what is synced now (OneRoster 1.2 bulk CSV)."""
+    from schoolsync.exports.oneroster import export_oneroster
+
+    if fmt != "oneroster":
+        err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose oneroster")
+        raise typer.Exit(2)
+    with open_store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        written = export_oneroster(conn, record.id, output, now=now())
+    total = sum(written.values())
+    out.print(f"Wrote {total} rows in {len(written)} files to {output}")

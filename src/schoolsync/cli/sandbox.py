@@ -1,0 +1,163 @@
+"""The sandbox Wonde server, the demo, and serving the API."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from schoolsync.cli.common import (
+    app,
+    err,
+    now,
+    open_store,
+    out,
+    sandbox_app,
+)
+from schoolsync.cli.results import print_result
+from schoolsync.cli.syncing import run_sync
+from schoolsync.store import schools as school_store
+
+
+@app.command("serve")
+def serve_api(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs). Needs SCHOOLSYNC_API_TOKEN."""
+    import uvicorn
+
+    from schoolsync.web.api import create_app
+
+    token = os.environ.get("SCHOOLSYNC_API_TOKEN", "")
+    if not token:
+        err.print("[red]Error:[/red] set SCHOOLSYNC_API_TOKEN: every API request must send it")
+        raise typer.Exit(2)
+    with open_store() as (_settings, engine):
+        out.print(f"schoolsync API on http://{host}:{port}/api (docs at /docs)")
+        uvicorn.run(create_app(engine, token), host=host, port=port, log_level="info")
+
+
+# --- sandbox and demo --------------------------------------------------------------------
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+    seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
+    pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
+    token: Annotated[str, typer.Option(help="The API token clients must send.")] = "sandbox-token",
+) -> None:
+    """Serve a generated school over a Wonde-compatible API until stopped."""
+    from schoolsync.sandbox import Sandbox, serve
+
+    sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token)
+    for school_id, school in sandbox.schools.items():
+        out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils)")
+    out.print(f"Wonde-compatible API on http://127.0.0.1:{port}/v1.0/ (Ctrl+C stops it)")
+    serve(sandbox, "127.0.0.1", port)
+
+
+@sandbox_app.command("change")
+def sandbox_change(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="new_joiner, leaver, class_move, rename, email_change, year_group_change, "
+            "emptied_class, deleted_class, deleted_subject, teacher_leaver; or 'random'."
+        ),
+    ],
+    count: Annotated[int, typer.Option(help="How many changes.")] = 1,
+    url: Annotated[
+        str, typer.Option(help="The running sandbox's API base.")
+    ] = "http://127.0.0.1:8765/v1.0/",
+    school: Annotated[str, typer.Option(help="The sandbox school's Wonde id.")] = "A1930499544",
+    token: Annotated[str, typer.Option(help="The sandbox's token.")] = "sandbox-token",
+    seed: Annotated[int, typer.Option(help="Seed for 'random'.")] = 1,
+) -> None:
+    """Make day-to-day MIS changes in a running sandbox, so the next sync has news."""
+    import httpx
+
+    body: dict[str, Any] = (
+        {"random": count, "seed": seed} if kind == "random" else {"kind": kind, "count": count}
+    )
+    root = url.split("/v1.0", 1)[0]
+    try:
+        response = httpx.post(
+            f"{root}/sandbox/schools/{school}/changes",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+    except httpx.HTTPError as exc:
+        err.print(f"[red]Error:[/red] no sandbox answered at {root} ({type(exc).__name__})")
+        raise typer.Exit(1) from exc
+    if not response.is_success:
+        err.print(f"[red]Error:[/red] the sandbox said {response.status_code}: {response.text}")
+        raise typer.Exit(1)
+    for description in response.json().get("applied", []):
+        out.print(f"- {description}")
+
+
+@sandbox_app.command("ctf")
+def sandbox_ctf(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the CTF (.xml).")],
+    seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
+    pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
+) -> None:
+    """Write the sandbox school's pupils as a Common Transfer File (same UPNs as it serves)."""
+    from schoolsync.sandbox import Sandbox
+    from schoolsync.sandbox.ctf_export import school_ctf
+
+    school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
+    output.write_bytes(school_ctf(school))
+    out.print(f"Wrote {len(school.students)} pupils of {school.name} to {output}")
+
+
+@app.command()
+def demo(
+    pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
+) -> None:
+    """The main job on the embedded default: sync the built-in sandbox school into SQLite."""
+    from schoolsync.sandbox import Sandbox, running_sandbox
+
+    token = "sandbox-token"
+    sandbox = Sandbox.demo(seed=1, pupils=pupils, token=token)
+    school_id, sandbox_school = next(iter(sandbox.schools.items()))
+    name = f"{sandbox_school.name} (sandbox)"
+    with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
+        out.print(f"Started the sandbox Wonde API at {base_url}")
+        with engine.begin() as conn:
+            key = school_store.find_by_name(conn, name)
+            if key is None:
+                key = school_store.add_school(
+                    conn,
+                    name=name,
+                    now=now(),
+                    secret_key=settings.secret_key,
+                    wonde_school_id=school_id,
+                    api_base_url=base_url,
+                    token=token,
+                ).key
+                out.print(f"Added {name}: school key {key}")
+            else:
+                school_store.set_api_base_url(conn, key, base_url)
+        result = run_sync(engine, settings, key, full=True, show_progress=True)
+        print_result(result, key)
+        with engine.connect() as conn:
+            summary = school_store.summary(conn, key)
+    out.print(
+        f"\n{name} now has {summary['student']} pupils, {summary['teacher']} teachers, "
+        f"{summary['staff']} other staff, {summary['contact']} contacts and "
+        f"{summary['class']} classes ({len(result.issues)} issues)."
+    )
+    out.print(
+        "\nWhat to try next:\n"
+        f"  schoolsync history {key}\n"
+        f"  schoolsync issues {key} --output issues.csv\n"
+        f"  schoolsync export {key} --format oneroster --output oneroster/\n"
+        "  schoolsync demo          (again: a re-sync of unchanged data changes nothing)\n"
+        "  schoolsync sandbox serve (a sandbox you can point `school add --wonde-url` at)"
+    )

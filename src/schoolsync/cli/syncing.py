@@ -1,0 +1,224 @@
+"""Commands that run the pipeline: sync, import, the dry run and the holds it leaves."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from schoolsync.alerts import SmtpMailer, SmtpSettings
+from schoolsync.cli.common import (
+    app,
+    err,
+    open_store,
+    out,
+)
+from schoolsync.cli.results import print_result, result_json
+from schoolsync.config import Settings
+from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
+from schoolsync.notify import email_notifier
+from schoolsync.sources.readers import wonde_reader
+from schoolsync.store import schools as school_store
+
+
+@app.command()
+def sync(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    full: Annotated[
+        bool, typer.Option("--full", help="Read everything, not only changes.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    manual: Annotated[
+        bool,
+        typer.Option("--manual", help="Choose subjects and classes, check the warnings, approve."),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help="With --manual: approve the plan as shown, without questions."),
+    ] = False,
+    approved_by: Annotated[
+        str | None,
+        typer.Option("--approved-by", help="Who approves (recorded); default: your user name."),
+    ] = None,
+) -> None:
+    """Run one sync of a school now (autosync rules), or a manual sync that approves."""
+    if yes and not manual:
+        err.print("[red]Error:[/red] --yes goes with --manual")
+        raise typer.Exit(2)
+    with open_store() as (settings, engine):
+        if manual:
+            from schoolsync.cli.manual import manual_sync
+
+            who = approved_by or os.environ.get("USER") or "unknown"
+            outcome = manual_sync(
+                engine, school, wonde_reader(settings), out, assume_yes=yes, approved_by=who
+            )
+            if outcome is None:
+                raise typer.Exit(1)
+            result = outcome
+        else:
+            result = run_sync(engine, settings, school, full=full, show_progress=not as_json)
+    if as_json:
+        print(json.dumps(result_json(result)))
+    else:
+        print_result(result, school)
+    if result.status == "failed":
+        raise typer.Exit(1)
+
+
+def run_sync(
+    engine: sa.Engine, settings: Settings, school: str, *, full: bool, show_progress: bool
+) -> SyncResult:
+    reader = wonde_reader(settings)
+    notify = notifier(engine)
+    if not (show_progress and out.is_terminal):
+        return sync_school(engine, school, reader, full=full, notify=notify)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=out, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(f"Reading {what}", total=total)
+            bar.update(tasks[what], completed=done, total=total or done)
+
+        return sync_school(engine, school, reader, full=full, progress=progress, notify=notify)
+
+
+def notifier(engine: sa.Engine) -> Notify | None:
+    """Email alerts when SMTP is configured (SCHOOLSYNC_SMTP_HOST and friends)."""
+    smtp = SmtpSettings.from_env(os.environ)
+    return email_notifier(engine, SmtpMailer(smtp)) if smtp else None
+
+
+@app.command("import")
+def import_command(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    file: Annotated[
+        Path, typer.Argument(help="A CTF (.xml), a OneRoster zip or folder, or a staff CSV.")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="ctf, oneroster or staff-csv; detected when not given."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Import a file through the same engine as a sync: issues, history and holds alike."""
+    from schoolsync.sources.readers import import_reader
+
+    if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
+        err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose ctf, oneroster or staff-csv")
+        raise typer.Exit(2)
+    with open_store() as (_settings, engine):
+        kind, reader = import_reader(file, fmt)
+        result = sync_school(
+            engine,
+            school,
+            reader,
+            trigger="file",
+            file_import=True,
+            source=kind,
+            notify=notifier(engine),
+        )
+    if as_json:
+        print(json.dumps({**result_json(result), "format": kind}))
+    else:
+        out.print(f"Imported {file.name} as {kind}.")
+        print_result(result, school)
+    if result.status == "failed":
+        raise typer.Exit(1)
+
+
+@app.command("plan")
+def plan_command(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    full: Annotated[bool, typer.Option("--full", help="Plan a full sync.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every change).")] = False,
+    limit: Annotated[int, typer.Option(help="How many changes to list in detail.")] = 40,
+) -> None:
+    """Dry run: what a sync would change now, field by field, and what it would hold.
+    Writes nothing."""
+    with open_store() as (settings, engine):
+        dry = plan_school(engine, school, wonde_reader(settings), full=full)
+    held = {id(c) for h in dry.guarded.holds for c in h.changes}
+    if dry.guarded.apply_now.changes == () and dry.guarded.holds:
+        held = {id(c) for c in dry.plan.changes}  # strict mode holds the whole run
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "mode": dry.mode,
+                    "counts": dry.plan.counts(),
+                    "issues": len(dry.validated.issues),
+                    "holds": [
+                        {"rule": h.rule, "message": h.message, "losses": list(h.losses)}
+                        for h in dry.guarded.holds
+                    ],
+                    "changes": [
+                        {
+                            "entity": c.entity,
+                            "kind": c.kind,
+                            "key": c.key,
+                            "name": c.name,
+                            "held": id(c) in held,
+                            "before": dict(c.before),
+                            "after": dict(c.after),
+                        }
+                        for c in dry.plan.changes
+                    ],
+                },
+                default=str,
+            )
+        )
+        return
+    out.print(
+        f"A {dry.mode} sync would make {len(dry.plan)} change(s); "
+        f"{len(dry.validated.issues)} issue(s)."
+    )
+    table = Table("What", "Change", "Name", "Before", "After", "Held?")
+    for change in dry.plan.changes[:limit]:
+        before = ", ".join(f"{k}={v}" for k, v in change.before.items() if k != "status")
+        after = ", ".join(
+            f"{k}={v}" for k, v in change.after.items() if k in change.before and k != "status"
+        )
+        table.add_row(
+            change.entity.replace("_", " "),
+            change.kind,
+            change.name or change.key,
+            before,
+            after,
+            "[yellow]held[/yellow]" if id(change) in held else "",
+        )
+    out.print(table)
+    if len(dry.plan) > limit:
+        out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
+    for hold in dry.guarded.holds:
+        out.print(f"[yellow]Would wait for approval:[/yellow] {hold.message}")
+
+
+@app.command("holds")
+def holds_command(school: Annotated[str, typer.Argument(help="The school's key.")]) -> None:
+    """Changes waiting for a person's approval."""
+    from schoolsync.store.holds import pending_holds
+
+    with open_store() as (_settings, engine), engine.connect() as conn:
+        record = school_store.get_school(conn, school)
+        waiting = pending_holds(conn, record.id)
+    if not waiting:
+        out.print("Nothing is waiting for approval.")
+    for hold in waiting:
+        out.print(
+            f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
+            f"[{len(hold.changes)} change(s)]"
+        )
