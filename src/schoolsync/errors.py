@@ -1,63 +1,125 @@
-"""The one exception tree. Grouped by what the caller should do about it.
+"""The one exception tree, grouped by what the caller should do about it.
+
+Every error has one *reaction* base, which is what a caller catches:
 
     SchoolsyncError
-    ├── ConfigError            a bad setting or argument: fix it and run again
-    ├── SchoolNotFound         no school with that key
-    ├── SyncInProgress         the school's lock is held by another run: try later
-    └── SourceError            the source could not be read; the run fails, nothing is applied
-        ├── SourceUnavailable  network trouble, 429 or 5xx that outlasted the retries: retry later
-        ├── SourceAuthError    401 or 403: final until someone grants access or the permission
-        ├── SourceNotFound     404: the school or record is unknown to the source
-        └── SourceDataError    the source answered with something we cannot read (bad JSON,
-            │                  a record with no id, ...): the message names the page or record
-            └── FileFormatError  an uploaded file (CTF, OneRoster, staff CSV) cannot be read: the
-                               message names the file, the line or element path, and the pupil
+    ├── RetryLater             nothing is wrong with the request: the same call later will work
+    │   ├── SyncInProgress         another run holds the school's lock
+    │   ├── SourceUnavailable      network trouble, 429 or 5xx that outlasted the retries
+    │   └── StoreUnavailable       the database cannot be reached
+    ├── NeedsPerson            only a person can unblock it (grant access, look again)
+    │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
+    │   └── PlanChanged            the MIS changed after a plan was shown: show the new plan
+    ├── BadInput               what was given is wrong: fix it and run again
+    │   ├── ConfigError            a bad setting or argument
+    │   └── SourceDataError        the source answered with something we cannot read (bad JSON,
+    │       │                      a record with no id, ...): the message names page or record
+    │       └── FileFormatError    an uploaded file (CTF, OneRoster, staff CSV) cannot be read:
+    │                              the message names the file, the line or element path
+    └── NotFound               the thing named does not exist
+        ├── SchoolNotFound         no school with that key
+        └── SourceNotFound         404: the school or record is unknown to the source
+
+`SourceError` is a second, orthogonal base: every error that came from reading the source (the
+run fails, nothing is applied), whatever the reaction.
 
 Data problems in single records are not exceptions: they become `model.Issue` values and the
 run goes on. Foreign exceptions (httpx, json, sqlalchemy) are translated at the boundary that
-meets them, so the engine only ever sees these.
+meets them (`sources/http.py`, `store/database.py`), so the engine only ever sees these.
+
+Every error survives `pickle` with its message and attributes intact: Celery pickles the
+exceptions that end a job.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SchoolsyncError(Exception):
-    """Base of every error schoolsync raises on purpose."""
+    """Base of every error schoolsync raises on purpose. The message is safe to show."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception pickles as cls(*args), which breaks any subclass whose __init__ takes other
+        # arguments than the message. Rebuild from the message and the attributes instead.
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
-class ConfigError(SchoolsyncError):
+def _rebuild(
+    cls: type[SchoolsyncError], args: tuple[Any, ...], state: dict[str, Any]
+) -> SchoolsyncError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+# --- reactions ----------------------------------------------------------------------------
+
+
+class RetryLater(SchoolsyncError):
+    """Try the same thing again later; a scheduler requeues it."""
+
+
+class NeedsPerson(SchoolsyncError):
+    """A person must act (grant access, review a plan) before this can go on."""
+
+
+class BadInput(SchoolsyncError):
+    """What was given is wrong; the message names the setting, record, file or line."""
+
+
+class NotFound(SchoolsyncError):
+    """The school, run, class or record named does not exist."""
+
+
+# --- origins ------------------------------------------------------------------------------
+
+
+class SourceError(SchoolsyncError):
+    """The source could not be read: the run fails and nothing is applied."""
+
+
+# --- the errors themselves ----------------------------------------------------------------
+
+
+class ConfigError(BadInput):
     pass
 
 
-class SchoolNotFound(SchoolsyncError):
+class SchoolNotFound(NotFound):
     def __init__(self, key: str) -> None:
         super().__init__(f"No school with key {key!r}. `schoolsync school list` shows them.")
         self.key = key
 
 
-class SyncInProgress(SchoolsyncError):
+class SyncInProgress(RetryLater):
     pass
 
 
-class SourceError(SchoolsyncError):
-    """The source could not be read. The message is safe to show to a school admin."""
+class StoreUnavailable(RetryLater):
+    """The database did not answer. The message names where it was looked for, not secrets."""
 
 
-class SourceUnavailable(SourceError):
+class PlanChanged(NeedsPerson):
+    """The MIS changed between showing a plan and approving it: show the new plan."""
+
+
+class SourceUnavailable(SourceError, RetryLater):
     pass
 
 
-class SourceAuthError(SourceError):
+class SourceAuthError(SourceError, NeedsPerson):
     def __init__(self, message: str, permission: str | None = None) -> None:
         super().__init__(message)
         self.permission = permission
 
 
-class SourceNotFound(SourceError):
+class SourceNotFound(SourceError, NotFound):
     pass
 
 
-class SourceDataError(SourceError):
+class SourceDataError(SourceError, BadInput):
     pass
 
 

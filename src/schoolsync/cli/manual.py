@@ -16,12 +16,12 @@ from schoolsync.engine.scope import Scope
 from schoolsync.engine.sync import (
     Approval,
     DryRun,
-    PlanChanged,
     SnapshotReader,
     SyncResult,
     plan_school,
     sync_school,
 )
+from schoolsync.errors import PlanChanged
 from schoolsync.model import SchoolClass, Subject
 from schoolsync.store.schools import get_school
 

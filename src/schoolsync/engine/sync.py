@@ -24,7 +24,7 @@ from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
 from schoolsync.engine.scope import Scope, apply_scope
 from schoolsync.engine.validate import UNEXPECTED, Validated, validate
-from schoolsync.errors import SchoolsyncError, SyncInProgress
+from schoolsync.errors import PlanChanged, SchoolsyncError, SyncInProgress
 from schoolsync.model import Issue, Snapshot
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.holds import close_pending, load_dependents, record_holds
@@ -48,10 +48,6 @@ CURSOR_OVERLAP = dt.timedelta(minutes=5)
 Progress = Callable[[str, int, int | None], None]
 #: Reads a school's source: `since` None means everything (a full sync).
 SnapshotReader = Callable[[School, dt.datetime | None, Progress], Snapshot]
-
-
-class PlanChanged(SchoolsyncError):
-    """The MIS changed between showing a plan and approving it: show the new plan."""
 
 
 def _utcnow() -> dt.datetime:

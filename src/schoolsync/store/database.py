@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from schoolsync.errors import StoreUnavailable
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -21,8 +23,27 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, hide_parameters=True, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    sa.event.listen(engine, "handle_error", _translate_outage)
+    return engine
+
+
+def _translate_outage(context: sa.engine.ExceptionContext) -> None:
+    """A database that cannot be reached is "retry later", said plainly, at the boundary.
+
+    Only outages are translated: an error in a statement is a defect and keeps its own type so
+    that the orchestrator records it as one. The message names the server, never the password.
+    """
+    if context.is_disconnect or context.connection is None:
+        where = _server_of(context.engine.url) if context.engine is not None else "unknown"
+        raise StoreUnavailable(
+            f"The database ({where}) cannot be reached; try again when it is back"
+        ) from context.original_exception
+
+
+def _server_of(url: sa.URL) -> str:
+    return f"{url.host}:{url.port or 5432}" if url.host else str(url.database)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
