@@ -365,14 +365,26 @@ def test_no_email_without_alert_contacts(
     handler, port = inbox
     mailer = SmtpMailer(SmtpSettings(host="127.0.0.1", port=port))
     scene = Scene(engine, clock, notify=email_notifier(engine, mailer, now=clock))
-    scene.sync(school_items())
-    scene.sync(school_items(drop={"K3"}))
+    assert scene.sync(school_items()).status == "success"
+    held = scene.sync(school_items(drop={"K3"}))
+    # the run did need a person (so a school with contacts would be emailed); nobody to tell
+    assert held.status == "needs_approval"
+    assert [h.rule for h in held.holds] == ["class_gone"]
     assert handler.messages == []
 
 
 def test_pupil_records_are_never_deleted(scene: Scene) -> None:
-    scene.sync(school_items(drop={"P1", "P2"}))
+    result = scene.sync(school_items(drop={"P1", "P2"}))
+    assert result.status == "success"
+    assert result.counts["student"] == {"leave": 2}
     total = scene.count(
         sa.select(sa.func.count()).select_from(people).where(people.c.family == "pupil")
     )
-    assert total == 30
+    assert total == 30  # the two leavers are kept, marked left
+    left = scene.count(
+        sa.select(sa.func.count())
+        .select_from(people)
+        .where(people.c.family == "pupil", people.c.status == "left")
+    )
+    assert left == 2
+    assert scene.active_pupils() == 28

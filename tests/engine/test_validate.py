@@ -134,15 +134,25 @@ def test_a_record_repeated_identically_is_taken_once() -> None:
     assert [c.key for c in plan.changes] == ["P1"]
 
 
-def test_every_message_has_a_resolution() -> None:
-    for message in (
-        v.MISSING_EMAIL,
-        v.DOMAIN_NOT_ALLOWED,
-        v.ROLE_MISMATCH,
-        v.MULTIPLE_MATCHES,
-        v.DUPLICATE_EMAIL,
-        v.USERNAME_IN_USE,
-        v.MISSING_CLASS_NAME,
-        f"{v.UNEXPECTED}: anything",
-    ):
-        assert len(v.resolution_for(message)) > 20
+# What the admin must be told to do for each message (the seed table's resolutions).
+RESOLUTION_ADVICE = {
+    v.MISSING_EMAIL: "has an email associated",
+    v.DOMAIN_NOT_ALLOWED: "allowed email domains",
+    v.ROLE_MISMATCH: "role of the user in your MIS is correct",
+    v.MULTIPLE_MATCHES: "unique email address",
+    v.DUPLICATE_EMAIL: "same email in your MIS",
+    v.USERNAME_IN_USE: "username is the same as their email",
+    v.MISSING_CLASS_NAME: "Give it a name",
+    f"{v.UNEXPECTED}: anything": "next sync",
+}
+
+
+@pytest.mark.parametrize("message", sorted(RESOLUTION_ADVICE))
+def test_every_message_has_its_own_resolution(message: str) -> None:
+    assert RESOLUTION_ADVICE[message] in v.resolution_for(message)
+
+
+def test_each_message_is_resolved_differently_and_unknown_ones_not_at_all() -> None:
+    resolutions = [v.resolution_for(message) for message in RESOLUTION_ADVICE]
+    assert len(set(resolutions)) == len(resolutions)
+    assert v.resolution_for("Something no source says") == ""

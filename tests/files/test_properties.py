@@ -31,11 +31,14 @@ PACKAGES = {
 }
 
 
-def _only_clean_errors(parse: Callable[[], Snapshot]) -> None:
+def _only_clean_errors(parse: Callable[[], Snapshot], file: str) -> None:
     try:
         snapshot = parse()
     except FileFormatError as exc:
-        assert str(exc)  # a message for the admin, naming the file
+        # a message for the admin that names the file (or a file inside the package) first
+        assert exc.file == file or exc.file.startswith(f"{file}/"), exc.file
+        assert str(exc).startswith(exc.file)
+        assert len(str(exc)) > len(exc.file) + 5, "names the file but not what is wrong"
         return
     keys = [(p.family, p.source_id) for p in snapshot.people]
     assert len(keys) == len(set(keys))
@@ -83,37 +86,40 @@ def retagged_ctf(draw: st.DrawFn) -> bytes:
 @BOUNDED
 @given(st.binary(max_size=2000))
 def test_ctf_random_bytes(data: bytes) -> None:
-    _only_clean_errors(lambda: parse_ctf(data, "random.xml"))
+    _only_clean_errors(lambda: parse_ctf(data, "random.xml"), "random.xml")
 
 
 @BOUNDED
 @given(mutated(CTF_SAMPLES))
 def test_ctf_mutated_and_truncated(data: bytes) -> None:
-    _only_clean_errors(lambda: parse_ctf(data, "mutated.xml"))
+    _only_clean_errors(lambda: parse_ctf(data, "mutated.xml"), "mutated.xml")
 
 
 @BOUNDED
 @given(retagged_ctf())
 def test_ctf_with_arbitrary_values(data: bytes) -> None:
-    _only_clean_errors(lambda: parse_ctf(data, "values.xml"))
+    _only_clean_errors(lambda: parse_ctf(data, "values.xml"), "values.xml")
 
 
 @BOUNDED
 @given(st.binary(max_size=2000))
 def test_staff_csv_random_bytes(data: bytes) -> None:
-    _only_clean_errors(lambda: parse_staff_csv(data))
+    _only_clean_errors(lambda: parse_staff_csv(data, "staff.csv"), "staff.csv")
 
 
 @BOUNDED
 @given(mutated([STAFF_SAMPLE]))
 def test_staff_csv_mutated_and_truncated(data: bytes) -> None:
-    _only_clean_errors(lambda: parse_staff_csv(data))
+    _only_clean_errors(lambda: parse_staff_csv(data, "staff.csv"), "staff.csv")
 
 
 @BOUNDED
 @given(st.text(alphabet=st.sampled_from(list('ab,;"\r\n\t \ufeffSfi')), max_size=300))
 def test_staff_csv_csv_shaped_noise(text: str) -> None:
-    _only_clean_errors(lambda: parse_staff_csv(("Staff ID,Forename,Surname\n" + text).encode()))
+    _only_clean_errors(
+        lambda: parse_staff_csv(("Staff ID,Forename,Surname\n" + text).encode(), "noise.csv"),
+        "noise.csv",
+    )
 
 
 @st.composite
@@ -133,7 +139,7 @@ def broken_package(draw: st.DrawFn) -> Package:
 @BOUNDED
 @given(broken_package())
 def test_oneroster_broken_files(package: Package) -> None:
-    _only_clean_errors(lambda: parse_oneroster(package))
+    _only_clean_errors(lambda: parse_oneroster(package), "package")
 
 
 ZIPPED: dict[str, bytes] = {}
@@ -153,7 +159,7 @@ def test_oneroster_mutated_zips_through_detection(name: str, data: st.DataObject
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.zip"
         path.write_bytes(broken)
-        _only_clean_errors(lambda: read_file(path))
+        _only_clean_errors(lambda: read_file(path), "upload.zip")
 
 
 @BOUNDED
@@ -162,4 +168,4 @@ def test_any_upload_through_detection(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload"
         path.write_bytes(data)
-        _only_clean_errors(lambda: read_file(path))
+        _only_clean_errors(lambda: read_file(path), "upload")

@@ -19,7 +19,8 @@ CASES = SHARED / "cases" / "wonde"
 def load(relative: str) -> Any:
     path = CASES / relative
     if not path.exists():
-        pytest.skip(f"{path} is not here: shared/ cases come beside the project checkout")
+        # A skip would let CI pass without ever reading a real Wonde response.
+        pytest.fail(f"{path} is not here: shared/ cases must sit beside the project checkout")
     return orjson.loads(Path(path).read_bytes())
 
 
