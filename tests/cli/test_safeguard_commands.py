@@ -46,7 +46,9 @@ def test_scenario_is_held_then_approved(env, sandbox, scenario, rule) -> None:
     held = sync_json(env, key)
     assert held["status"] == "needs_approval"
     assert rule in {h["rule"] for h in held["holds"]}
-    assert "Waiting for approval" in schoolsync(env, "sync", key).stdout  # again tonight
+    again = schoolsync(env, "sync", key, check=False)  # again tonight
+    assert again.returncode == 3  # needs approval: a script or cron must notice
+    assert "Waiting for approval" in again.stdout
 
     dry = json.loads(schoolsync(env, "plan", key, "--json").stdout)
     assert any(c["held"] for c in dry["changes"])

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import sys
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import sqlalchemy as sa
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.config import Settings
 from schoolsync.errors import ConfigError, SchoolsyncError
 from schoolsync.store.database import make_engine, upgrade
@@ -25,6 +29,28 @@ sandbox_app = typer.Typer(help="The Wonde-compatible sandbox server.", no_args_i
 class_app = typer.Typer(
     help="Facts about classes that the product tells schoolsync.", no_args_is_help=True
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from schoolsync import __version__
+
+        print(f"schoolsync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Keep an education product's people and classes in step with each school's MIS."""
+
+
 app.add_typer(school_app, name="school")
 app.add_typer(class_app, name="class")
 app.add_typer(sandbox_app, name="sandbox")
@@ -46,24 +72,30 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def fail(message: str, code: ExitCode, *, as_json: bool = False) -> NoReturn:
+    """Say what went wrong on stderr (one JSON object for scripts that asked for JSON) and exit."""
+    if as_json:
+        sys.stderr.write(json.dumps({"error": message, "exit_code": int(code)}) + "\n")
+    else:
+        err.print(f"[red]Error:[/red] {escape(message)}")
+    raise typer.Exit(code)
+
+
 @contextlib.contextmanager
-def open_store() -> Iterator[tuple[Settings, sa.Engine]]:
+def open_store(*, as_json: bool = False) -> Iterator[tuple[Settings, sa.Engine]]:
     """Settings and a migrated database, or a clear message and exit code 2."""
     try:
         settings = Settings.from_env()
         engine = make_engine(settings.database_url)
         upgrade(engine)
     except SchoolsyncError as exc:
-        err.print(f"[red]Error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        fail(str(exc), ExitCode.USAGE, as_json=as_json)
     try:
         yield settings, engine
     except ConfigError as exc:
-        err.print(f"[red]Error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        fail(str(exc), ExitCode.USAGE, as_json=as_json)
     except SchoolsyncError as exc:
-        err.print(f"[red]Error:[/red] {exc}")
-        raise typer.Exit(1) from exc
+        fail(str(exc), ExitCode.FAILED, as_json=as_json)
     finally:
         engine.dispose()
 

@@ -18,6 +18,7 @@ from schoolsync.cli.common import (
     open_store,
     out,
 )
+from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.errors import ConfigError
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.store import runs as run_store
@@ -31,7 +32,7 @@ def history(
     limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
 ) -> None:
     """The school's sync history, newest first."""
-    with open_store() as (_settings, engine), engine.connect() as conn:
+    with open_store(as_json=as_json) as (_settings, engine), engine.connect() as conn:
         record = school_store.get_school(conn, school)
         found = run_store.list_runs(conn, record.id, limit)
     if as_json:
@@ -113,7 +114,7 @@ def export(
 
     if fmt != "oneroster":
         err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose oneroster")
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.USAGE)
     with open_store() as (_settings, engine), engine.connect() as conn:
         record = school_store.get_school(conn, school)
         written = export_oneroster(conn, record.id, output, now=now())

@@ -16,6 +16,7 @@ from schoolsync.cli.common import (
     out,
     sandbox_app,
 )
+from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.results import print_result
 from schoolsync.cli.syncing import run_sync
 from schoolsync.store import schools as school_store
@@ -34,7 +35,7 @@ def serve_api(
     token = os.environ.get("SCHOOLSYNC_API_TOKEN", "")
     if not token:
         err.print("[red]Error:[/red] set SCHOOLSYNC_API_TOKEN: every API request must send it")
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.USAGE)
     with open_store() as (_settings, engine):
         out.print(f"schoolsync API on http://{host}:{port}/api (docs at /docs)")
         uvicorn.run(create_app(engine, token), host=host, port=port, log_level="info")
@@ -93,10 +94,10 @@ def sandbox_change(
         )
     except httpx.HTTPError as exc:
         err.print(f"[red]Error:[/red] no sandbox answered at {root} ({type(exc).__name__})")
-        raise typer.Exit(1) from exc
+        raise typer.Exit(ExitCode.FAILED) from exc
     if not response.is_success:
         err.print(f"[red]Error:[/red] the sandbox said {response.status_code}: {response.text}")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
     for description in response.json().get("applied", []):
         out.print(f"- {description}")
 

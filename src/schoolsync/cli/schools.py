@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Annotated, Any
 
@@ -87,10 +88,31 @@ def school_connect(
 
 
 @school_app.command("list")
-def school_list() -> None:
+def school_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """List the schools and their keys."""
-    with open_store() as (_settings, engine), engine.connect() as conn:
+    with open_store(as_json=as_json) as (_settings, engine), engine.connect() as conn:
         found = school_store.list_schools(conn)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "key": school.key,
+                        "name": school.name,
+                        "source": school.source_kind,
+                        "last_full_sync_at": (
+                            school.last_full_sync_at.isoformat()
+                            if school.last_full_sync_at
+                            else None
+                        ),
+                    }
+                    for school in found
+                ]
+            )
+        )
+        return
     table = Table("Key", "Name", "Source", "Last full sync")
     for school in found:
         last = school.last_full_sync_at
@@ -163,6 +185,7 @@ def school_settings(
             help="Whether staff come from the MIS; off, the school uploads its own staff CSV.",
         ),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show or change a school's settings."""
     changes: dict[str, Any] = {
@@ -175,7 +198,7 @@ def school_settings(
         "require_email": sorted(parse_roles(require_email)) if require_email else None,
         "import_staff": import_staff,
     }
-    with open_store() as (_settings, engine), engine.begin() as conn:
+    with open_store(as_json=as_json) as (_settings, engine), engine.begin() as conn:
         record = school_store.get_school(conn, school)
         values = {
             **record.settings.to_json(),
@@ -183,6 +206,9 @@ def school_settings(
         }
         updated = SchoolSettings.from_json(values)
         school_store.update_settings(conn, record.id, updated)
+    if as_json:
+        print(json.dumps({k: v for k, v in updated.to_json().items() if k != "extra"}))
+        return
     for name, value in updated.to_json().items():
         if name != "extra":
             out.print(f"{name}: {value}")

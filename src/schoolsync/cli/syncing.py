@@ -16,9 +16,11 @@ from schoolsync.alerts import SmtpMailer, SmtpSettings
 from schoolsync.cli.common import (
     app,
     err,
+    fail,
     open_store,
     out,
 )
+from schoolsync.cli.exit_codes import ExitCode, for_status
 from schoolsync.cli.results import print_result, result_json
 from schoolsync.config import Settings
 from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
@@ -49,18 +51,23 @@ def sync(
 ) -> None:
     """Run one sync of a school now (autosync rules), or a manual sync that approves."""
     if yes and not manual:
-        err.print("[red]Error:[/red] --yes goes with --manual")
-        raise typer.Exit(2)
-    with open_store() as (settings, engine):
+        fail("--yes goes with --manual", ExitCode.USAGE, as_json=as_json)
+    with open_store(as_json=as_json) as (settings, engine):
         if manual:
             from schoolsync.cli.manual import manual_sync
 
             who = approved_by or os.environ.get("USER") or "unknown"
+            # With --json, stdout carries only the JSON: the wizard's tables go to stderr.
             outcome = manual_sync(
-                engine, school, wonde_reader(settings), out, assume_yes=yes, approved_by=who
+                engine,
+                school,
+                wonde_reader(settings),
+                err if as_json else out,
+                assume_yes=yes,
+                approved_by=who,
             )
             if outcome is None:
-                raise typer.Exit(1)
+                raise typer.Exit(ExitCode.FAILED)
             result = outcome
         else:
             result = run_sync(engine, settings, school, full=full, show_progress=not as_json)
@@ -68,8 +75,7 @@ def sync(
         print(json.dumps(result_json(result)))
     else:
         print_result(result, school)
-    if result.status == "failed":
-        raise typer.Exit(1)
+    raise typer.Exit(for_status(result.status))
 
 
 def run_sync(
@@ -118,9 +124,12 @@ def import_command(
     from schoolsync.sources.readers import import_reader
 
     if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
-        err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose ctf, oneroster or staff-csv")
-        raise typer.Exit(2)
-    with open_store() as (_settings, engine):
+        fail(
+            f"unknown format {fmt!r}; choose ctf, oneroster or staff-csv",
+            ExitCode.USAGE,
+            as_json=as_json,
+        )
+    with open_store(as_json=as_json) as (_settings, engine):
         kind, reader = import_reader(file, fmt)
         result = sync_school(
             engine,
@@ -136,8 +145,7 @@ def import_command(
     else:
         out.print(f"Imported {file.name} as {kind}.")
         print_result(result, school)
-    if result.status == "failed":
-        raise typer.Exit(1)
+    raise typer.Exit(for_status(result.status))
 
 
 @app.command("plan")
@@ -149,7 +157,7 @@ def plan_command(
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
-    with open_store() as (settings, engine):
+    with open_store(as_json=as_json) as (settings, engine):
         dry = plan_school(engine, school, wonde_reader(settings), full=full)
     held = {id(c) for h in dry.guarded.holds for c in h.changes}
     if dry.guarded.apply_now.changes == () and dry.guarded.holds:
