@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from schoolsync.cli.common import (
     STATUS_LABELS,
@@ -20,9 +19,6 @@ from schoolsync.cli.common import (
 )
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.errors import ConfigError
-from schoolsync.issues_csv import write_issues_csv
-from schoolsync.store import runs as run_store
-from schoolsync.store import schools as school_store
 
 
 @app.command()
@@ -32,6 +28,11 @@ def history(
     limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
 ) -> None:
     """The school's sync history, newest first."""
+    from rich.table import Table
+
+    from schoolsync.store import runs as run_store
+    from schoolsync.store import schools as school_store
+
     with open_store(as_json=as_json) as (_settings, engine), engine.connect() as conn:
         record = school_store.get_school(conn, school)
         found = run_store.list_runs(conn, record.id, limit)
@@ -90,6 +91,10 @@ def issues_command(
     output: Annotated[Path | None, typer.Option("--output", help="Write the CSV here.")] = None,
 ) -> None:
     """Write a run's issues as the CSV schools download."""
+    from schoolsync.issues_csv import write_issues_csv
+    from schoolsync.store import runs as run_store
+    from schoolsync.store import schools as school_store
+
     with open_store() as (_settings, engine), engine.connect() as conn:
         record = school_store.get_school(conn, school)
         if run is not None and not run_store.run_exists(conn, record.id, run):
@@ -111,6 +116,7 @@ def export(
 ) -> None:
     """Export what is synced now (OneRoster 1.2 bulk CSV)."""
     from schoolsync.exports.oneroster import export_oneroster
+    from schoolsync.store import schools as school_store
 
     if fmt != "oneroster":
         err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose oneroster")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from schoolsync.cli.common import (
     STATUS_LABELS,
     out,
 )
-from schoolsync.engine.sync import SyncResult
+
+if TYPE_CHECKING:
+    from schoolsync.engine.sync import SyncResult
 
 
 def result_json(result: SyncResult) -> dict[str, Any]:
@@ -29,6 +29,8 @@ def result_json(result: SyncResult) -> dict[str, Any]:
 
 
 def print_result(result: SyncResult, key: str) -> None:
+    from rich.table import Table
+
     colour = {"success": "green", "failed": "red"}.get(result.status, "yellow")
     out.print(
         f"Run {result.run_id} ({result.mode}): "

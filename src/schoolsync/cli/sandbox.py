@@ -17,9 +17,6 @@ from schoolsync.cli.common import (
     sandbox_app,
 )
 from schoolsync.cli.exit_codes import ExitCode
-from schoolsync.cli.results import print_result
-from schoolsync.cli.syncing import run_sync
-from schoolsync.store import schools as school_store
 
 
 @app.command("serve")
@@ -122,7 +119,10 @@ def demo(
     pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
 ) -> None:
     """The main job on the embedded default: sync the built-in sandbox school into SQLite."""
+    from schoolsync.cli.results import print_result
+    from schoolsync.cli.syncing import run_sync
     from schoolsync.sandbox import Sandbox, running_sandbox
+    from schoolsync.store import schools as school_store
 
     token = "sandbox-token"
     sandbox = Sandbox.demo(seed=1, pupils=pupils, token=token)

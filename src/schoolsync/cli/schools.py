@@ -7,7 +7,6 @@ import os
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from schoolsync.cli.common import (
     EmailDomains,
@@ -20,8 +19,6 @@ from schoolsync.cli.common import (
     out,
     school_app,
 )
-from schoolsync.school_settings import SchoolSettings, parse_domains, parse_roles
-from schoolsync.store import schools as school_store
 
 
 @school_app.command("add")
@@ -36,6 +33,9 @@ def school_add(
     require_email: RequireEmail = None,
 ) -> None:
     """Add a school. Without Wonde options it is fed only by files (CTF, OneRoster)."""
+    from schoolsync.school_settings import SchoolSettings, parse_domains, parse_roles
+    from schoolsync.store import schools as school_store
+
     token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") if wonde_school_id else None
     with open_store() as (settings, engine):
         policy = SchoolSettings()
@@ -71,6 +71,8 @@ def school_connect(
     wonde_token: WondeToken = None,
 ) -> None:
     """Connect a school (for example one fed by CTF files so far) to Wonde."""
+    from schoolsync.store import schools as school_store
+
     token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") or ""
     with open_store() as (settings, engine), engine.begin() as conn:
         record = school_store.connect_wonde(
@@ -92,6 +94,10 @@ def school_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the schools and their keys."""
+    from rich.table import Table
+
+    from schoolsync.store import schools as school_store
+
     with open_store(as_json=as_json) as (_settings, engine), engine.connect() as conn:
         found = school_store.list_schools(conn)
     if as_json:
@@ -136,6 +142,7 @@ def class_dependents(
     label: Annotated[str, typer.Option(help="What they are, e.g. tasks.")] = "items",
 ) -> None:
     """Tell schoolsync what depends on a class, so warnings say what would be lost."""
+    from schoolsync.store import schools as school_store
     from schoolsync.store.holds import set_dependents
 
     if count < 0:
@@ -188,6 +195,9 @@ def school_settings(
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show or change a school's settings."""
+    from schoolsync.school_settings import SchoolSettings, parse_roles
+    from schoolsync.store import schools as school_store
+
     changes: dict[str, Any] = {
         "alert_emails": alert_email,
         "safeguard_mode": safeguard_mode,

@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import sqlalchemy as sa
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from schoolsync.alerts import SmtpMailer, SmtpSettings
 from schoolsync.cli.common import (
     app,
     err,
@@ -22,11 +18,12 @@ from schoolsync.cli.common import (
 )
 from schoolsync.cli.exit_codes import ExitCode, for_status
 from schoolsync.cli.results import print_result, result_json
-from schoolsync.config import Settings
-from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
-from schoolsync.notify import email_notifier
-from schoolsync.sources.readers import wonde_reader
-from schoolsync.store import schools as school_store
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from schoolsync.config import Settings
+    from schoolsync.engine.sync import Notify, SyncResult
 
 
 @app.command()
@@ -50,6 +47,8 @@ def sync(
     ] = None,
 ) -> None:
     """Run one sync of a school now (autosync rules), or a manual sync that approves."""
+    from schoolsync.sources.readers import wonde_reader
+
     if yes and not manual:
         fail("--yes goes with --manual", ExitCode.USAGE, as_json=as_json)
     with open_store(as_json=as_json) as (settings, engine):
@@ -81,6 +80,17 @@ def sync(
 def run_sync(
     engine: sa.Engine, settings: Settings, school: str, *, full: bool, show_progress: bool
 ) -> SyncResult:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from schoolsync.engine.sync import sync_school
+    from schoolsync.sources.readers import wonde_reader
+
     reader = wonde_reader(settings)
     notify = notifier(engine)
     if not (show_progress and out.is_terminal):
@@ -104,6 +114,9 @@ def run_sync(
 
 def notifier(engine: sa.Engine) -> Notify | None:
     """Email alerts when SMTP is configured (SCHOOLSYNC_SMTP_HOST and friends)."""
+    from schoolsync.alerts import SmtpMailer, SmtpSettings
+    from schoolsync.notify import email_notifier
+
     smtp = SmtpSettings.from_env(os.environ)
     return email_notifier(engine, SmtpMailer(smtp)) if smtp else None
 
@@ -121,6 +134,7 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Import a file through the same engine as a sync: issues, history and holds alike."""
+    from schoolsync.engine.sync import sync_school
     from schoolsync.sources.readers import import_reader
 
     if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
@@ -157,6 +171,11 @@ def plan_command(
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
+    from rich.table import Table
+
+    from schoolsync.engine.sync import plan_school
+    from schoolsync.sources.readers import wonde_reader
+
     with open_store(as_json=as_json) as (settings, engine):
         dry = plan_school(engine, school, wonde_reader(settings), full=full)
     held = {id(c) for h in dry.guarded.holds for c in h.changes}
@@ -218,6 +237,7 @@ def plan_command(
 @app.command("holds")
 def holds_command(school: Annotated[str, typer.Argument(help="The school's key.")]) -> None:
     """Changes waiting for a person's approval."""
+    from schoolsync.store import schools as school_store
     from schoolsync.store.holds import pending_holds
 
     with open_store() as (_settings, engine), engine.connect() as conn:

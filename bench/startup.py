@@ -1,0 +1,78 @@
+"""CLI start-up: how long `schoolsync --help` and `schoolsync history KEY` take, as a person
+runs them (a fresh process each time, against a store on the embedded default, SQLite).
+
+    .venv/bin/python bench/startup.py [--repeats 15]
+
+Targets on the reference machine: `--help` under 0.25 s, `history KEY` under 0.5 s. Each figure
+is the median of the runs (the minimum is printed too: on a busy machine it is the steadier one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"schoolsync --help": 0.25, "schoolsync history KEY": 0.5}
+
+
+def command() -> list[str]:
+    """The installed `schoolsync` script beside this Python, as a user runs it."""
+    script = Path(sys.executable).parent / "schoolsync"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "schoolsync"]
+
+
+def run(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([*command(), *args], env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def timed(env: dict[str, str], args: list[str], repeats: int) -> list[float]:
+    run(env, *args)  # warm the file cache and the bytecode
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run(env, *args)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        env = {**os.environ, "SCHOOLSYNC_HOME": str(home / "home")}
+        env.pop("SCHOOLSYNC_DATABASE_URL", None)
+        key = run(env, "school", "add", "--name", "Bench Academy").split()[-1]
+        ctf = home / "school.xml"
+        run(env, "sandbox", "ctf", "--pupils", "300", "--output", str(ctf))
+        for _ in range(3):  # a few runs for the history to list
+            run(env, "import", key, str(ctf), "--json")
+        figures = {
+            "schoolsync --help": timed(env, ["--help"], args.repeats),
+            "schoolsync history KEY": timed(env, ["history", key], args.repeats),
+        }
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()}"
+    )
+    print(f"CLI start-up, {args.repeats} runs each (fresh process). Machine: {machine}.\n")
+    print("| command | median (s) | min (s) | target (s) |")
+    print("|---|---|---|---|")
+    for name, seconds in figures.items():
+        print(
+            f"| `{name}` | {statistics.median(seconds):.3f} | {min(seconds):.3f} "
+            f"| < {TARGETS[name]} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
