@@ -49,9 +49,7 @@ def current_revisions(engine: sa.Engine) -> frozenset[str]:
         return frozenset(str(row[0]) for row in rows)
 
 
-def ensure_schema(
-    engine: sa.Engine, migrate: Callable[[sa.Engine], None] = upgrade
-) -> None:
+def ensure_schema(engine: sa.Engine, migrate: Callable[[sa.Engine], None] = upgrade) -> None:
     """Upgrade the database if, and only if, it is behind; at most one check per process."""
     key = engine.url.render_as_string(hide_password=False)
     if key in _CHECKED:
