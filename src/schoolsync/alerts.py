@@ -71,11 +71,17 @@ class SmtpMailer:
             smtp.send_message(message)
 
 
-def compose_held(school_name: str, school_key: str, holds: Sequence[Hold], applied: int) -> Alert:
+def compose_held(
+    school_name: str,
+    school_key: str,
+    holds: Sequence[Hold],
+    applied: int,
+    trigger: str = "scheduled",
+) -> Alert:
     lines = [
         "Hello,",
         "",
-        f"Last night's sync of {school_name} with your MIS found changes that could lose work, "
+        f"{_which_run(trigger, school_name)} found changes that could lose work, "
         "so it is waiting for someone at the school to check them.",
         "",
     ]
@@ -103,6 +109,15 @@ def compose_held(school_name: str, school_key: str, holds: Sequence[Hold], appli
         body="\n".join(lines) + "\n",
         fingerprint=digest.hexdigest()[:32],
     )
+
+
+def _which_run(trigger: str, school_name: str) -> str:
+    """How the email names the run: only the scheduled one ran overnight, unseen."""
+    if trigger == "scheduled":
+        return f"Last night's sync of {school_name} with your MIS"
+    if trigger == "file":
+        return f"A file imported for {school_name}"
+    return f"A sync of {school_name} with your MIS, started by hand,"
 
 
 def compose_failed(school_name: str, message: str) -> Alert:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from schoolsync.alerts import compose_failed, compose_held
 from schoolsync.engine.sync import Notify, SyncResult
 from schoolsync.store.holds import alert_sent_since, record_alert
+from schoolsync.store.runs import run_trigger
 from schoolsync.store.schools import School
 
 #: The same held changes (or the same failure) are emailed at most once in this long.
@@ -30,13 +31,14 @@ def email_notifier(
         recipients = list(school.settings.alert_emails)
         if not recipients or result.status not in ("needs_approval", "failed"):
             return
-        if result.status == "failed":
-            alert = compose_failed(school.name, result.message or "unknown error")
-        else:
-            applied = sum(sum(kinds.values()) for kinds in result.counts.values())
-            alert = compose_held(school.name, school.key, result.holds, applied)
         moment = now()
         with engine.begin() as conn:
+            if result.status == "failed":
+                alert = compose_failed(school.name, result.message or "unknown error")
+            else:
+                applied = sum(sum(kinds.values()) for kinds in result.counts.values())
+                trigger = run_trigger(conn, result.run_id)
+                alert = compose_held(school.name, school.key, result.holds, applied, trigger)
             if alert_sent_since(conn, school.id, alert.fingerprint, moment - QUIET_PERIOD):
                 return
             # Recorded in the same transaction as the send: a failed send is not counted.

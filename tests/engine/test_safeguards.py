@@ -84,8 +84,7 @@ class Scene:
             full=True,
             now=self.clock,
             notify=self.notify,
-            trigger="scheduled",
-            **kw,
+            **{"trigger": "scheduled", **kw},
         )
 
     def count(self, statement: Any) -> int:
@@ -328,6 +327,7 @@ def test_held_run_emails_the_school_once_a_day(
     assert "Class '7A/Hi1' is no longer in your MIS" in body
     assert "it will remove: 9 pupils from the class, 5 tasks" in body
     assert "correct them there" in body and "--manual" in body
+    assert body.count("Last night's sync of Larkfield Academy") == 1  # a scheduled run
 
     scene.clock.advance(hours=-23)  # the next run, within the same day
     scene.sync(items)
@@ -357,6 +357,21 @@ def test_failed_run_emails_too(engine: sa.Engine, clock: Clock, inbox: tuple[Inb
     [message] = handler.messages
     assert "failed" in message["Subject"]
     assert "students.read" in message.get_payload()
+
+
+def test_a_held_run_started_by_hand_is_not_called_last_nights(
+    engine: sa.Engine, clock: Clock, inbox: tuple[Inbox, int]
+) -> None:
+    handler, port = inbox
+    mailer = SmtpMailer(SmtpSettings(host="127.0.0.1", port=port))
+    settings = SchoolSettings(alert_emails=("head@school.org.uk",))
+    scene = Scene(engine, clock, settings, email_notifier(engine, mailer, now=clock))
+    scene.sync(school_items())
+    assert scene.sync(school_items(drop={"K3"}), trigger="manual").status == "needs_approval"
+    [message] = handler.messages
+    body = message.get_payload()
+    assert "Last night" not in body
+    assert "A sync of Larkfield Academy with your MIS, started by hand, found changes" in body
 
 
 def test_no_email_without_alert_contacts(

@@ -261,6 +261,19 @@ def test_a_bad_row_is_an_issue_naming_file_and_line(tmp_path: Path) -> None:
     assert "line 6: the user has no sourcedId" in problems[""].message
 
 
+def test_one_sourcedid_for_two_users_names_both_lines(tmp_path: Path) -> None:
+    users = _USERS + (
+        "s1,,,true,o,student,a,,Amy,Ng,,,,,,,07,\n"
+        "s2,,,true,o,student,b,,Bea,Ng,,,,,,,07,\n"
+        "s1,,,true,o,student,c,,Ann,Ng,,,,,,,07,\n"
+    )
+    snapshot = read_oneroster(_package(tmp_path, _MANIFEST_USERS.format("bulk"), users=users))
+    assert [p.source_id for p in snapshot.people] == ["s2"]
+    [issue] = snapshot.read_issues
+    assert issue.source_id == "s1"
+    assert issue.message.startswith("package/users.csv, lines 2 and 4: sourcedId s1 names")
+
+
 def test_bulk_tobedeleted_rows_are_left_out_without_deletions(tmp_path: Path) -> None:
     users = (
         _USERS

@@ -180,3 +180,21 @@ def test_slow_page_times_out_and_is_retried(served, sandbox) -> None:
     )
     assert subjects
     assert len(sleeps.calls) == 1
+
+
+def test_an_unreachable_server_is_named(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    http = JsonHttp(
+        httpx.Client(base_url=f"http://127.0.0.1:{port}/v1.0/"),
+        max_attempts=2,
+        sleep=lambda _: None,
+    )
+    with pytest.raises(SourceUnavailable) as caught:
+        http.get("schools/A1/students")
+    message = str(caught.value)
+    assert f"could not connect to http://127.0.0.1:{port}" in message
+    assert "refused" in message.lower()

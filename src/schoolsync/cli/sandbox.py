@@ -11,12 +11,31 @@ import typer
 from schoolsync.cli.common import (
     app,
     err,
+    fail,
     now,
     open_store,
     out,
     sandbox_app,
 )
 from schoolsync.cli.exit_codes import ExitCode
+
+#: What `sandbox change` can do; the same list as `schoolsync.sandbox.CHANGE_KINDS` (a test
+#: checks), written out so that `--help` does not import the sandbox server.
+CHANGE_KINDS = (
+    "new_joiner",
+    "leaver",
+    "class_move",
+    "rename",
+    "email_change",
+    "year_group_change",
+    "emptied_class",
+    "deleted_class",
+    "deleted_subject",
+    "teacher_leaver",
+    "start_of_year",
+    "mass_leaver_accident",
+    "mis_corrected",
+)
 
 
 @app.command("serve")
@@ -33,9 +52,27 @@ def serve_api(
     if not token:
         err.print("[red]Error:[/red] set SCHOOLSYNC_API_TOKEN: every API request must send it")
         raise typer.Exit(ExitCode.USAGE)
+    _refuse_busy_port(host, port)
     with open_store() as (_settings, engine):
         out.print(f"schoolsync API on http://{host}:{port}/api (docs at /docs)")
         uvicorn.run(create_app(engine, token), host=host, port=port, log_level="info")
+
+
+def _refuse_busy_port(host: str, port: int) -> None:
+    """Say plainly that the port is taken, before the server prints a raw bind error."""
+    import socket
+
+    with socket.socket() as probe:
+        # As the server will: a port left in TIME_WAIT by a stopped server is free to use.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} (is a server already "
+                "running there? --port chooses another)",
+                ExitCode.USAGE,
+            )
 
 
 # --- sandbox and demo --------------------------------------------------------------------
@@ -51,6 +88,7 @@ def sandbox_serve(
     """Serve a generated school over a Wonde-compatible API until stopped."""
     from schoolsync.sandbox import Sandbox, serve
 
+    _refuse_busy_port("127.0.0.1", port)
     sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token)
     for school_id, school in sandbox.schools.items():
         out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils)")
@@ -62,10 +100,7 @@ def sandbox_serve(
 def sandbox_change(
     kind: Annotated[
         str,
-        typer.Argument(
-            help="new_joiner, leaver, class_move, rename, email_change, year_group_change, "
-            "emptied_class, deleted_class, deleted_subject, teacher_leaver; or 'random'."
-        ),
+        typer.Argument(help=f"One of: {', '.join(CHANGE_KINDS)}; or 'random'."),
     ],
     count: Annotated[int, typer.Option(help="How many changes.")] = 1,
     url: Annotated[
@@ -78,6 +113,11 @@ def sandbox_change(
     """Make day-to-day MIS changes in a running sandbox, so the next sync has news."""
     import httpx
 
+    if kind != "random" and kind not in CHANGE_KINDS:
+        fail(
+            f"unknown change kind {kind!r}; choose one of {', '.join(CHANGE_KINDS)}, or random",
+            ExitCode.USAGE,
+        )
     body: dict[str, Any] = (
         {"random": count, "seed": seed} if kind == "random" else {"kind": kind, "count": count}
     )
@@ -93,10 +133,20 @@ def sandbox_change(
         err.print(f"[red]Error:[/red] no sandbox answered at {root} ({type(exc).__name__})")
         raise typer.Exit(ExitCode.FAILED) from exc
     if not response.is_success:
-        err.print(f"[red]Error:[/red] the sandbox said {response.status_code}: {response.text}")
-        raise typer.Exit(ExitCode.FAILED)
+        fail(f"the sandbox refused the change: {_sandbox_error(response)}", ExitCode.FAILED)
     for description in response.json().get("applied", []):
         out.print(f"- {description}")
+
+
+def _sandbox_error(response: Any) -> str:
+    """The sandbox's own words from its JSON error body, not the raw body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and body.get("error_description"):
+        return str(body["error_description"])
+    return f"HTTP {response.status_code}"
 
 
 @sandbox_app.command("ctf")

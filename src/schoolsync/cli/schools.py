@@ -195,7 +195,7 @@ def school_settings(
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show or change a school's settings."""
-    from schoolsync.school_settings import SchoolSettings, parse_roles
+    from schoolsync.school_settings import SchoolSettings
     from schoolsync.store import schools as school_store
 
     changes: dict[str, Any] = {
@@ -205,7 +205,9 @@ def school_settings(
         "staff_leavers_pct": staff_leavers_pct,
         "email_changes_pct": email_changes_pct,
         "allowed_domains": email_domain,
-        "require_email": sorted(parse_roles(require_email)) if require_email else None,
+        # Checked by SchoolSettings.from_json inside open_store, which turns a bad role into a
+        # clear error (exit 2) instead of a traceback.
+        "require_email": require_email,
         "import_staff": import_staff,
     }
     with open_store(as_json=as_json) as (_settings, engine), engine.begin() as conn:

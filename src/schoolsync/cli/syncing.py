@@ -157,7 +157,10 @@ def import_command(
     if as_json:
         print(json.dumps({**result_json(result), "format": kind}))
     else:
-        out.print(f"Imported {file.name} as {kind}.")
+        if result.status == "failed":
+            out.print(f"Could not import {file.name}" + (f" as {kind}." if fmt else "."))
+        else:
+            out.print(f"Imported {file.name} as {kind}.")
         print_result(result, school)
     raise typer.Exit(for_status(result.status))
 
@@ -210,7 +213,7 @@ def plan_command(
         )
         return
     out.print(
-        f"A {dry.mode} sync would make {len(dry.plan)} change(s); "
+        f"{_article(dry.mode)} {dry.mode} sync would make {len(dry.plan)} change(s); "
         f"{len(dry.validated.issues)} issue(s)."
     )
     table = Table("What", "Change", "Name", "Before", "After", "Held?")
@@ -250,3 +253,7 @@ def holds_command(school: Annotated[str, typer.Argument(help="The school's key."
             f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
             f"[{len(hold.changes)} change(s)]"
         )
+
+
+def _article(word: str) -> str:
+    return "An" if word[:1].lower() in "aeiou" else "A"

@@ -58,7 +58,7 @@ class JsonHttp:
             except httpx.TimeoutException:
                 last_problem = "timed out"
             except httpx.TransportError as exc:
-                last_problem = f"connection failed ({type(exc).__name__})"
+                last_problem = _connection_problem(self._client, url, exc)
             else:
                 status = response.status_code
                 if status == 200:
@@ -135,6 +135,14 @@ def _error_text(response: httpx.Response) -> str:
         parts = [str(body.get(k)) for k in ("error", "error_description", "message") if body.get(k)]
         return " ".join(parts)
     return ""
+
+
+def _connection_problem(client: httpx.Client, url: str, exc: httpx.TransportError) -> str:
+    """Which server could not be reached, and how: a person must know where to look."""
+    target = client.base_url.join(url) if client.base_url else httpx.URL(url)
+    origin = f"{target.scheme}://{target.host}" + (f":{target.port}" if target.port else "")
+    reason = str(exc).strip()[:120] or type(exc).__name__
+    return f"could not connect to {origin} ({reason})"
 
 
 def _describe(url: str, params: Mapping[str, str] | None) -> str:

@@ -117,22 +117,23 @@ class _PeopleReader:
         self.whole = users.mode == "bulk"
         self.result = PeopleRead()
         self.read_users: dict[str, _User] = {}
-        self.conflicted: set[str] = set()
+        #: sourcedIds given to two different users, with the lines that gave them
+        self.conflicted: dict[str, list[int]] = {}
 
     def read(
         self, role_words: Mapping[str, str], demographics: Mapping[str, _Demographic]
     ) -> PeopleRead:
         for row in self.users.csv.rows:
             self._row(row, role_words.get(row.get("sourcedId")) or row.get("role"), demographics)
-        for source_id in self.conflicted:
+        for source_id, lines in self.conflicted.items():
             person = self.read_users.pop(source_id).person
             self.result.roles[source_id] = None
             self.result.issues.append(
                 Issue(
                     ENTITY_TYPES[person.role],
                     person.display_name,
-                    f"{self.users.file}: two different users have sourcedId {source_id}; "
-                    "both were left out",
+                    f"{self.users.file}, lines {_and(lines)}: sourcedId {source_id} names "
+                    "different users; all of them were left out",
                     source_id,
                 )
             )
@@ -167,7 +168,8 @@ class _PeopleReader:
         known = self.read_users.get(source_id)
         if known is not None:
             if known.person != person:
-                self.conflicted.add(source_id)
+                lines = self.conflicted.setdefault(source_id, [known.row.line])
+                lines.append(row.line)
             return
         agents = split_list(row.get("agentSourcedIds"))
         self.read_users[source_id] = _User(person, word.lower(), agents, row)
@@ -388,3 +390,9 @@ def _demographics(table: Table | None) -> dict[str, _Demographic]:
 
 def _name(given: str, family: str) -> str:
     return f"{given} {family}".strip()
+
+
+def _and(numbers: list[int]) -> str:
+    """4 and 9; 4, 9 and 12."""
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

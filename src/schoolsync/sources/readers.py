@@ -7,7 +7,7 @@ from pathlib import Path
 
 from schoolsync.config import Settings
 from schoolsync.engine.sync import Progress, SnapshotReader
-from schoolsync.errors import ConfigError
+from schoolsync.errors import ConfigError, FileFormatError
 from schoolsync.model import Snapshot
 from schoolsync.sources.http import JsonHttp
 from schoolsync.sources.wonde import (
@@ -55,5 +55,22 @@ def import_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
     source says itself which person fields it speaks for (`Snapshot.person_fields`)."""
     from schoolsync.sources.files import detect_format, file_reader
 
-    kind = fmt or detect_format(path)
+    if fmt is not None:
+        return fmt, file_reader(path, fmt)
+    try:
+        kind = detect_format(path)
+    except FileFormatError as exc:
+        # Read inside the run, so the attempt is in the school's history with its reason.
+        return UNDETECTED, _refuse(exc)
     return kind, file_reader(path, kind)
+
+
+#: The source recorded for an import whose format could not be told from the file.
+UNDETECTED = "unknown"
+
+
+def _refuse(error: FileFormatError) -> SnapshotReader:
+    def read(_school: School, _since: dt.datetime | None, _progress: Progress) -> Snapshot:
+        raise error
+
+    return read

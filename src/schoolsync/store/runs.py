@@ -166,3 +166,9 @@ def run_exists(conn: sa.Connection, school_id: int, run_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def run_trigger(conn: sa.Connection, run_id: int) -> str:
+    """What started a run: "scheduled", "manual", "file", ..."""
+    found = conn.execute(sa.select(sync_runs.c.trigger).where(sync_runs.c.id == run_id))
+    return str(found.scalar_one())
