@@ -99,3 +99,21 @@ def test_an_incremental_plan_says_an(env, sandbox) -> None:
     schoolsync(env, "sync", key, "--json", check=False)
     planned = schoolsync(env, "plan", key).stdout
     assert planned.startswith("An incremental sync would make")
+
+
+def test_a_run_that_leaves_out_every_teacher_says_so(env, sandbox) -> None:
+    # this sandbox school's staff have @stambrosercprimaryschool.example.org emails
+    key = add_school(env, sandbox, "--email-domain", "larkfield.sch.uk")
+    shown = schoolsync(env, "sync", key).stdout.replace("\n", " ")
+    assert "No teachers are synced: all " in shown
+    assert "(most often: Email doesn't match invite settings)" in shown
+    again = json.loads(schoolsync(env, "sync", key, "--full", "--json").stdout)
+    assert again["roles_left_out"]["teacher"] > 0
+    assert "student" not in again["roles_left_out"]  # pupils need no email by default
+
+
+def test_a_run_that_syncs_some_of_every_role_says_nothing_of_the_kind(env, sandbox) -> None:
+    key = add_school(env, sandbox, "--email-domain", "stambrosercprimaryschool.example.org")
+    result = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    assert result["roles_left_out"] == {}
+    assert "No teachers" not in schoolsync(env, "sync", key).stdout

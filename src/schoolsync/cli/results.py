@@ -4,16 +4,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
+
 from schoolsync.cli.common import (
     STATUS_LABELS,
     out,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import sqlalchemy as sa
+
+    from schoolsync.cli.left_out import RoleLeftOut
     from schoolsync.engine.sync import SyncResult
 
 
-def result_json(result: SyncResult) -> dict[str, Any]:
+def left_out_by(engine: sa.Engine, key: str, result: SyncResult) -> list[RoleLeftOut]:
+    """The roles of which this run left everybody out (nobody of them is synced)."""
+    from schoolsync.cli.left_out import roles_left_out
+    from schoolsync.store.schools import summary
+
+    if not result.issues:
+        return []
+    with engine.connect() as conn:
+        return roles_left_out(result.issues, summary(conn, key))
+
+
+def result_json(result: SyncResult, left_out: Sequence[RoleLeftOut] = ()) -> dict[str, Any]:
     return {
         "run_id": result.run_id,
         "status": result.status,
@@ -24,11 +42,12 @@ def result_json(result: SyncResult) -> dict[str, Any]:
             {"rule": h.rule, "message": h.message, "losses": list(h.losses)} for h in result.holds
         ],
         "issues": len(result.issues),
+        "roles_left_out": {r.role: r.count for r in left_out},
         "message": result.message,
     }
 
 
-def print_result(result: SyncResult, key: str) -> None:
+def print_result(result: SyncResult, key: str, left_out: Sequence[RoleLeftOut] = ()) -> None:
     from rich.table import Table
 
     colour = {"success": "green", "failed": "red"}.get(result.status, "yellow")
@@ -38,6 +57,8 @@ def print_result(result: SyncResult, key: str) -> None:
     )
     if result.message:
         out.print(result.message)
+    for role in left_out:
+        out.print(f"[bold red]{escape(role.sentence(key))}[/bold red]")
     if result.counts:
         table = Table("What", "Change", "Count")
         for entity, kinds in result.counts.items():

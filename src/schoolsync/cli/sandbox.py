@@ -169,7 +169,7 @@ def demo(
     pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
 ) -> None:
     """The main job on the embedded default: sync the built-in sandbox school into SQLite."""
-    from schoolsync.cli.results import print_result
+    from schoolsync.cli.results import left_out_by, print_result
     from schoolsync.cli.syncing import run_sync
     from schoolsync.sandbox import Sandbox, running_sandbox
     from schoolsync.store import schools as school_store
@@ -196,7 +196,7 @@ def demo(
             else:
                 school_store.set_api_base_url(conn, key, base_url)
         result = run_sync(engine, settings, key, full=True, show_progress=True)
-        print_result(result, key)
+        print_result(result, key, left_out_by(engine, key, result))
         with engine.connect() as conn:
             summary = school_store.summary(conn, key)
     out.print(

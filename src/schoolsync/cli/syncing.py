@@ -17,7 +17,7 @@ from schoolsync.cli.common import (
     out,
 )
 from schoolsync.cli.exit_codes import ExitCode, for_status
-from schoolsync.cli.results import print_result, result_json
+from schoolsync.cli.results import left_out_by, print_result, result_json
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -70,10 +70,11 @@ def sync(
             result = outcome
         else:
             result = run_sync(engine, settings, school, full=full, show_progress=not as_json)
+        left_out = left_out_by(engine, school, result)
     if as_json:
-        print(json.dumps(result_json(result)))
+        print(json.dumps(result_json(result, left_out)))
     else:
-        print_result(result, school)
+        print_result(result, school, left_out)
     raise typer.Exit(for_status(result.status))
 
 
@@ -154,14 +155,15 @@ def import_command(
             source=kind,
             notify=notifier(engine),
         )
+        left_out = left_out_by(engine, school, result)
     if as_json:
-        print(json.dumps({**result_json(result), "format": kind}))
+        print(json.dumps({**result_json(result, left_out), "format": kind}))
     else:
         if result.status == "failed":
             out.print(f"Could not import {file.name}" + (f" as {kind}." if fmt else "."))
         else:
             out.print(f"Imported {file.name} as {kind}.")
-        print_result(result, school)
+        print_result(result, school, left_out)
     raise typer.Exit(for_status(result.status))
 
 
