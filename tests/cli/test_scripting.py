@@ -58,6 +58,16 @@ def test_errors_in_json_mode_are_json_on_stderr(env) -> None:
     assert json.loads(usage.stderr)["error"] == "--yes goes with --manual"
 
 
+def test_usage_errors_in_json_mode_are_json_on_stderr(env) -> None:
+    missing = schoolsync(env, "sync", "--json", check=False)
+    assert missing.returncode == ExitCode.USAGE
+    assert missing.stdout == ""
+    assert json.loads(missing.stderr) == {"error": "Missing argument 'SCHOOL'.", "exit_code": 2}
+    wrong = schoolsync(env, "history", "sch_x", "--json", "--newest", check=False)
+    assert wrong.returncode == ExitCode.USAGE
+    assert "--newest" in json.loads(wrong.stderr)["error"]
+
+
 def test_school_list_and_settings_as_json(env, sandbox) -> None:
     key = add_school(env, sandbox)
     [school] = json.loads(schoolsync(env, "school", "list", "--json").stdout)

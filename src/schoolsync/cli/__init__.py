@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Any
 
+import typer
 import typer.main
 
 from schoolsync.cli import reports, sandbox, schools, syncing
-from schoolsync.cli.common import app
+from schoolsync.cli.common import app, error_json
+from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.help_text import plain_metavars
 
 __all__ = ["app", "build_command", "main"]
@@ -26,7 +29,20 @@ def main() -> None:
         level=os.environ.get("SCHOOLSYNC_LOG_LEVEL", "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    build_command()()
+    command = build_command()
+    if "--json" not in sys.argv[1:]:
+        command()
+        return
+    # A script that asked for JSON gets a wrong option or a missing argument as JSON too.
+    try:
+        code = command.main(sys.argv[1:], "schoolsync", standalone_mode=False)
+    except typer.TyperException as exc:  # Click's usage errors, as Typer exports them
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        code = getattr(exc, "exit_code", ExitCode.USAGE)
+        sys.stderr.write(error_json(message, code) + "\n")
+    except typer.Abort:
+        code = ExitCode.FAILED
+    sys.exit(code or 0)
 
 
 def build_command() -> Any:

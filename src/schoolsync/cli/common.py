@@ -83,10 +83,15 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def error_json(message: str, code: int) -> str:
+    """An error as a script reads it: one JSON object, on stderr."""
+    return json.dumps({"error": message, "exit_code": int(code)})
+
+
 def fail(message: str, code: ExitCode, *, as_json: bool = False) -> NoReturn:
     """Say what went wrong on stderr (one JSON object for scripts that asked for JSON) and exit."""
     if as_json:
-        sys.stderr.write(json.dumps({"error": message, "exit_code": int(code)}) + "\n")
+        sys.stderr.write(error_json(message, code) + "\n")
     else:
         err.print(f"[red]Error:[/red] {escape(message)}")
     raise typer.Exit(code)
