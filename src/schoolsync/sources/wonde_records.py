@@ -136,6 +136,24 @@ class _Reader:
             return None
         education = _related_one(record, "education_details")
         extended = _related_one(record, "extended_details")
+        unreadable = set()
+        if _unreadable_gender(record):
+            unreadable.add("gender")
+        date_of_birth = _date(record.get("date_of_birth"))
+        if date_of_birth is None and _given(record.get("date_of_birth")):
+            # Kept as stored: an empty value here would blank the date on the next sync.
+            unreadable.add("date_of_birth")
+            self.issues.append(
+                Issue(
+                    entity,
+                    f"{forename or ''} {surname or ''}".strip(),
+                    f"Date of birth '{_shown(record.get('date_of_birth'))}' is not a date; "
+                    "it was ignored",
+                    source_id,
+                    _text(record.get("mis_id")) or "",
+                    severity="warning",
+                )
+            )
         return Person(
             role=role,
             source_id=source_id,
@@ -149,7 +167,7 @@ class _Reader:
             legal_forename=_text(record.get("legal_forename")),
             legal_surname=_text(record.get("legal_surname")),
             gender=self._gender(record, entity, forename, surname, source_id),
-            date_of_birth=_date(record.get("date_of_birth")),
+            date_of_birth=date_of_birth,
             email=_email(record),
             year_group=_text(education.get("current_nc_year")) if role == "student" else None,
             sen_status=(_text(extended.get("sen_status")) or "").upper() or None,
@@ -158,7 +176,7 @@ class _Reader:
             pupil_premium=_flag(extended.get("premium_pupil_indicator")),
             english_additional_language=_flag(extended.get("english_as_additional_language")),
             attendance=_attendance(record),
-            unreadable=frozenset({"gender"}) if _unreadable_gender(record) else frozenset(),
+            unreadable=frozenset(unreadable),
         )
 
     def employee(self, record: Any, index: int, class_teachers: set[str]) -> Person | None:
@@ -301,6 +319,20 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def _given(value: Any) -> bool:
+    """Whether the source sent a value at all (a DateTime object counts by its `date`)."""
+    if isinstance(value, dict):
+        value = value.get("date")
+    return value is not None and str(value).strip() != ""
+
+
+def _shown(value: Any) -> str:
+    """A bad value as the school may see it in its issues: short, whatever its type."""
+    if isinstance(value, dict):
+        value = value.get("date")
+    return str(value)[:30]
 
 
 def _related_one(record: dict[str, Any], name: str) -> dict[str, Any]:
