@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from schoolsync.engine.current import Row
 from schoolsync.engine.identity import PersonKey
+from schoolsync.engine.members import unknown_members
 from schoolsync.model import Family, Issue, Person, SchoolClass, Snapshot
 from schoolsync.school_settings import SchoolSettings
 
@@ -123,6 +124,9 @@ def validate(
             skipped.add((person.family, person.source_id))
 
     classes, skipped_classes = _usable_classes(snapshot.classes, issues)
+    issues += unknown_members(
+        classes, snapshot.groups, snapshot.people, stored_people, skipped, snapshot.covers
+    )
     usable = replace(snapshot, people=tuple(kept), classes=tuple(classes))
     return Validated(usable, tuple(issues), frozenset(skipped), frozenset(skipped_classes))
 
