@@ -20,9 +20,7 @@ def wonde(**lists: list[Any]) -> Any:
 
 def warnings(validated: Any) -> list[tuple[str, str, str]]:
     return [
-        (i.entity_type, i.source_id, i.message)
-        for i in validated.issues
-        if i.severity == "warning"
+        (i.entity_type, i.source_id, i.message) for i in validated.issues if i.severity == "warning"
     ]
 
 
