@@ -108,7 +108,9 @@ def validate(
     for person in people:
         message = None
         known = (person.family, person.source_id) in matched
-        if person.role != "contact" and (owns_email or not known):
+        # An email the source sent but that could not be used leaves the stored one in place.
+        keeps_stored = known and "email" in person.unreadable
+        if person.role != "contact" and (owns_email or not known) and not keeps_stored:
             message = _email_problem(
                 person,
                 settings,
