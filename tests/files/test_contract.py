@@ -7,6 +7,7 @@ function; every check below then runs on it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import fields, replace
 from pathlib import Path
@@ -214,6 +215,27 @@ def test_a_value_too_long_never_blanks_a_stored_one(snapshot: Snapshot) -> None:
     sent = replace(person, **{name: "x" * 1000 for name in optional})
     fitted = fit(replace(snapshot, people=(sent,)), STORE_SIZES)
     _, plan = plan_for(fitted, Current(people=(stored,)))
+    for change in plan.changes:
+        if change.record_id == 1:
+            assert not set(change.after) & set(optional), change
+
+
+def test_an_unreadable_value_never_blanks_a_stored_one(snapshot: Snapshot) -> None:
+    """A source that could not read a value says so (`unreadable`): the stored one stays."""
+    if not snapshot.people:
+        pytest.skip("no people in this input")
+    person = snapshot.people[0]
+    optional = [
+        f.name
+        for f in fields(person)
+        if f.type in ("str | None", "dt.date | None", "Gender | None") and f.name not in KEYS
+    ]
+    assert {"email", "date_of_birth", "gender", "title"} <= set(optional)
+    kept: dict[str, Any] = {name: "kept" for name in optional}
+    kept["date_of_birth"] = dt.date(2014, 3, 9)
+    stored = stored_person(1, person, **kept)
+    sent = replace(person, unreadable=frozenset(optional), **dict.fromkeys(optional))
+    _, plan = plan_for(replace(snapshot, people=(sent,)), Current(people=(stored,)))
     for change in plan.changes:
         if change.record_id == 1:
             assert not set(change.after) & set(optional), change
