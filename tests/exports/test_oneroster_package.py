@@ -306,7 +306,7 @@ def test_leavers_archived_and_excluded_people_are_left_out(package: Package) -> 
     assert package.ids("demographics.csv") <= exported
 
 
-def test_no_file_carries_passwords_upns_or_legal_names(package: Package) -> None:
+def test_no_file_carries_passwords_or_upns(package: Package) -> None:
     text = "".join((package.root / name).read_text(encoding="utf-8") for name in SPEC_HEADERS)
     users = package.rows("users.csv")
 

@@ -128,6 +128,7 @@ class _Build:
                 "courseSourcedId": self.class_courses[record.id],
                 "classCode": record.code or "",
                 "classType": "scheduled",
+                "location": record.location or "",
                 "schoolSourcedId": self.org_id,
                 "termSourcedIds": self.session_id,
             }
@@ -230,10 +231,9 @@ class _Build:
     def users_rows(self) -> list[Row]:
         agents = self._agents()
         usernames = self._usernames()
-        # givenName/familyName are the names the school uses (the store's forename and
-        # surname), not the legal names: a consumer that ignores the preferred* columns would
-        # otherwise show a pupil a name the school has stopped using. Legal names, the UPN
-        # (userMasterIdentifier) and passwords are never exported.
+        # OneRoster 1.2: givenName/middleName/familyName are the legal names, preferred* the
+        # names the school uses, written only where they differ (a blank preferred name means
+        # "the same"). The UPN (userMasterIdentifier) and passwords are never exported.
         rows = []
         for person in self._ordered_people():
             sourced_id = self.users[person.id]
@@ -244,9 +244,7 @@ class _Build:
                     "enabledUser": "true",
                     "username": usernames[person.id],
                     "userIds": _user_ids(person),
-                    "givenName": person.forename,
-                    "familyName": person.surname,
-                    "middleName": person.middle_names or "",
+                    **_names(person),
                     "identifier": person.mis_id or "",
                     "email": person.email or "",
                     "agentSourcedIds": ",".join(agents.get(person.id, ())),
@@ -336,6 +334,21 @@ class _Build:
                 }
             )
         return rows
+
+
+def _names(person: PersonRecord) -> Row:
+    """The legal and preferred name columns. A person whose legal names are not known (a
+    source without them) has the names the school uses as legal ones."""
+    columns: Row = {}
+    for legal_column, preferred_column, legal, used in (
+        ("givenName", "preferredGivenName", person.legal_forename, person.forename),
+        ("middleName", "preferredMiddleName", person.legal_middle_names, person.middle_names),
+        ("familyName", "preferredFamilyName", person.legal_surname, person.surname),
+    ):
+        legal_name = legal or used or ""
+        columns[legal_column] = legal_name
+        columns[preferred_column] = used if used and used != legal_name else ""
+    return columns
 
 
 def _user_ids(person: PersonRecord) -> str:

@@ -57,6 +57,9 @@ class PersonRecord:
     email: str | None
     username: str | None
     year_group: str | None
+    legal_forename: str | None = None
+    legal_middle_names: str | None = None
+    legal_surname: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ class ClassRecord:
     code: str | None
     subject_id: int | None
     year_group: str | None
+    location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,6 +132,8 @@ class _PupilReader:
                 "used as it is",
             )
         sen_status, sen_needs = self._sen()
+        # A CTF has no preferred middle names: its MiddleNames are legal and also the ones used.
+        middle_names = first_text(self.element, "BasicDetails/MiddleNames", "MiddleNames")
         pupil = Person(
             role="student",
             source_id=self.upn,
@@ -140,7 +142,8 @@ class _PupilReader:
             surname=self.surname or "",
             legal_forename=self.legal_forename,
             legal_surname=self.legal_surname,
-            middle_names=first_text(self.element, "BasicDetails/MiddleNames", "MiddleNames"),
+            middle_names=middle_names,
+            legal_middle_names=middle_names,
             gender=self._gender(self.element, "", field="gender"),
             date_of_birth=self._date(self.element, "DOB", "date of birth", field="date_of_birth"),
             email=clean_email(text_of(self.element, "Email") or ""),

@@ -52,7 +52,15 @@ _ISSUE = _lengths(tables.issues)
 _ID = _PERSON["source_id"]
 
 _PERSON_KEYS = ("source_id", "upn", "mis_id", "forename", "surname")
-_PERSON_OPTIONAL = ("upi", "title", "middle_names", "legal_forename", "legal_surname", "email")
+_PERSON_OPTIONAL = (
+    "upi",
+    "title",
+    "middle_names",
+    "legal_forename",
+    "legal_middle_names",
+    "legal_surname",
+    "email",
+)
 
 
 def fit(snapshot: Snapshot, file: str) -> Snapshot:
@@ -156,7 +164,7 @@ class _Fitter:
         return None if dropped is None else replace(subject, **dropped)
 
     def school_class(self, school_class: SchoolClass) -> SchoolClass | None:
-        dropped = self._structure("Class", _CLASS, school_class, ("code", "year_group"))
+        dropped = self._structure("Class", _CLASS, school_class, ("code", "year_group", "location"))
         if dropped is None:
             return None
         subject = school_class.subject_source_id

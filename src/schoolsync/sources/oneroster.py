@@ -119,6 +119,7 @@ _USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "middleName": ("middle_names",),
     "grades": ("year_group",),
     "preferredGivenName": ("legal_forename",),
+    "preferredMiddleName": ("middle_names", "legal_middle_names"),
     "preferredFamilyName": ("legal_surname",),
 }
 

@@ -130,6 +130,7 @@ def read_classes(
                 code=blank_to_none(row.get("classCode")),
                 subject_source_id=blank_to_none(row.get("courseSourcedId")),
                 year_group=year_of_grade(grade),
+                location=blank_to_none(row.get("location")),
                 student_ids=tuple(found.students),
                 teacher_ids=tuple(found.teachers),
             )

@@ -6,8 +6,11 @@
   primary), else from 1.1's `users.role`. student -> student; teacher -> teacher; administrator,
   aide, counselor, principal, proctor and the other adult roles -> staff; parent, guardian and
   relative -> contact. A user whose role is missing or unknown is left out with an error.
-- `preferredGivenName`/`preferredFamilyName` (1.2) become the names shown, the given ones the
-  legal names, as with a CTF's preferred names.
+- Names: `givenName`, `middleName` and `familyName` are the legal names, the `preferred*` ones
+  (1.2) the names the school uses (as with a CTF's preferred names). The names shown are the
+  preferred ones where given, else the legal ones. A package with the preferred columns states
+  the legal names too (a blank preferred name only means "the same"); one without them (1.1)
+  says nothing of legal names, so those stored from another source are kept.
 - `grades` gives a pupil's year group ("07" -> "7", "KG" -> "R"), the inverse of the export's.
 - `agentSourcedIds` link pupils and their parents, guardians and relatives, from either side.
   Links are made only for pupils in the package, because a pupil's links are replaced as a
@@ -213,8 +216,7 @@ class _PeopleReader:
         self, row: CsvRow, source_id: str, role: Role, demographic: _Demographic | None
     ) -> Person:
         given, family = row.get("givenName"), row.get("familyName")
-        preferred_given = row.get("preferredGivenName")
-        preferred_family = row.get("preferredFamilyName")
+        middle = row.get("middleName")
         name = _name(given, family)
         date_of_birth: dt.date | None = None
         gender: Gender | None = None
@@ -223,17 +225,22 @@ class _PeopleReader:
         return Person(
             role=role,
             source_id=source_id,
-            forename=preferred_given or given,
-            surname=preferred_family or family,
+            forename=row.get("preferredGivenName") or given,
+            surname=row.get("preferredFamilyName") or family,
             mis_id=blank_to_none(row.get("identifier")),
-            middle_names=blank_to_none(row.get("preferredMiddleName") or row.get("middleName")),
-            legal_forename=(given or None) if preferred_given else None,
-            legal_surname=(family or None) if preferred_family else None,
+            middle_names=blank_to_none(row.get("preferredMiddleName") or middle),
+            legal_forename=self._legal(given, "preferredGivenName"),
+            legal_middle_names=self._legal(middle, "preferredMiddleName"),
+            legal_surname=self._legal(family, "preferredFamilyName"),
             gender=gender,
             date_of_birth=date_of_birth,
             email=clean_email(row.get("email")),
             year_group=self._year_group(row, name, role, source_id) if role == "student" else None,
         )
+
+    def _legal(self, value: str, preferred_column: str) -> str | None:
+        """A legal name, if this package tells legal names from preferred ones at all."""
+        return (value or None) if self.users.has(preferred_column) else None
 
     def _warn(
         self, table: Table, row: CsvRow, role: Role, name: str, source_id: str, problem: str

@@ -64,6 +64,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("courseSourcedId"),
         Column("classCode"),
         Column("classType", required=True),
+        Column("location"),
     ),
     "enrollments": (
         Column("sourcedId"),
