@@ -88,6 +88,9 @@ class Person:
     gender: Gender | None = None
     date_of_birth: dt.date | None = None
     email: str | None = None
+    #: The login name the source gives (OneRoster's `username`). Most sources give none, and
+    #: the product makes one (the email, or initial and surname); contacts never have one.
+    username: str | None = None
     #: National Curriculum year for pupils ("7", "R", "N2"); None for adults.
     year_group: str | None = None
     sen_status: str | None = None

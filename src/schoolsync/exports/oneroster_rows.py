@@ -40,6 +40,7 @@ class _Course:
 # what it is rather than inventing a subject.
 _HOMEROOM_COURSE = ("registration", "Registration", "REG")
 _NO_SUBJECT_COURSE = ("no-subject", "Classes without a subject", "NONE")
+_OTHER_GROUPS_COURSE = ("other-groups", "Year, house and other groups", "GROUPS")
 
 
 class _Build:
@@ -59,6 +60,10 @@ class _Build:
         self.class_courses = {record.id: self._class_course(record) for record in roster.classes}
         self.homeroom_course = (
             self._extra_course(_HOMEROOM_COURSE) if roster.registration_groups else ""
+        )
+        self.other_groups = structure_ids(key, "group", roster.other_groups)
+        self.other_groups_course = (
+            self._extra_course(_OTHER_GROUPS_COURSE) if roster.other_groups else ""
         )
         self.relations: dict[int, list[vocab.Relation]] = defaultdict(list)
         for link in roster.contact_links:
@@ -154,6 +159,23 @@ class _Build:
                 "termSourcedIds": self.session_id,
             }
             for group in self.roster.registration_groups
+        )
+        # Year groups, houses and the other kinds have no OneRoster class type; the spec lets
+        # an enumeration be extended with `ext:`, so each is a class of its own type
+        # (`ext:schoolsync.year`, ...), which the import reads back as that kind of group and
+        # other consumers can tell from teaching classes.
+        rows.extend(
+            {
+                "sourcedId": self.other_groups[group.id],
+                "title": group.name,
+                "grades": self._grades(None, group_members[group.id]),
+                "courseSourcedId": self.other_groups_course,
+                "classCode": group.code or "",
+                "classType": vocab.group_class_type(group.kind),
+                "schoolSourcedId": self.org_id,
+                "termSourcedIds": self.session_id,
+            }
+            for group in self.roster.other_groups
         )
         return sorted(
             rows, key=lambda row: (row["classType"] != "homeroom", row["title"], row["sourcedId"])
@@ -299,7 +321,7 @@ class _Build:
         # proctor, student and teacher), whatever their role at the school.
         rows.extend(
             self._enrollments(
-                self.homerooms,
+                {**self.homerooms, **self.other_groups},
                 self.roster.group_members,
                 {"student": "student", "employee": "teacher"},
             )

@@ -60,6 +60,7 @@ _PERSON_OPTIONAL = (
     "legal_middle_names",
     "legal_surname",
     "email",
+    "username",
 )
 
 

@@ -70,6 +70,9 @@ def parse_oneroster(package: Package) -> Snapshot:
     if classes is not None:
         roster = Roster(people.roles, users.mode == "bulk") if users is not None else None
         read_classes(classes, enrollments, roster, structures, complete=complete)
+        if classes.mode == "bulk":
+            # In a delta, a course may be a subject of classes sent before.
+            structures.drop_group_only_courses()
         if not members_known:
             structures.issues.append(_memberships_unchanged(classes, enrollments))
 

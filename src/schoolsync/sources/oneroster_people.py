@@ -235,6 +235,7 @@ class _PeopleReader:
             gender=gender,
             date_of_birth=date_of_birth,
             email=clean_email(row.get("email")),
+            username=blank_to_none(row.get("username")),
             year_group=self._year_group(row, name, role, source_id) if role == "student" else None,
         )
 

@@ -27,6 +27,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("sourcedId", required=True),
         _STATUS,
         Column("role"),
+        Column("username"),
         Column("givenName", required=True),
         Column("familyName", required=True),
         Column("middleName"),
