@@ -110,7 +110,10 @@ def validate(
     for person in people:
         message = USERNAME_IN_USE if (person.family, person.source_id) in clashes else None
         known = (person.family, person.source_id) in matched
-        if message is None and person.role != "contact" and (owns_email or not known):
+        # An email the file had but that was not an address is kept as stored (a warning says
+        # so): the stored one is what the checks would be about, and it passed them before.
+        speaks_for_email = owns_email and "email" not in person.unreadable
+        if message is None and person.role != "contact" and (speaks_for_email or not known):
             message = _email_problem(
                 person,
                 settings,

@@ -24,9 +24,9 @@ from schoolsync.model import Attendance, ContactLink, Gender, Issue, Person, Sen
 from schoolsync.sources import ctf_codes
 from schoolsync.sources.ctf_xml import first_text, text_of
 from schoolsync.sources.file_values import (
-    clean_email,
     parse_count,
     parse_date,
+    parse_email,
     parse_flag,
     parse_gender,
 )
@@ -146,7 +146,7 @@ class _PupilReader:
             legal_middle_names=middle_names,
             gender=self._gender(self.element, "", field="gender"),
             date_of_birth=self._date(self.element, "DOB", "date of birth", field="date_of_birth"),
-            email=clean_email(text_of(self.element, "Email") or ""),
+            email=self._email(self.element, "", self.unreadable),
             year_group=self._year_group(),
             sen_status=sen_status,
             sen_needs=sen_needs,
@@ -177,6 +177,21 @@ class _PupilReader:
                     self.unreadable.add(field)
                 return None
         return None
+
+    def _email(self, element: ET.Element, base: str, unreadable: set[str]) -> str | None:
+        value = text_of(element, "Email")
+        if value is None:
+            return None
+        try:
+            return parse_email(value)
+        except ValueError:
+            self._warn(
+                f"{base}/Email",
+                f"'{value[:60]}' is not a valid email address; the email was left as it was",
+            )
+            # A stored person keeps the email they had, rather than having it blanked.
+            unreadable.add("email")
+            return None
 
     def _date(
         self, element: ET.Element, path: str, label: str, base: str = "", field: str | None = None
@@ -375,6 +390,8 @@ class _PupilReader:
             if source_id in seen:
                 continue  # the same contact written twice
             seen.add(source_id)
+            unreadable: set[str] = set()
+            email = self._email(element, base, unreadable)
             result.contacts.append(
                 Person(
                     role="contact",
@@ -384,7 +401,8 @@ class _PupilReader:
                     title=text_of(element, "Title"),
                     middle_names=text_of(element, "MiddleNames"),
                     gender=self._gender(element, base),
-                    email=clean_email(text_of(element, "Email") or ""),
+                    email=email,
+                    unreadable=frozenset(unreadable),
                 )
             )
             result.links.append(

@@ -7,6 +7,8 @@
   word, and in a file that is the whole list of something, everyone after it would vanish.
 - Rows may be shorter than the header (trailing empty columns); blank rows are skipped. Each
   row keeps the line it starts on, so every message can point at it.
+- A last row that is shorter than the header *and* has no line break after it is marked `cut`:
+  that is what a file cut short in transfer looks like, and its last value may be cut too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schoolsync.errors import FileFormatError
 
@@ -34,6 +36,8 @@ class CsvRow:
     #: comma in a value shifts the rest of the row right
     overflow: int = 0
     extra: int = 0
+    #: the file ends inside this row (see the module doc): none of its values can be trusted
+    cut: bool = False
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
@@ -64,7 +68,10 @@ def read_csv_table(
         rows: list[CsvRow] = []
         width = len(header)
         start = reader.line_num + 1
+        # whether the last line read was a row shorter than the header
+        short_last = False
         for raw in reader:
+            short_last = False
             if any(value.strip() for value in raw):
                 values = {
                     name: (raw[i].strip() if i < len(raw) else "") for name, i in index.items()
@@ -72,9 +79,12 @@ def read_csv_table(
                 overflow = raw[width:]
                 extra = sum(1 for value in overflow if value.strip())
                 rows.append(CsvRow(start, values, len(overflow), extra))
+                short_last = len(raw) < width
             start = reader.line_num + 1
     except csv.Error as exc:
         raise FileFormatError(_csv_problem(str(exc)), file=file, where=f"line {start}") from None
+    if short_last and not text.endswith(("\n", "\r")):
+        rows[-1] = replace(rows[-1], cut=True)
     return CsvTable(file, frozenset(index), tuple(rows))
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from schoolsync.exports.oneroster_vocab import GRADES
 from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
 from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.file_values import clean_email, parse_count, parse_date, parse_gender
+from schoolsync.sources.file_values import parse_count, parse_date, parse_email, parse_gender
 from schoolsync.sources.oneroster_tables import (
     Table,
     row_issue,
@@ -222,6 +222,8 @@ class _PeopleReader:
         gender: Gender | None = None
         if demographic is not None:
             date_of_birth, gender = self._demographic(demographic, name, role, source_id)
+        unreadable: set[str] = set()
+        email = self._email(row, name, role, source_id, unreadable)
         return Person(
             role=role,
             source_id=source_id,
@@ -234,10 +236,30 @@ class _PeopleReader:
             legal_surname=self._legal(family, "preferredFamilyName"),
             gender=gender,
             date_of_birth=date_of_birth,
-            email=clean_email(row.get("email")),
+            email=email,
             username=blank_to_none(row.get("username")),
             year_group=self._year_group(row, name, role, source_id) if role == "student" else None,
+            unreadable=frozenset(unreadable),
         )
+
+    def _email(
+        self, row: CsvRow, name: str, role: Role, source_id: str, unreadable: set[str]
+    ) -> str | None:
+        text = row.get("email")
+        try:
+            return parse_email(text)
+        except ValueError:
+            # A stored person keeps the email they had: blanking it would lose their sign-in.
+            unreadable.add("email")
+            self._warn(
+                self.users,
+                row,
+                role,
+                name,
+                source_id,
+                f"email '{text[:60]}' is not a valid email address; the email was left as it was",
+            )
+            return None
 
     def _legal(self, value: str, preferred_column: str) -> str | None:
         """A legal name, if this package tells legal names from preferred ones at all."""

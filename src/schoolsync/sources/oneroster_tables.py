@@ -161,6 +161,11 @@ def row_problem(row: CsvRow) -> str | None:
             "the row has more values than the header has columns (a comma inside an unquoted "
             "value?); the row was left out"
         )
+    if row.cut:
+        return (
+            "the file ends in the middle of this row (was it cut short?); the row was left out "
+            "and what it names was left as it was"
+        )
     return None
 
 
