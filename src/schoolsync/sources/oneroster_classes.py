@@ -32,7 +32,7 @@ from schoolsync.model import (
     Subject,
 )
 from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.oneroster_people import year_of_grade
+from schoolsync.sources.oneroster_roles import year_of_grade
 from schoolsync.sources.oneroster_tables import (
     Table,
     row_issue,

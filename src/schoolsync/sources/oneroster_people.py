@@ -2,10 +2,10 @@
 
 - `source_id` is the user's `sourcedId` (opaque, stable across exports, as the spec requires);
   `mis_id` is `identifier`, the school's own id for the person.
-- Role: from 1.2 `roles.csv` (the primary role; a secondary one only when a user has no
-  primary), else from 1.1's `users.role`. student -> student; teacher -> teacher; administrator,
-  aide, counselor, principal, proctor and the other adult roles -> staff; parent, guardian and
-  relative -> contact. A user whose role is missing or unknown is left out with an error.
+- Role: from 1.2 `roles.csv`, else from 1.1's `users.role`, in schoolsync's terms
+  (oneroster_roles.py). A user whose role is missing or unknown is left out with an error.
+- `username` is kept as the user's own (see engine/usernames.py); `email` must be an address,
+  and one that is not is a warning, the stored email being kept.
 - Names: `givenName`, `middleName` and `familyName` are the legal names, the `preferred*` ones
   (1.2) the names the school uses (as with a CTF's preferred names). The names shown are the
   preferred ones where given, else the legal ones. A package with the preferred columns states
@@ -26,10 +26,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from schoolsync.exports.oneroster_vocab import GRADES
 from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
 from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.file_values import parse_count, parse_date, parse_email, parse_gender
+from schoolsync.sources.file_values import parse_date, parse_email, parse_gender
+from schoolsync.sources.oneroster_roles import ENTITY_TYPES, ROLES, role_words, year_of_grade
 from schoolsync.sources.oneroster_tables import (
     Table,
     row_issue,
@@ -37,38 +37,6 @@ from schoolsync.sources.oneroster_tables import (
     row_state,
     split_list,
 )
-
-ROLES: dict[str, Role] = {
-    "student": "student",
-    "teacher": "teacher",
-    "administrator": "staff",
-    "aide": "staff",
-    "counselor": "staff",
-    "districtadministrator": "staff",
-    "principal": "staff",
-    "proctor": "staff",
-    "siteadministrator": "staff",
-    "systemadministrator": "staff",
-    "parent": "contact",
-    "guardian": "contact",
-    "relative": "contact",
-}
-
-ENTITY_TYPES: dict[Role, str] = {
-    "student": "Student",
-    "teacher": "Teacher",
-    "staff": "Staff",
-    "contact": "Contact",
-}
-
-#: CEDS grade -> National Curriculum year: the inverse of what the OneRoster export writes.
-YEARS: dict[str, str] = {grade: year for year, grade in GRADES.items()}
-
-
-def year_of_grade(grade: str) -> str | None:
-    """ "07" (or "7", as Excel leaves it) -> "7"; "KG" -> "R"; None for a grade with no year."""
-    number = parse_count(grade)
-    return YEARS.get(f"{number:02d}" if number is not None else grade.strip().upper())
 
 
 @dataclass(slots=True)
@@ -85,7 +53,7 @@ class PeopleRead:
 def read_people(
     users: Table, roles: Table | None, demographics: Table | None, *, complete: bool
 ) -> PeopleRead:
-    return _PeopleReader(users, complete).read(_role_words(roles), _demographics(demographics))
+    return _PeopleReader(users, complete).read(role_words(roles), _demographics(demographics))
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,23 +355,6 @@ def _likely_role(row: CsvRow) -> Role:
     """For an issue's entity type only: who a user without a known role probably is. Only
     pupils have grades in every export we know; vendor roles are adults' roles."""
     return "student" if row.get("grades") else "staff"
-
-
-def _role_words(roles: Table | None) -> dict[str, str]:
-    """A user's role from roles.csv: the first active primary role, else the first active one,
-    else (for a user whose roles a delta deletes with them) the first deleted one."""
-    if roles is None:
-        return {}
-    # Lowest rank wins: active primary, active secondary, deleted.
-    ranked: dict[str, tuple[int, str]] = {}
-    for row in roles.csv.rows:
-        user, word, state = row.get("userSourcedId"), row.get("role"), row_state(row)
-        if not user or not word or state is None:
-            continue
-        rank = 2 if state == "deleted" else 0 if row.get("roleType").lower() == "primary" else 1
-        if user not in ranked or rank < ranked[user][0]:
-            ranked[user] = (rank, word)
-    return {user: word for user, (_, word) in ranked.items()}
 
 
 def _demographics(table: Table | None) -> dict[str, _Demographic]:
