@@ -185,3 +185,33 @@ def _key(engine: sa.Engine, school_id: int) -> str:
 
     with engine.connect() as conn:
         return str(conn.execute(sa.select(schools.c.key).where(schools.c.id == school_id)).one()[0])
+
+
+def test_a_class_without_a_subject_comes_back_without_one(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    """The seeded school has a class with no subject and one whose subject was deleted: the
+    export gives both a stand-in course, which an import must not turn into a subject."""
+    from tests.exports.seed import seed_school
+
+    with engine.begin() as conn:
+        original_id = seed_school(conn)["school"]
+        export_oneroster(conn, original_id, tmp_path / "export", now=NOW)
+
+    copy_id, imported = import_package(engine, tmp_path / "export", "Copy")
+
+    assert imported.status == "success", imported.issues
+    with engine.connect() as conn:
+        copy = school_content(conn, copy_id)
+    assert {name for name, _ in copy["subjects"]} == {"Mathematics", "English"}
+    subject_of = {name: c["subject"] for (name, _), c in copy["classes"].items()}
+    assert subject_of == {
+        "7A/Ma1": "Mathematics",
+        "9B/En1": "English",
+        "Latin club": None,
+        "Study skills": None,
+    }
+    assert {(kind, name) for kind, name, _ in copy["groups"]} == {
+        ("registration", "7AB"),
+        ("year", "Year 7"),
+    }

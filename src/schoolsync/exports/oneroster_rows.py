@@ -39,7 +39,6 @@ class _Course:
 # One shared course per kind, created only when some class needs it, keeps that visible as
 # what it is rather than inventing a subject.
 _HOMEROOM_COURSE = ("registration", "Registration", "REG")
-_NO_SUBJECT_COURSE = ("no-subject", "Classes without a subject", "NONE")
 _OTHER_GROUPS_COURSE = ("other-groups", "Year, house and other groups", "GROUPS")
 
 
@@ -119,7 +118,7 @@ class _Build:
     def _class_course(self, record: ClassRecord) -> str:
         if record.subject_id is not None and record.subject_id in self.subject_courses:
             return self.subject_courses[record.subject_id]
-        return self._extra_course(_NO_SUBJECT_COURSE)
+        return self._extra_course(vocab.NO_SUBJECT_COURSE)
 
     def classes_rows(self) -> list[Row]:
         members: dict[int, list[Membership]] = defaultdict(list)

@@ -66,6 +66,10 @@ def sex(gender: str | None) -> str:
 # an import never mistakes another vendor's extension for one of them.
 GROUP_CLASS_TYPE_PREFIX = "ext:schoolsync."
 
+#: The course of teaching classes with no subject (1.2 requires every class to have one): name,
+#: title and code. An import of schoolsync's own package knows it for what it is.
+NO_SUBJECT_COURSE = ("no-subject", "Classes without a subject", "NONE")
+
 
 def group_class_type(kind: str) -> str:
     return f"{GROUP_CLASS_TYPE_PREFIX}{kind}"

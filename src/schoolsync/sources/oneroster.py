@@ -31,6 +31,7 @@ import re
 from pathlib import Path
 
 from schoolsync.errors import FileFormatError
+from schoolsync.exports.oneroster_spec import SYSTEM_NAME
 from schoolsync.model import Issue, SchoolInfo, Snapshot
 from schoolsync.sources.file_fits import fit
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
@@ -73,6 +74,8 @@ def parse_oneroster(package: Package) -> Snapshot:
         if classes.mode == "bulk":
             # In a delta, a course may be a subject of classes sent before.
             structures.drop_group_only_courses()
+        if manifest.system_name == SYSTEM_NAME:
+            structures.drop_no_subject_course()
         if not members_known:
             structures.issues.append(_memberships_unchanged(classes, enrollments))
 

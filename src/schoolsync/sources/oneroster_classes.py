@@ -18,9 +18,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from schoolsync.exports.oneroster_vocab import GROUP_CLASS_TYPE_PREFIX
+from schoolsync.exports.oneroster_vocab import GROUP_CLASS_TYPE_PREFIX, NO_SUBJECT_COURSE
 from schoolsync.model import (
     GROUP_KINDS,
     Deletion,
@@ -60,6 +60,17 @@ class ClassesRead:
         taught = {c.subject_source_id for c in self.classes}
         stand_ins = self.group_courses - taught
         self.subjects = [s for s in self.subjects if s.source_id not in stand_ins]
+
+    def drop_no_subject_course(self) -> None:
+        """schoolsync's own export gives classes without a subject a course that says so
+        (`NO_SUBJECT_COURSE`); read back, those classes have no subject again."""
+        _, title, code = NO_SUBJECT_COURSE
+        stand_ins = {s.source_id for s in self.subjects if (s.name, s.code) == (title, code)}
+        self.subjects = [s for s in self.subjects if s.source_id not in stand_ins]
+        self.classes = [
+            replace(c, subject_source_id=None) if c.subject_source_id in stand_ins else c
+            for c in self.classes
+        ]
 
 
 def read_subjects(courses: Table, result: ClassesRead, *, complete: bool) -> None:
