@@ -18,6 +18,7 @@ from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.model import Issue
 from schoolsync.sources.ctf import parse_ctf
 from schoolsync.sources.file_values import parse_email
+from schoolsync.sources.oneroster import read_oneroster
 from schoolsync.sources.readers import import_reader
 from schoolsync.sources.staffcsv import parse_staff_csv
 from schoolsync.store import schools as school_store
@@ -170,3 +171,33 @@ def test_a_ctf_email_that_is_not_an_address_is_a_warning() -> None:
         "amy.xml, /CTfile/CTFpupilData/Pupil[1]/Email (pupil UPN A999400125001): 'amy.ng at "
         "home' is not a valid email address; the email was left as it was",
     ]
+
+
+def test_oneroster_values_that_cannot_be_read_are_marked_so_the_stored_ones_stay(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "manifest.csv").write_text(
+        "propertyName,value\nfile.users,bulk\nfile.demographics,bulk\n", encoding="utf-8"
+    )
+    (folder / "users.csv").write_text(
+        "sourcedId,role,givenName,familyName,email,grades\n"
+        "s1,student,Amy,Ng,amy@home,ZZ\n"
+        "s2,student,Bo,Li,bo@home.example.net,07\n",
+        encoding="utf-8",
+    )
+    (folder / "demographics.csv").write_text(
+        "sourcedId,birthDate,sex\ns1,31/02/2013,q\ns2,2013-02-28,F\n", encoding="utf-8"
+    )
+    amy, bo = read_oneroster(folder).people
+
+    assert amy.unreadable == {"email", "year_group", "date_of_birth", "gender"}
+    assert (amy.email, amy.year_group, amy.date_of_birth, amy.gender) == (None, None, None, None)
+    assert bo.unreadable == frozenset()
+    assert (bo.email, bo.year_group, bo.date_of_birth, bo.gender) == (
+        "bo@home.example.net",
+        "7",
+        dt.date(2013, 2, 28),
+        "female",
+    )

@@ -186,12 +186,18 @@ class _PeopleReader:
         given, family = row.get("givenName"), row.get("familyName")
         middle = row.get("middleName")
         name = _name(given, family)
+        # Fields whose value is there but unreadable: a stored person keeps theirs.
+        unreadable: set[str] = set()
         date_of_birth: dt.date | None = None
         gender: Gender | None = None
         if demographic is not None:
-            date_of_birth, gender = self._demographic(demographic, name, role, source_id)
-        unreadable: set[str] = set()
+            date_of_birth, gender = self._demographic(
+                demographic, name, role, source_id, unreadable
+            )
         email = self._email(row, name, role, source_id, unreadable)
+        year_group = (
+            self._year_group(row, name, role, source_id, unreadable) if role == "student" else None
+        )
         return Person(
             role=role,
             source_id=source_id,
@@ -206,7 +212,7 @@ class _PeopleReader:
             date_of_birth=date_of_birth,
             email=email,
             username=blank_to_none(row.get("username")),
-            year_group=self._year_group(row, name, role, source_id) if role == "student" else None,
+            year_group=year_group,
             unreadable=frozenset(unreadable),
         )
 
@@ -240,13 +246,16 @@ class _PeopleReader:
             row_issue(table, row, ENTITY_TYPES[role], name, problem, source_id, severity="warning")
         )
 
-    def _year_group(self, row: CsvRow, name: str, role: Role, source_id: str) -> str | None:
+    def _year_group(
+        self, row: CsvRow, name: str, role: Role, source_id: str, unreadable: set[str]
+    ) -> str | None:
         grades = split_list(row.get("grades"))
         if not grades:
             return None
         grade = grades[0].upper()
         year = year_of_grade(grade)
         if year is None:
+            unreadable.add("year_group")
             self._warn(
                 self.users,
                 row,
@@ -259,7 +268,12 @@ class _PeopleReader:
         return year
 
     def _demographic(
-        self, demographic: _Demographic, name: str, role: Role, source_id: str
+        self,
+        demographic: _Demographic,
+        name: str,
+        role: Role,
+        source_id: str,
+        unreadable: set[str],
     ) -> tuple[dt.date | None, Gender | None]:
         table, row = demographic.table, demographic.row
         date_of_birth: dt.date | None = None
@@ -269,6 +283,7 @@ class _PeopleReader:
             try:
                 date_of_birth = parse_date(birth)
             except ValueError:
+                unreadable.add("date_of_birth")
                 self._warn(
                     table,
                     row,
@@ -282,6 +297,7 @@ class _PeopleReader:
             try:
                 gender = parse_gender(sex)
             except ValueError:
+                unreadable.add("gender")
                 self._warn(
                     table,
                     row,
