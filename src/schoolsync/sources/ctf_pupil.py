@@ -14,14 +14,13 @@ Identity: a CTF has no record ids of its own, so a pupil's `source_id` is their 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from schoolsync.model import Attendance, ContactLink, Gender, Issue, Person, SenNeed
 from schoolsync.sources import ctf_codes
+from schoolsync.sources.ctf_ids import contact_source_id
 from schoolsync.sources.ctf_xml import first_text, text_of
 from schoolsync.sources.file_values import (
     parse_count,
@@ -56,23 +55,6 @@ class PupilRead:
     issues: list[Issue] = field(default_factory=list)
     #: whether the pupil had a <Contacts> element (the section was exported)
     has_contacts_section: bool = False
-
-
-def contact_source_id(upn: str, order: str, surname: str, forename: str) -> str:
-    """`ctf-contact-` and 20 hex digits of SHA-256 over the pupil's UPN, the contact's Order
-    (its position among the pupil's contacts when Order is missing) and their names, case- and
-    space-folded.
-
-    The same contact in the next CTF of the same pupil gets the same id, so re-imports update
-    rather than duplicate. A CTF cannot say that a parent of two siblings is one person, so they
-    are two contacts, one per pupil. Hashed so that ids, which appear in issue lists, carry
-    neither a child's UPN nor a parent's name."""
-    key = "\x1f".join((upn, order.strip(), _fold(surname), _fold(forename)))
-    return "ctf-contact-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def read_pupil(element: ET.Element, position: int, context: CtfContext) -> PupilRead:
