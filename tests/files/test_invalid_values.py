@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.model import Issue
 from schoolsync.sources.ctf import parse_ctf
+from schoolsync.sources.file_csv import Column, read_csv_table
 from schoolsync.sources.file_values import parse_email
 from schoolsync.sources.oneroster import read_oneroster
 from schoolsync.sources.readers import import_reader
@@ -108,11 +109,27 @@ def test_a_users_csv_cut_inside_its_last_email_is_not_applied(
     users.write_text(text[: text.index("user20@sample-u.ac.jp") + len("user20@sa")])
     result = import_into(engine, key, package)
 
-    assert result.status != "success"
+    assert result.status == "failed"
+    assert result.message is not None
+    assert result.message.startswith(
+        "lepo/users.csv, line 21: the file ends in the middle of this row (was it cut short"
+    )
     assert emails(engine, school_id) == before
-    (issue,) = about_users(result)
-    assert issue.message.startswith("lepo/users.csv, line 21: the file ends in the middle of")
-    assert (issue.severity, issue.source_id) == ("error", "us0020")
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("a,b,c\n1,2,3\n4,5", True),  # the last row stops short, with no line break
+        ("a,b,c\n1,2,3\n4,5\n", False),  # short, but whole: trailing empty columns
+        ("a,b,c\n1,2,3\n4,5,6", False),  # no final line break is common
+        ("a,b,c,,\n1,2,3\n4,5,6", False),  # empty header names no row fills
+        ("a,b,c\n1,2\n4,5,6\n\n", False),
+    ],
+)
+def test_a_file_cut_short_is_told_from_one_without_a_final_line_break(text: str, cut: bool) -> None:
+    table = read_csv_table(text, "x.csv", [Column("a"), Column("b"), Column("c")])
+    assert [row.cut for row in table.rows] == [False, cut]
 
 
 def test_an_invalid_email_is_a_warning_and_the_stored_one_is_kept(
