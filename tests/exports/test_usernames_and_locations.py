@@ -142,3 +142,18 @@ def test_a_username_someone_else_has_is_an_issue(
     assert ("Teacher", USERNAME_IN_USE) in refused
     # john.doe is left as he was
     assert usernames(engine, school_id)["T1"] == "john.doe"
+
+
+def test_a_username_too_long_to_store_is_not_used(tmp_path: Path) -> None:
+    from schoolsync.engine.fit import fit
+    from schoolsync.sources.oneroster import read_oneroster
+    from schoolsync.store.sizes import STORE_SIZES
+
+    long_name = "j" * 300
+    snapshot = read_oneroster(write_package(tmp_path / "in", USERS.replace("john.doe", long_name)))
+
+    fitted = fit(snapshot, STORE_SIZES)
+
+    john = next(p for p in fitted.people if p.source_id == "t1")
+    assert john.username is None and "username" in john.unreadable
+    assert any("username is longer than" in issue.message for issue in fitted.read_issues)
