@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from schoolsync.errors import ConfigError
+from schoolsync.private_paths import private_folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def _key_file(home: Path) -> bytes:
     path = home / "secret.key"
     if path.exists():
         return path.read_bytes().strip()
-    home.mkdir(parents=True, exist_ok=True)
+    private_folder(home)
     key = Fernet.generate_key()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 
 from schoolsync.errors import StoreUnavailable
+from schoolsync.private_paths import private_file
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,9 +19,11 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     """An engine whose errors never quote the values bound to a statement: those are pupils'
     names and dates of birth, and errors end up in logs."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # SQLite would create the file with the umask's mode (usually world-readable);
+            # its -wal and -shm files copy the mode of the database file.
+            private_file(Path(path))
         engine = sa.create_engine(url, hide_parameters=True, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     else:
