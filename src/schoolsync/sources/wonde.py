@@ -1,8 +1,11 @@
 """The Wonde school-data API as a source: what to fetch, how to page, which base URL.
 
 The client follows `meta.pagination.next` exactly as given (it carries every parameter), copes
-with `meta` or `pagination` being absent, and talks to the school's regional domain. Turning
-records into domain values is `wonde_records`' job; this module only fetches.
+with `meta` or `pagination` being absent, and talks to the school's regional domain. A `next`
+is followed only on the origin (scheme, host, port) of the school's API: every request carries
+the school's token, which must never reach another server. A `next` that leads back to a page
+already read ends the read with an error rather than looping. Turning records into domain values
+is `wonde_records`' job; this module only fetches.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -60,6 +64,30 @@ def make_http_client(token: str, timeout_seconds: float) -> httpx.Client:
     )
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port that is not a number matches no origin
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _page_key(url: str, query: dict[str, str] | None) -> str:
+    """The page a request reads, however its query was given."""
+    full = httpx.URL(url).copy_merge_params(query or {})
+    return str(full.copy_with(query=b"&".join(sorted(full.query.split(b"&")))))
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
 @dataclass
 class WondeClient:
     http: JsonHttp
@@ -80,9 +108,12 @@ class WondeClient:
         """Every page of a list endpoint, following `next` as given."""
         url: str | None = self.url(f"schools/{self.school_id}/{path}")
         query: dict[str, str] | None = {"per_page": PAGE_SIZE, **params}
+        origin = _origin(self.base_url)
+        seen: set[str] = set()
         page = 0
         while url:
             page += 1
+            seen.add(_page_key(url, query))
             body = self.http.get(url, query)
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
                 raise SourceDataError(
@@ -93,7 +124,21 @@ class WondeClient:
             pagination = meta.get("pagination") if isinstance(meta, dict) else None
             if not isinstance(pagination, dict) or pagination.get("more") is False:
                 break
-            url = pagination.get("next") or None
+            following = pagination.get("next") or None
+            if following is None:
+                break
+            url = urljoin(url, str(following))
+            if _origin(url) != origin:
+                raise SourceDataError(
+                    f"Page {page} of {path} from Wonde links its next page to another server "
+                    f"({_origin_text(url)}, not {_origin_text(self.base_url)}); it was not "
+                    "followed, so the school's token was not sent there"
+                )
+            if _page_key(url, None) in seen:
+                raise SourceDataError(
+                    f"Page {page} of {path} from Wonde links its next page back to a page "
+                    "already read; the read stopped there rather than loop"
+                )
             query = None  # the next URL already carries every parameter
 
     def all(
