@@ -19,9 +19,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from schoolsync import __version__
-from schoolsync.errors import SourceDataError
+from schoolsync.errors import SourceAuthError, SourceDataError
 from schoolsync.model import Snapshot
 from schoolsync.sources.http import JsonHttp
+from schoolsync.sources.wonde_permissions import (
+    endpoint_granted,
+    granted_includes,
+    is_optional,
+    limit_to_granted,
+)
 from schoolsync.sources.wonde_records import RawSchool, build_snapshot
 
 DEFAULT_BASE_URL = "https://api.wonde.com/v1.0/"
@@ -172,18 +178,30 @@ def fetch_raw(
     progress: Progress = _no_progress,
     with_staff: bool = True,
 ) -> RawSchool:
-    """Read one school. With `updated_after`, only what changed since then plus deletions."""
+    """Read one school. With `updated_after`, only what changed since then plus deletions.
+
+    An optional permission the school withholds (see `wonde_permissions`) does not end the
+    read: what needs it is left out, and `RawSchool.withheld` names it."""
     school = client.school()
     since: dict[str, str] = {}
     if updated_after is not None:
         since = {"updated_after": updated_after.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")}
     counts = client.counts() if updated_after is None else {}
+    withheld: set[str] = set()
 
     def fetch(path: str, include: str | None = None, count_key: str | None = None) -> list[Any]:
-        params = dict(since)
-        if include:
-            params["include"] = include
-        return client.all(path, params, progress, counts.get(count_key or path))
+        while endpoint_granted(path, withheld):
+            params = dict(since)
+            granted = granted_includes(include, withheld)
+            if granted:
+                params["include"] = granted
+            try:
+                return client.all(path, params, progress, counts.get(count_key or path))
+            except SourceAuthError as exc:
+                if not is_optional(exc.permission) or exc.permission in withheld:
+                    raise
+                withheld.add(str(exc.permission))
+        return []
 
     raw = RawSchool(
         school=school,
@@ -198,6 +216,7 @@ def fetch_raw(
     if updated_after is not None:
         raw.contacts = fetch("contacts", "contact_details")
         raw.deletions = fetch("deletions")
+    raw.withheld = frozenset(withheld)
     return raw
 
 
@@ -209,4 +228,5 @@ def fetch_snapshot(
     with_staff: bool = True,
 ) -> Snapshot:
     raw = fetch_raw(client, updated_after=updated_after, progress=progress, with_staff=with_staff)
-    return build_snapshot(raw)
+    school_name = str(raw.school.get("name") or client.school_id)
+    return limit_to_granted(build_snapshot(raw), raw.withheld, school_name)
