@@ -11,6 +11,7 @@ from alembic.config import Config
 
 from schoolsync.errors import StoreUnavailable
 from schoolsync.private_paths import private_file
+from schoolsync.store.migration_lock import migration_lock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -67,5 +68,7 @@ def alembic_config(engine: sa.Engine) -> Config:
 
 
 def upgrade(engine: sa.Engine) -> None:
-    """Bring the database to the newest schema (idempotent)."""
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the database to the newest schema (idempotent). Processes started at once take
+    turns: the second finds the schema already made."""
+    with migration_lock(engine):
+        command.upgrade(alembic_config(engine), "head")
