@@ -1,7 +1,9 @@
 """Settings, read from the environment by entry points (never at import time).
 
-With no configuration at all schoolsync runs on an embedded SQLite file in `./.schoolsync/`
-(or `$SCHOOLSYNC_HOME`), next to a generated key that encrypts stored Wonde tokens.
+With no configuration at all schoolsync runs on an embedded SQLite file in the user's data
+folder (`default_home()`, or `$SCHOOLSYNC_HOME`), next to a generated key that encrypts stored
+Wonde tokens. The folder is per user, not per working directory: a command run from another
+folder or from cron finds the same schools instead of silently starting an empty store.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from cryptography.fernet import Fernet
 from schoolsync.errors import ConfigError
 from schoolsync.private_paths import private_folder
 
+APP_NAME = "schoolsync"
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -29,7 +33,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        home = Path(env.get("SCHOOLSYNC_HOME", ".schoolsync")).expanduser()
+        home = home_from(env)
         url = env.get("SCHOOLSYNC_DATABASE_URL") or f"sqlite:///{home / 'schoolsync.db'}"
         if url.startswith("postgresql://"):
             # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
@@ -49,6 +53,20 @@ class Settings:
             wonde_timeout_seconds=_float(env, "SCHOOLSYNC_WONDE_TIMEOUT", 30.0),
             wonde_max_attempts=int(_float(env, "SCHOOLSYNC_WONDE_MAX_ATTEMPTS", 5)),
         )
+
+
+def default_home() -> Path:
+    """The per-user data folder (e.g. ~/.local/share/schoolsync on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def home_from(environ: Mapping[str, str]) -> Path:
+    """Where the embedded store lives: `$SCHOOLSYNC_HOME` if set, else `default_home()`.
+    Made absolute, so that messages name it unambiguously."""
+    raw = environ.get("SCHOOLSYNC_HOME")
+    return (Path(raw).expanduser() if raw else default_home()).absolute()
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

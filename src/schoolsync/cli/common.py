@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -11,12 +12,14 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 
-from schoolsync.config import Settings
+from schoolsync.config import Settings, home_from
 from schoolsync.errors import ConfigError, SchoolsyncError
 from schoolsync.store.database import make_engine, upgrade
 
 app = typer.Typer(
-    help="Keep an education product's people and classes in step with each school's MIS.",
+    help="Keep an education product's people and classes in step with each school's MIS.\n\n"
+    # Said up front: a store nobody can find is a store people start again by accident.
+    f"Data folder: {home_from(os.environ)} (set SCHOOLSYNC_HOME to move it).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

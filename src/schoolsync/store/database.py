@@ -33,6 +33,15 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     return engine
 
 
+def store_location(database_url: str) -> str:
+    """Where the data is, as a person can find it: the SQLite file's full path, or the server
+    and database (never the password)."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return str(Path(url.database).absolute()) if url.database else "memory (not kept)"
+    return url.render_as_string(hide_password=True)
+
+
 def _translate_outage(context: sa.engine.ExceptionContext) -> None:
     """A database that cannot be reached is "retry later", said plainly, at the boundary.
 
