@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from schoolsync.config import Settings, default_home
+from schoolsync.store.database import store_location
 
 
 @pytest.fixture
@@ -42,3 +43,10 @@ def test_schoolsync_home_still_moves_it(tmp_path: Path, monkeypatch: pytest.Monk
     settings = Settings.from_env({"SCHOOLSYNC_HOME": "elsewhere"})
     assert settings.home == tmp_path / "elsewhere"
     assert (tmp_path / "elsewhere" / "secret.key").exists()
+
+
+def test_the_location_shown_names_the_file_or_server_never_the_password(tmp_path: Path) -> None:
+    assert store_location(f"sqlite:///{tmp_path / 'x.db'}") == str(tmp_path / "x.db")
+    shown = store_location("postgresql+psycopg://sync:s3cret@db.example:5432/schoolsync")
+    assert "s3cret" not in shown
+    assert "db.example" in shown and "schoolsync" in shown
