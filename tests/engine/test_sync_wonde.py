@@ -221,6 +221,10 @@ def test_a_withheld_contacts_permission_syncs_the_rest_and_keeps_stored_contacts
     with engine.connect() as conn:
         messages = conn.execute(sa.text("SELECT message FROM issues")).scalars().all()
     assert any("'contacts.read' permission" in m for m in messages)
+    # an incremental run, which also reads the contacts endpoint, goes on the same way
+    incremental = sync(engine, settings, school)
+    assert (incremental.mode, incremental.status) == ("incremental", "success")
+    assert _active_contacts(engine) == contacts_before
 
 
 def _active_contacts(engine: sa.Engine) -> int:
