@@ -69,6 +69,25 @@ def home_from(environ: Mapping[str, str]) -> Path:
     return (Path(raw).expanduser() if raw else default_home()).absolute()
 
 
+#: Where versions before the per-user folder kept the store: relative to the working directory.
+LEGACY_HOME = Path(".schoolsync")
+
+
+def legacy_store_hint(environ: Mapping[str, str], cwd: Path) -> str | None:
+    """A note for someone whose schools are still in an old `./.schoolsync` store: without it
+    they would meet an empty store and think their schools lost."""
+    if environ.get("SCHOOLSYNC_HOME") or environ.get("SCHOOLSYNC_DATABASE_URL"):
+        return None
+    old = (cwd / LEGACY_HOME).absolute()
+    if not (old / "schoolsync.db").exists():
+        return None
+    return (
+        f"Note: {old} holds a store from an older schoolsync, which now keeps its data in "
+        f"{home_from(environ)}. Move the folder's files there, or set SCHOOLSYNC_HOME={old} "
+        "to go on using it."
+    )
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None:

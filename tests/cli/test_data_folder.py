@@ -56,3 +56,15 @@ def test_help_says_where_the_data_is(tmp_path: Path, user_env: dict[str, str]) -
     assert "SCHOOLSYNC_HOME" in shown
     moved = run({**user_env, "SCHOOLSYNC_HOME": str(tmp_path / "moved")}, tmp_path, "--help")
     assert str(tmp_path / "moved") in moved.stdout
+
+
+def test_an_old_store_in_the_working_directory_is_pointed_out(
+    tmp_path: Path, user_env: dict[str, str]
+) -> None:
+    old = tmp_path / "project" / ".schoolsync"
+    run({**user_env, "SCHOOLSYNC_HOME": str(old)}, tmp_path, "school", "add", "--name", "Old")
+    listed = run(user_env, tmp_path / "project", "school", "list")
+    assert f"SCHOOLSYNC_HOME={old}" in listed.stderr.replace("\n", "")
+    assert str(tmp_path / "xdg" / "schoolsync") in listed.stderr.replace("\n", "")
+    moved = run({**user_env, "SCHOOLSYNC_HOME": str(old)}, tmp_path / "project", "school", "list")
+    assert "Old" in moved.stdout and "older schoolsync" not in moved.stderr

@@ -6,13 +6,14 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy as sa
 import typer
 from rich.console import Console
 
-from schoolsync.config import Settings, home_from
+from schoolsync.config import Settings, home_from, legacy_store_hint
 from schoolsync.errors import ConfigError, SchoolsyncError
 from schoolsync.store.database import make_engine, upgrade
 
@@ -52,6 +53,9 @@ def now() -> dt.datetime:
 @contextlib.contextmanager
 def open_store() -> Iterator[tuple[Settings, sa.Engine]]:
     """Settings and a migrated database, or a clear message and exit code 2."""
+    hint = legacy_store_hint(os.environ, Path.cwd())
+    if hint:
+        err.print(hint)
     try:
         settings = Settings.from_env()
         engine = make_engine(settings.database_url)
