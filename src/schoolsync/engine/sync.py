@@ -25,7 +25,7 @@ from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
 from schoolsync.engine.scope import Scope, apply_scope
 from schoolsync.engine.validate import UNEXPECTED, Validated, validate
-from schoolsync.errors import PlanChanged, SchoolsyncError, SyncInProgress
+from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy, SyncInProgress
 from schoolsync.model import Issue, Snapshot
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.holds import close_pending, load_dependents, record_holds
@@ -79,6 +79,8 @@ class SyncResult:
     message: str | None = None
     holds: tuple[Hold, ...] = ()
     held: dict[str, dict[str, int]] | None = None
+    #: The source asked not to be called again before this moment (UTC): requeue for then.
+    retry_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ def sync_school(
 
     result: SyncResult | None = None
     replan: PlanChanged | None = None
+    retry_at: dt.datetime | None = None
     try:
         snapshot = read(school, _since(school, mode), progress)
         with engine.begin() as conn:
@@ -180,6 +183,7 @@ def sync_school(
     except SchoolsyncError as exc:
         message = str(exc)
         replan = exc if isinstance(exc, PlanChanged) else None
+        retry_at = exc.retry_at if isinstance(exc, SourceBusy) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
         log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key, _where(exc))
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
@@ -187,7 +191,7 @@ def sync_school(
         with engine.begin() as conn:
             finish_run(conn, run_id, status="failed", now=now(), message=message)
             release_lock(conn, school.id, run_id)
-        result = SyncResult(run_id, "failed", mode, {}, (), message)
+        result = SyncResult(run_id, "failed", mode, {}, (), message, retry_at=retry_at)
         if replan is not None:
             raise replan  # recorded; the person must see the new plan
     log.info("run %d for school %s: %s", run_id, school.key, result.status)

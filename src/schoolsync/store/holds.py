@@ -87,6 +87,16 @@ def pending_holds(conn: sa.Connection, school_id: int) -> list[StoredHold]:
     ]
 
 
+def class_is_known(conn: sa.Connection, school_id: int, class_mis_id: str) -> bool:
+    """Whether the school has (or had) a class with this MIS id."""
+    found = conn.execute(
+        sa.select(classes.c.id)
+        .where(classes.c.school_id == school_id, classes.c.mis_id == class_mis_id)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def set_dependents(
     conn: sa.Connection,
     school_id: int,

@@ -8,6 +8,10 @@
 
 Every request needs `Authorization: Bearer <SCHOOLSYNC_API_TOKEN>`. The app is built by
 `create_app(engine, api_token)`, never at import time.
+
+Every path and body value is checked against what the store can hold before the store sees it
+(ids within a 32-bit integer, text within its column), so a bad value is a 422 naming it, an
+unknown school, run or class a 404, and never a 500.
 """
 
 from __future__ import annotations
@@ -19,15 +23,26 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
-from schoolsync.store.holds import pending_holds, set_dependents
+from schoolsync.store.holds import class_is_known, pending_holds, set_dependents
+
+#: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
+MAX_INTEGER = 2**31 - 1
+
+SchoolKey = Annotated[
+    str, Path(min_length=1, max_length=40, description="The school's key, e.g. sch_...")
+]
+RunId = Annotated[int, Path(ge=1, le=MAX_INTEGER, description="A run id from .../runs")]
+ClassMisId = Annotated[
+    str, Path(min_length=1, max_length=64, description="The class's MIS id, as stored")
+]
 
 
 def _connection(request: Request) -> Iterator[sa.Connection]:
@@ -41,8 +56,16 @@ Conn = Annotated[sa.Connection, Depends(_connection)]
 
 
 class DependentsBody(BaseModel):
-    count: int = Field(ge=0, description="How many items hang off the class (0 clears it).")
-    label: str = Field(
+    # A misspelt field would otherwise be dropped silently and the default stored instead.
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(
+        ge=0,
+        le=MAX_INTEGER,
+        strict=True,
+        description="How many items hang off the class (0 clears it).",
+    )
+    label: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
         default="items", min_length=1, max_length=60, description="What they are, e.g. tasks."
     )
 
@@ -84,7 +107,9 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
         ]
 
     @app.get("/api/schools/{key}/runs", dependencies=router_deps)
-    def runs(key: str, conn: Conn, limit: int = 20) -> list[dict[str, Any]]:
+    def runs(
+        key: SchoolKey, conn: Conn, limit: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 20
+    ) -> list[dict[str, Any]]:
         school = school_of(conn, key)
         return [
             {
@@ -105,7 +130,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
         ]
 
     @app.get("/api/schools/{key}/runs/{run_id}/issues.csv", dependencies=router_deps)
-    def issues_csv(key: str, run_id: int, conn: Conn) -> Response:
+    def issues_csv(key: SchoolKey, run_id: RunId, conn: Conn) -> Response:
         school = school_of(conn, key)
         if not run_store.run_exists(conn, school.id, run_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id} for {key}")
@@ -118,7 +143,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
         )
 
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
-    def holds(key: str, conn: Conn) -> list[dict[str, Any]]:
+    def holds(key: SchoolKey, conn: Conn) -> list[dict[str, Any]]:
         school = school_of(conn, key)
         return [
             {
@@ -134,10 +159,18 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
         ]
 
     @app.put("/api/schools/{key}/classes/{class_mis_id}/dependents", dependencies=router_deps)
-    def dependents(key: str, class_mis_id: str, body: DependentsBody, conn: Conn) -> dict[str, Any]:
+    def dependents(
+        key: SchoolKey, class_mis_id: ClassMisId, body: DependentsBody, conn: Conn
+    ) -> dict[str, Any]:
         school = school_of(conn, key)
+        if not class_is_known(conn, school.id, class_mis_id):
+            # Dependents of a class the school never had would warn about nothing, forever.
+            raise HTTPException(
+                status.HTTP_404_NOT_FOUND,
+                f"{key} has no class with MIS id {class_mis_id!r}",
+            )
         set_dependents(
-            conn, school.id, class_mis_id, body.count, body.label.strip(), dt.datetime.now(dt.UTC)
+            conn, school.id, class_mis_id, body.count, body.label, dt.datetime.now(dt.UTC)
         )
         return {"class_mis_id": class_mis_id, "count": body.count, "label": body.label}
 
