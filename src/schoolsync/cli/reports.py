@@ -47,6 +47,8 @@ def history(
                         "started_at": r.started_at.isoformat(),
                         "finished_at": r.finished_at.isoformat() if r.finished_at else None,
                         "counts": r.counts,
+                        "held": r.held,
+                        "approved_by": r.approved_by,
                         "issues": r.issue_count,
                         "message": r.message,
                     }
@@ -62,6 +64,8 @@ def history(
         "Mode",
         "Status",
         "Changes",
+        "Held",
+        "Approved by",
         "Issues",
         title=f"Sync history: {record.name}",
     )
@@ -77,9 +81,22 @@ def history(
             run.mode,
             status,
             str(changed),
+            _held(run.held),
+            run.approved_by or "",
             str(run.issue_count),
         )
     out.print(table)
+
+
+def _held(held: dict[str, dict[str, int]] | None) -> str:
+    """What waited for approval, e.g. "student leave: 80"."""
+    if not held:
+        return ""
+    return "\n".join(
+        f"{entity.replace('_', ' ')} {kind}: {count}"
+        for entity, kinds in held.items()
+        for kind, count in kinds.items()
+    )
 
 
 @app.command("issues")

@@ -51,11 +51,15 @@ def sync(
     if yes and not manual:
         err.print("[red]Error:[/red] --yes goes with --manual")
         raise typer.Exit(2)
+    who = (approved_by or os.environ.get("USER") or "").strip()
+    if manual and not who:
+        # An approval is only worth recording if it names a person.
+        err.print("[red]Error:[/red] who approves? $USER is not set: pass --approved-by NAME")
+        raise typer.Exit(2)
     with open_store() as (settings, engine):
         if manual:
             from schoolsync.cli.manual import manual_sync
 
-            who = approved_by or os.environ.get("USER") or "unknown"
             outcome = manual_sync(
                 engine, school, wonde_reader(settings), out, assume_yes=yes, approved_by=who
             )

@@ -125,6 +125,9 @@ def list_runs(conn: sa.Connection, school_id: int, limit: int = 50) -> list[RunR
             counts=row["counts"] or {},
             issue_count=row["issue_count"],
             message=row["message"],
+            held=row["held"] or None,
+            approved_by=row["approved_by"],
+            plan_hash=row["plan_hash"],
         )
         for row in result
     ]
