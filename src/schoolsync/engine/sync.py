@@ -26,6 +26,7 @@ from schoolsync.engine.scope import Scope, apply_scope
 from schoolsync.engine.validate import UNEXPECTED, Validated, validate
 from schoolsync.errors import PlanChanged, SchoolsyncError, SyncInProgress
 from schoolsync.model import Issue, Snapshot
+from schoolsync.run_status import status_of
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.holds import close_pending, load_dependents, record_holds
 from schoolsync.store.read import load_current
@@ -271,7 +272,8 @@ def _apply_snapshot(
     else:
         record_holds(conn, school.id, run_id, guarded.holds, now)
     errors = sum(1 for issue in validated.issues if issue.severity == "error")
-    status = "needs_approval" if guarded.held else ("issues_exist" if errors else "success")
+    warnings = len(validated.issues) - errors
+    status = status_of(held=bool(guarded.held), errors=errors, warnings=warnings)
     counts = guarded.apply_now.counts()
     applied = {id(c) for c in guarded.apply_now.changes}
     # In strict mode this is the whole plan, not only what the rules picked out.

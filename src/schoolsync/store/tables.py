@@ -168,7 +168,7 @@ sync_runs = sa.Table(
     sa.Column("trigger", sa.String(20), nullable=False),
     sa.Column("source", sa.String(20), nullable=False),
     sa.Column("mode", sa.String(12), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(30), nullable=False),
     sa.Column("started_at", _Timestamp, nullable=False),
     sa.Column("finished_at", _Timestamp),
     sa.Column("counts", sa.JSON, nullable=False),

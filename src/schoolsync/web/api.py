@@ -23,6 +23,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from schoolsync import run_status
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.store import runs as run_store
@@ -90,6 +91,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
             {
                 "run_id": r.id,
                 "status": r.status,
+                "status_label": run_status.label(r.status),
                 "trigger": r.trigger,
                 "source": r.source,
                 "mode": r.mode,
