@@ -24,23 +24,30 @@ from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
 from schoolsync.engine.scope import Scope, apply_scope
 from schoolsync.engine.validate import UNEXPECTED, Validated, validate
-from schoolsync.errors import PlanChanged, SchoolsyncError, SyncInProgress
+from schoolsync.errors import PlanChanged, SchoolsyncError
 from schoolsync.model import Issue, Snapshot
 from schoolsync.run_status import status_of
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.holds import close_pending, load_dependents, record_holds
+from schoolsync.store.lock import (
+    HEARTBEAT_EVERY,
+    Heartbeat,
+    end_interrupted,
+    release_lock,
+    take_lock,
+)
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import (
     School,
     get_school,
     record_sync_point,
-    release_lock,
-    take_lock,
     update_settings,
 )
 
 log = logging.getLogger(__name__)
+
+INTERRUPTED = "Interrupted before it finished; nothing was changed"
 
 #: Ask for changes since a little before the last run began: clocks differ, and a record seen
 #: twice costs nothing while a record missed is wrong until the next full sync.
@@ -137,10 +144,13 @@ def sync_school(
     approval: Approval | None = None,
     file_import: bool = False,
     source: str | None = None,
+    heartbeat_every: float = HEARTBEAT_EVERY,
 ) -> SyncResult:
     """One run. `file_import` marks a run fed by an uploaded file: it is read whole, and it
     neither needs nor moves the incremental cursor of the school's API connection."""
     started = now()
+    # The run's row and the lock in one transaction: an attempt refused because another sync
+    # runs is not a run at all (no failed run in the history, no alert).
     with engine.begin() as conn:
         school = get_school(conn, school_key)
         mode = "file" if file_import else choose_mode(school, full or approval is not None, started)
@@ -152,36 +162,37 @@ def sync_school(
             mode=mode,
             now=started,
         )
-    try:
-        with engine.begin() as conn:
-            take_lock(conn, school, run_id, started)
-    except SyncInProgress as exc:
-        with engine.begin() as conn:
-            finish_run(conn, run_id, status="failed", now=now(), message=str(exc))
-        raise
+        take_lock(conn, school, run_id, started)
 
     result: SyncResult | None = None
     replan: PlanChanged | None = None
     try:
-        snapshot = read(school, _since(school, mode), progress)
-        with engine.begin() as conn:
-            result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
-            record_sync_point(
-                conn,
-                school.id,
-                cursor=None if file_import else started,
-                full=mode == "full",
-                # A CTF's SourceSchool may be the pupil's previous school: facts come from
-                # the school's own API connection only.
-                info=None if file_import else _school_facts(snapshot),
-            )
-            release_lock(conn, school.id, run_id)
+        with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
+            snapshot = read(school, _since(school, mode), progress)
+            with engine.begin() as conn:
+                result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
+                record_sync_point(
+                    conn,
+                    school.id,
+                    cursor=None if file_import else started,
+                    full=mode == "full",
+                    # A CTF's SourceSchool may be the pupil's previous school: facts come from
+                    # the school's own API connection only.
+                    info=None if file_import else _school_facts(snapshot),
+                )
+                release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
         message = str(exc)
         replan = exc if isinstance(exc, PlanChanged) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
         log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key, _where(exc))
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
+    except BaseException:  # Ctrl-C, or the process asked to stop: end the run, free the school
+        with engine.begin() as conn:
+            end_interrupted(conn, run_id, now(), INTERRUPTED)
+            release_lock(conn, school.id, run_id)
+        log.warning("run %d for school %s was interrupted", run_id, school.key)
+        raise
     if result is None:
         with engine.begin() as conn:
             finish_run(conn, run_id, status="failed", now=now(), message=message)

@@ -44,6 +44,10 @@ schools = sa.Table(
     sa.Column("sync_cursor", _Timestamp),
     sa.Column("lock_run_id", sa.Integer),
     sa.Column("lock_taken_at", _Timestamp),
+    #: the lease: a running sync renews it; one not renewed for minutes belongs to a dead run
+    sa.Column("lock_renewed_at", _Timestamp),
+    #: host:pid of the process holding the lock
+    sa.Column("lock_owner", sa.String(200)),
     sa.Column("created_at", _Timestamp, nullable=False),
 )
 

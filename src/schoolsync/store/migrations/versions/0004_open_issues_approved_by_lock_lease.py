@@ -22,9 +22,15 @@ def upgrade() -> None:
         batch_op.alter_column(
             "status", existing_type=sa.String(length=20), type_=sa.String(length=30)
         )
+    with op.batch_alter_table("schools", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("lock_renewed_at", sa.DateTime(timezone=True)))
+        batch_op.add_column(sa.Column("lock_owner", sa.String(length=200)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("schools", schema=None) as batch_op:
+        batch_op.drop_column("lock_owner")
+        batch_op.drop_column("lock_renewed_at")
     with op.batch_alter_table("sync_runs", schema=None) as batch_op:
         batch_op.alter_column(
             "status", existing_type=sa.String(length=30), type_=sa.String(length=20)
