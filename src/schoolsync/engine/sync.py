@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 
 from schoolsync.engine.identity import match_people
+from schoolsync.engine.open_issues import Reading
 from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
 from schoolsync.engine.scope import Scope, apply_scope
@@ -36,6 +37,7 @@ from schoolsync.store.lock import (
     release_lock,
     take_lock,
 )
+from schoolsync.store.open_issues import track_issues
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import (
@@ -85,6 +87,8 @@ class SyncResult:
     message: str | None = None
     holds: tuple[Hold, ...] = ()
     held: dict[str, dict[str, int]] | None = None
+    #: the school's open issues after the run: this run's, and earlier ones not yet resolved
+    open_issues: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,8 +286,11 @@ def _apply_snapshot(
             )
     else:
         record_holds(conn, school.id, run_id, guarded.holds, now)
-    errors = sum(1 for issue in validated.issues if issue.severity == "error")
-    warnings = len(validated.issues) - errors
+    # The status says what the school still has to fix, not only what this run looked at: an
+    # incremental run does not read the records whose issues are still open.
+    still_open = track_issues(conn, school.id, run_id, validated.issues, Reading.of(snapshot), now)
+    errors = sum(1 for issue in still_open if issue.severity == "error")
+    warnings = len(still_open) - errors
     status = status_of(held=bool(guarded.held), errors=errors, warnings=warnings)
     counts = guarded.apply_now.counts()
     applied = {id(c) for c in guarded.apply_now.changes}
@@ -299,9 +306,18 @@ def _apply_snapshot(
         plan_hash=plan.digest(),
         held=held or None,
         approved_by=approval.approved_by if approval else None,
+        open_issues=len(still_open),
     )
     return SyncResult(
-        run_id, status, mode, counts, validated.issues, None, guarded.holds, held or None
+        run_id,
+        status,
+        mode,
+        counts,
+        validated.issues,
+        None,
+        guarded.holds,
+        held or None,
+        len(still_open),
     )
 
 

@@ -182,6 +182,8 @@ sync_runs = sa.Table(
     sa.Column("message", sa.Text),
     #: changes held for approval, per entity and kind (like `counts`)
     sa.Column("held", sa.JSON),
+    #: the school's open issues when the run ended (its own, and earlier ones not yet resolved)
+    sa.Column("open_issues", sa.Integer),
 )
 
 issues = sa.Table(
@@ -196,6 +198,27 @@ issues = sa.Table(
     sa.Column("mis_id", sa.String(64), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("severity", sa.String(10), nullable=False),
+)
+
+#: The school's issues across runs: open until a run reads the record without finding the issue,
+#: or learns the record is gone; then resolved, with that run. See `engine/open_issues.py`.
+open_issues = sa.Table(
+    "open_issues",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("entity_type", sa.String(20), nullable=False),
+    sa.Column("entity_name", sa.String(300), nullable=False),
+    sa.Column("mis_id", sa.String(64), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("severity", sa.String(10), nullable=False),
+    sa.Column("opened_run_id", sa.ForeignKey("sync_runs.id"), nullable=False),
+    sa.Column("last_run_id", sa.ForeignKey("sync_runs.id"), nullable=False),
+    sa.Column("resolved_run_id", sa.ForeignKey("sync_runs.id")),
+    sa.Column("opened_at", _Timestamp, nullable=False),
+    sa.Column("resolved_at", _Timestamp),
+    sa.Index("ix_open_issues_school_resolved", "school_id", "resolved_run_id"),
 )
 
 changes = sa.Table(

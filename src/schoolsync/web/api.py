@@ -2,7 +2,8 @@
 
     GET  /api/schools                                     schools and their keys
     GET  /api/schools/{key}/runs                          sync history, newest first
-    GET  /api/schools/{key}/runs/{run_id}/issues.csv      the issues CSV schools download
+    GET  /api/schools/{key}/issues.csv                    the school's open issues (CSV)
+    GET  /api/schools/{key}/runs/{run_id}/issues.csv      one run's own issues (CSV)
     GET  /api/schools/{key}/holds                         changes waiting for approval
     PUT  /api/schools/{key}/classes/{mis_id}/dependents   {"count": 12, "label": "tasks"}
 
@@ -26,9 +27,11 @@ from pydantic import BaseModel, Field
 from schoolsync import run_status
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
+from schoolsync.model import Issue
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.holds import pending_holds, set_dependents
+from schoolsync.store.open_issues import open_issue_list
 
 
 def _connection(request: Request) -> Iterator[sa.Connection]:
@@ -45,6 +48,16 @@ class DependentsBody(BaseModel):
     count: int = Field(ge=0, description="How many items hang off the class (0 clears it).")
     label: str = Field(
         default="items", min_length=1, max_length=60, description="What they are, e.g. tasks."
+    )
+
+
+def _csv(found: list[Issue], filename: str) -> Response:
+    buffer = io.StringIO()
+    write_issues_csv(found, buffer)
+    return Response(
+        content=buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -100,24 +113,24 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
                 "counts": r.counts,
                 "held": r.held,
                 "issues": r.issue_count,
+                "open_issues": r.open_issues,
                 "approved_by": r.approved_by,
                 "message": r.message,
             }
             for r in run_store.list_runs(conn, school.id, min(max(limit, 1), 200))
         ]
 
+    @app.get("/api/schools/{key}/issues.csv", dependencies=router_deps)
+    def open_issues_csv(key: str, conn: Conn) -> Response:
+        school = school_of(conn, key)
+        return _csv(open_issue_list(conn, school.id), f"issues-{key}-open.csv")
+
     @app.get("/api/schools/{key}/runs/{run_id}/issues.csv", dependencies=router_deps)
     def issues_csv(key: str, run_id: int, conn: Conn) -> Response:
         school = school_of(conn, key)
         if not run_store.run_exists(conn, school.id, run_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id} for {key}")
-        buffer = io.StringIO()
-        write_issues_csv(run_store.run_issues(conn, school.id, run_id), buffer)
-        return Response(
-            content=buffer.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="issues-{run_id}.csv"'},
-        )
+        return _csv(run_store.run_issues(conn, school.id, run_id), f"issues-{run_id}.csv")
 
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
     def holds(key: str, conn: Conn) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""open issues, run statuses that need room, the lock's lease
+"""open issues, run statuses that need room, the lock's lease (approved_by was already kept)
 
 Revision ID: 0004
 Revises: 0002
@@ -22,16 +22,70 @@ def upgrade() -> None:
         batch_op.alter_column(
             "status", existing_type=sa.String(length=20), type_=sa.String(length=30)
         )
+        batch_op.add_column(sa.Column("open_issues", sa.Integer(), nullable=True))
+    op.create_table(
+        "open_issues",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.String(length=64), nullable=False),
+        sa.Column("entity_type", sa.String(length=20), nullable=False),
+        sa.Column("entity_name", sa.String(length=300), nullable=False),
+        sa.Column("mis_id", sa.String(length=64), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("severity", sa.String(length=10), nullable=False),
+        sa.Column("opened_run_id", sa.Integer(), nullable=False),
+        sa.Column("last_run_id", sa.Integer(), nullable=False),
+        sa.Column("resolved_run_id", sa.Integer(), nullable=True),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_open_issues_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["opened_run_id"], ["sync_runs.id"], name=op.f("fk_open_issues_opened_run_id_sync_runs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["last_run_id"], ["sync_runs.id"], name=op.f("fk_open_issues_last_run_id_sync_runs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_run_id"],
+            ["sync_runs.id"],
+            name=op.f("fk_open_issues_resolved_run_id_sync_runs"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_open_issues")),
+    )
+    op.create_index(
+        "ix_open_issues_school_resolved", "open_issues", ["school_id", "resolved_run_id"]
+    )
+    _open_the_latest_runs_issues()
     with op.batch_alter_table("schools", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lock_renewed_at", sa.DateTime(timezone=True)))
         batch_op.add_column(sa.Column("lock_owner", sa.String(length=200)))
 
 
+def _open_the_latest_runs_issues() -> None:
+    """Until now a school saw its latest run's issues: those are its open issues."""
+    op.execute(
+        """
+        INSERT INTO open_issues (school_id, source_id, entity_type, entity_name, mis_id, message,
+                                 severity, opened_run_id, last_run_id, opened_at)
+        SELECT i.school_id, i.source_id, i.entity_type, i.entity_name, i.mis_id, i.message,
+               i.severity, i.run_id, i.run_id, r.started_at
+        FROM issues i JOIN sync_runs r ON r.id = i.run_id
+        WHERE i.run_id = (SELECT max(l.id) FROM sync_runs l WHERE l.school_id = i.school_id)
+        ORDER BY i.id
+        """
+    )
+
+
 def downgrade() -> None:
+    op.drop_index("ix_open_issues_school_resolved", table_name="open_issues")
+    op.drop_table("open_issues")
     with op.batch_alter_table("schools", schema=None) as batch_op:
         batch_op.drop_column("lock_owner")
         batch_op.drop_column("lock_renewed_at")
     with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+        batch_op.drop_column("open_issues")
         batch_op.alter_column(
             "status", existing_type=sa.String(length=30), type_=sa.String(length=20)
         )
