@@ -31,7 +31,8 @@ def test_ctrl_c_ends_the_run_interrupted_and_frees_the_school(env, engine) -> No
     box = Sandbox.demo(seed=3, pupils=60, token=TOKEN)
     with running_sandbox(box) as base_url:
         key = add_school(env, base_url)
-        box.faults.slow(ms=1500, count=1000, path="students")
+        # Every request takes 3 s: whenever the signal comes, the sync is waiting on the MIS.
+        box.faults.slow(ms=3000, count=1000)
         process = subprocess.Popen(
             [sys.executable, "-m", "schoolsync", "sync", key, "--json"],
             env=env,

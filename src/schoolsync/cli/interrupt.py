@@ -20,5 +20,5 @@ def interruptible() -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         # Click would print "Aborted!" and exit 1, which a script cannot tell from a failure.
-        err.print("Interrupted: the run is recorded as interrupted; nothing was changed.")
+        err.print("Interrupted: nothing was changed; a run under way is recorded as interrupted.")
         raise typer.Exit(EXIT_INTERRUPTED) from None

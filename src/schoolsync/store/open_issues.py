@@ -38,11 +38,20 @@ def track_issues(
                 for issue in change.opened
             ],
         )
-    for issue_id, issue in change.found_again:
+    if change.found_again:
+        # One statement for all of them: a school can have a thousand pupils without an email.
         conn.execute(
             sa.update(open_issues)
-            .where(open_issues.c.id == issue_id)
-            .values(last_run_id=run_id, entity_name=issue.entity_name, severity=issue.severity)
+            .where(open_issues.c.id == sa.bindparam("issue_id"))
+            .values(
+                last_run_id=run_id,
+                entity_name=sa.bindparam("name"),
+                severity=sa.bindparam("level"),
+            ),
+            [
+                {"issue_id": issue_id, "name": issue.entity_name, "level": issue.severity}
+                for issue_id, issue in change.found_again
+            ],
         )
     if change.resolved:
         conn.execute(
