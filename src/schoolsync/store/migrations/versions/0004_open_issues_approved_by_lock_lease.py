@@ -17,12 +17,20 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+    # Plain ALTER TABLEs, no batch mode: recreating a table on SQLite would drop it, which its
+    # existing rows' foreign keys forbid.
+    if op.get_bind().dialect.name != "sqlite":  # SQLite does not enforce a VARCHAR's length
         # "success_with_warnings" is 21 characters.
-        batch_op.alter_column(
-            "status", existing_type=sa.String(length=20), type_=sa.String(length=30)
+        op.alter_column(
+            "sync_runs",
+            "status",
+            existing_type=sa.String(length=20),
+            type_=sa.String(length=30),
+            existing_nullable=False,
         )
-        batch_op.add_column(sa.Column("open_issues", sa.Integer(), nullable=True))
+    op.add_column("sync_runs", sa.Column("open_issues", sa.Integer(), nullable=True))
+    op.add_column("schools", sa.Column("lock_renewed_at", sa.DateTime(timezone=True)))
+    op.add_column("schools", sa.Column("lock_owner", sa.String(length=200)))
     op.create_table(
         "open_issues",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,9 +66,6 @@ def upgrade() -> None:
         "ix_open_issues_school_resolved", "open_issues", ["school_id", "resolved_run_id"]
     )
     _open_the_latest_runs_issues()
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("lock_renewed_at", sa.DateTime(timezone=True)))
-        batch_op.add_column(sa.Column("lock_owner", sa.String(length=200)))
 
 
 def _open_the_latest_runs_issues() -> None:
@@ -81,11 +86,14 @@ def _open_the_latest_runs_issues() -> None:
 def downgrade() -> None:
     op.drop_index("ix_open_issues_school_resolved", table_name="open_issues")
     op.drop_table("open_issues")
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.drop_column("lock_owner")
-        batch_op.drop_column("lock_renewed_at")
-    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
-        batch_op.drop_column("open_issues")
-        batch_op.alter_column(
-            "status", existing_type=sa.String(length=30), type_=sa.String(length=20)
+    op.drop_column("schools", "lock_owner")
+    op.drop_column("schools", "lock_renewed_at")
+    op.drop_column("sync_runs", "open_issues")
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column(
+            "sync_runs",
+            "status",
+            existing_type=sa.String(length=30),
+            type_=sa.String(length=20),
+            existing_nullable=False,
         )
