@@ -1,8 +1,14 @@
 """The orchestrator: one sync of one school, from source to store. The only code that touches
 both, and the owner of the transaction in which a plan is applied.
 
-    read source -> scope -> validate -> plan -> safeguard -> apply + record (one transaction)
-        -> release lock -> alert (when a run needs approval or failed)
+    start run + take the school's lock (one transaction: a refused attempt is not a run)
+    -> read source -> scope -> validate -> plan -> safeguard
+    -> apply + record + open issues + release lock (one transaction)
+    -> alert (when a run needs approval or failed)
+
+While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`).
+Ctrl-C (or any BaseException) ends the run as interrupted and frees the school before it
+propagates.
 
 A run that fails for any reason leaves the store exactly as it was, apart from its own history
 row saying why. A dry run (`plan_school`) is the same pipeline stopped before apply; an
