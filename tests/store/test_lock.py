@@ -152,3 +152,28 @@ def test_unlock_frees_a_dead_runs_school(engine, school, clock) -> None:
         assert lock.unlock(conn, record, clock()) is None  # nothing left to free
     assert statuses(engine) == ["interrupted"]
     assert sync_school(engine, school, lambda *_: MIS, now=clock).status == "success"
+
+
+def test_two_syncs_at_once_one_runs_and_the_other_leaves_no_trace(engine, school, clock) -> None:
+    reading = threading.Event()
+    release = threading.Event()
+
+    def slow_mis(*_: Any) -> Any:
+        reading.set()
+        release.wait(10)
+        return MIS
+
+    outcome: list[SyncResult] = []
+    first = threading.Thread(
+        target=lambda: outcome.append(sync_school(engine, school, slow_mis, now=clock))
+    )
+    first.start()
+    assert reading.wait(10)
+    try:
+        with pytest.raises(SyncInProgress):
+            sync_school(engine, school, lambda *_: MIS, now=clock)
+    finally:
+        release.set()
+        first.join(10)
+    assert [r.status for r in outcome] == ["success"]
+    assert statuses(engine) == ["success"]
