@@ -2,7 +2,7 @@
 both, and the owner of the transaction in which a plan is applied.
 
     start run + take the school's lock (one transaction: a refused attempt is not a run)
-    -> read source -> scope -> validate -> plan -> safeguard
+    -> read source -> fit -> scope -> validate -> plan -> safeguard
     -> apply + record + open issues + release lock (one transaction)
     -> alert (when a run needs approval or failed)
 
@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
+from schoolsync.engine.fit import fit
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.open_issues import Reading
 from schoolsync.engine.plan import Plan, make_plan
@@ -52,6 +53,7 @@ from schoolsync.store.schools import (
     record_sync_point,
     update_settings,
 )
+from schoolsync.store.sizes import STORE_SIZES
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +246,7 @@ def _decide(
     conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, mode: str
 ) -> DryRun:
     current = load_current(conn, school.id)
-    scoped = apply_scope(snapshot, scope)
+    scoped = apply_scope(fit(snapshot, STORE_SIZES), scope)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
     )
