@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 
+from schoolsync import run_status
 from schoolsync.config import Settings, home_from, legacy_store_hint
 from schoolsync.errors import ConfigError, SchoolsyncError
 from schoolsync.store.database import make_engine, upgrade
@@ -36,14 +37,7 @@ app.add_typer(sandbox_app, name="sandbox")
 out = Console()
 err = Console(stderr=True)
 
-STATUS_LABELS = {
-    "running": "Running",
-    "success": "Successful",
-    "issues_exist": "Issues exist: some records were left out",
-    "needs_approval": "Needs approval: major changes are waiting",
-    "failed": "Failed: nothing was changed",
-    "paused": "Paused",
-}
+STATUS_LABELS = run_status.LABELS
 
 
 def now() -> dt.datetime:

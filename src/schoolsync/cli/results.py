@@ -24,6 +24,7 @@ def result_json(result: SyncResult) -> dict[str, Any]:
             {"rule": h.rule, "message": h.message, "losses": list(h.losses)} for h in result.holds
         ],
         "issues": len(result.issues),
+        "open_issues": result.open_issues,
         "message": result.message,
     }
 
@@ -53,5 +54,8 @@ def print_result(result: SyncResult, key: str) -> None:
             "Correct the MIS and the next sync goes ahead by itself, or approve with "
             f"`schoolsync sync {key} --manual`."
         )
-    if result.issues:
-        out.print(f"{len(result.issues)} issue(s): `schoolsync issues {key}` writes them as CSV.")
+    if result.issues or result.open_issues:
+        out.print(
+            f"{len(result.issues)} issue(s) in this run, {result.open_issues} open: "
+            f"`schoolsync issues {key}` writes the open ones as CSV."
+        )

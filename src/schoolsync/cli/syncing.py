@@ -16,9 +16,11 @@ from schoolsync.alerts import SmtpMailer, SmtpSettings
 from schoolsync.cli.common import (
     app,
     err,
+    now,
     open_store,
     out,
 )
+from schoolsync.cli.interrupt import interruptible
 from schoolsync.cli.results import print_result, result_json
 from schoolsync.config import Settings
 from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
@@ -51,11 +53,15 @@ def sync(
     if yes and not manual:
         err.print("[red]Error:[/red] --yes goes with --manual")
         raise typer.Exit(2)
-    with open_store() as (settings, engine):
+    who = (approved_by or os.environ.get("USER") or "").strip()
+    if manual and not who:
+        # An approval is only worth recording if it names a person.
+        err.print("[red]Error:[/red] who approves? $USER is not set: pass --approved-by NAME")
+        raise typer.Exit(2)
+    with interruptible(), open_store() as (settings, engine):
         if manual:
             from schoolsync.cli.manual import manual_sync
 
-            who = approved_by or os.environ.get("USER") or "unknown"
             outcome = manual_sync(
                 engine, school, wonde_reader(settings), out, assume_yes=yes, approved_by=who
             )
@@ -120,7 +126,7 @@ def import_command(
     if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
         err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose ctf, oneroster or staff-csv")
         raise typer.Exit(2)
-    with open_store() as (_settings, engine):
+    with interruptible(), open_store() as (_settings, engine):
         kind, reader = import_reader(file, fmt)
         result = sync_school(
             engine,
@@ -222,3 +228,24 @@ def holds_command(school: Annotated[str, typer.Argument(help="The school's key."
             f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
             f"[{len(hold.changes)} change(s)]"
         )
+
+
+@app.command()
+def unlock(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Free it even though the sync holding it looks alive."),
+    ] = False,
+) -> None:
+    """Free a school that a sync still holds (its run ends as interrupted). A sync whose process
+    is gone is taken over by itself within minutes; this is for a person who knows."""
+    from schoolsync.store.lock import unlock as free
+
+    with open_store() as (_settings, engine), engine.begin() as conn:
+        record = school_store.get_school(conn, school)
+        freed = free(conn, record, now(), force=force)
+    if freed is None:
+        out.print(f"School {school} was not locked.")
+    else:
+        out.print(f"Unlocked school {school}: {freed.describe()} is recorded as interrupted.")

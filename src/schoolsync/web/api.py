@@ -2,7 +2,8 @@
 
     GET  /api/schools                                     schools and their keys
     GET  /api/schools/{key}/runs                          sync history, newest first
-    GET  /api/schools/{key}/runs/{run_id}/issues.csv      the issues CSV schools download
+    GET  /api/schools/{key}/issues.csv                    the school's open issues (CSV)
+    GET  /api/schools/{key}/runs/{run_id}/issues.csv      one run's own issues (CSV)
     GET  /api/schools/{key}/holds                         changes waiting for approval
     PUT  /api/schools/{key}/classes/{mis_id}/dependents   {"count": 12, "label": "tasks"}
 
@@ -27,11 +28,14 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, statu
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from schoolsync import run_status
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
+from schoolsync.model import Issue
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.holds import class_is_known, pending_holds, set_dependents
+from schoolsync.store.open_issues import open_issue_list
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
 MAX_INTEGER = 2**31 - 1
@@ -67,6 +71,16 @@ class DependentsBody(BaseModel):
     )
     label: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
         default="items", min_length=1, max_length=60, description="What they are, e.g. tasks."
+    )
+
+
+def _csv(found: list[Issue], filename: str) -> Response:
+    buffer = io.StringIO()
+    write_issues_csv(found, buffer)
+    return Response(
+        content=buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -115,6 +129,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
             {
                 "run_id": r.id,
                 "status": r.status,
+                "status_label": run_status.label(r.status),
                 "trigger": r.trigger,
                 "source": r.source,
                 "mode": r.mode,
@@ -123,24 +138,24 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
                 "counts": r.counts,
                 "held": r.held,
                 "issues": r.issue_count,
+                "open_issues": r.open_issues,
                 "approved_by": r.approved_by,
                 "message": r.message,
             }
             for r in run_store.list_runs(conn, school.id, min(max(limit, 1), 200))
         ]
 
+    @app.get("/api/schools/{key}/issues.csv", dependencies=router_deps)
+    def open_issues_csv(key: SchoolKey, conn: Conn) -> Response:
+        school = school_of(conn, key)
+        return _csv(open_issue_list(conn, school.id), f"issues-{key}-open.csv")
+
     @app.get("/api/schools/{key}/runs/{run_id}/issues.csv", dependencies=router_deps)
     def issues_csv(key: SchoolKey, run_id: RunId, conn: Conn) -> Response:
         school = school_of(conn, key)
         if not run_store.run_exists(conn, school.id, run_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id} for {key}")
-        buffer = io.StringIO()
-        write_issues_csv(run_store.run_issues(conn, school.id, run_id), buffer)
-        return Response(
-            content=buffer.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="issues-{run_id}.csv"'},
-        )
+        return _csv(run_store.run_issues(conn, school.id, run_id), f"issues-{run_id}.csv")
 
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
     def holds(key: SchoolKey, conn: Conn) -> list[dict[str, Any]]:
