@@ -19,6 +19,7 @@ from schoolsync.cli.common import (
     out,
     school_app,
 )
+from schoolsync.errors import ConfigError
 from schoolsync.school_settings import SchoolSettings, parse_domains, parse_roles
 from schoolsync.store import schools as school_store
 
@@ -114,12 +115,18 @@ def class_dependents(
     label: Annotated[str, typer.Option(help="What they are, e.g. tasks.")] = "items",
 ) -> None:
     """Tell schoolsync what depends on a class, so warnings say what would be lost."""
+    from schoolsync.store.catalogue import class_known
     from schoolsync.store.holds import set_dependents
 
     if count < 0:
         raise typer.BadParameter("--count cannot be negative")
     with open_store() as (_settings, engine), engine.begin() as conn:
         record = school_store.get_school(conn, school)
+        if not class_known(conn, record.id, class_mis_id):
+            raise ConfigError(
+                f"School {record.key} has no class with MIS id {class_mis_id!r}; "
+                f"`schoolsync classes {record.key} --search NAME` finds a class's MIS id"
+            )
         set_dependents(conn, record.id, class_mis_id, count, label.strip() or "items", now())
     out.print(f"Class {class_mis_id}: {count} {label}")
 
