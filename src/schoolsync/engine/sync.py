@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
+from schoolsync.engine.approvals import release, released_fingerprints, withhold
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
@@ -27,7 +28,13 @@ from schoolsync.engine.validate import UNEXPECTED, Validated, validate
 from schoolsync.errors import PlanChanged, SchoolsyncError, SyncInProgress
 from schoolsync.model import Issue, Snapshot
 from schoolsync.store.apply import apply_plan
-from schoolsync.store.holds import close_pending, load_dependents, record_holds
+from schoolsync.store.holds import (
+    approvals_waiting,
+    close_pending,
+    load_dependents,
+    record_holds,
+    settle_approvals,
+)
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import (
@@ -65,6 +72,8 @@ class Approval:
     plan_hash: str
     approved_by: str
     scope: Scope | None = None
+    #: fingerprints of the holds the person chose to leave held (the rest of the plan applies)
+    keep_held: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,13 +259,18 @@ def _apply_snapshot(
                 "The MIS changed after the plan was shown, so nothing was applied. Look at the "
                 "new plan and approve it again."
             )
-        guarded = Guarded(plan, ())
+        kept = tuple(h for h in decided.guarded.holds if h.fingerprint() in approval.keep_held)
+        guarded = withhold(plan, kept)
+        approved_by: str | None = approval.approved_by
     else:
-        guarded = decided.guarded
+        guarded, approved_by = _release_approved(conn, school, decided, now)
     apply_plan(conn, school.id, run_id, guarded.apply_now, now)
     record_issues(conn, school.id, run_id, validated.issues)
     if approval is not None:
         close_pending(conn, school.id, "approved", now, approval.approved_by)
+        record_holds(conn, school.id, run_id, guarded.holds, now)
+        approved = {h.fingerprint() for h in decided.guarded.holds} - approval.keep_held
+        settle_approvals(conn, school.id, approved, now)
         if approval.scope is not None:
             update_settings(
                 conn,
@@ -285,11 +299,26 @@ def _apply_snapshot(
         issue_count=len(validated.issues),
         plan_hash=plan.digest(),
         held=held or None,
-        approved_by=approval.approved_by if approval else None,
+        approved_by=approved_by,
     )
     return SyncResult(
         run_id, status, mode, counts, validated.issues, None, guarded.holds, held or None
     )
+
+
+def _release_approved(
+    conn: sa.Connection, school: School, decided: DryRun, now: dt.datetime
+) -> tuple[Guarded, str | None]:
+    """Apply the holds a person approved since the last run (`holds --approve`, the API), if
+    they are still exactly what was approved; returns the plan and who approved."""
+    waiting = approvals_waiting(conn, school.id)
+    if not waiting:
+        return decided.guarded, None
+    strict = school.settings.limits().mode == "strict"
+    guarded = release(decided.plan, decided.guarded, waiting, strict=strict)
+    applied = released_fingerprints(decided.guarded, guarded)
+    settle_approvals(conn, school.id, applied, now)
+    return guarded, ", ".join(sorted({waiting[f] for f in applied})) or None
 
 
 def _sorted(values: frozenset[str] | None) -> tuple[str, ...] | None:
