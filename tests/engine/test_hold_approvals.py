@@ -94,3 +94,18 @@ def test_a_manual_sync_can_leave_some_holds_held(scene: Scene) -> None:
     assert result.status == "needs_approval"
     assert waiting(scene) == ["7A/Ma2"]
     assert approved_by(scene, result.run_id) == "Ms Patel"
+
+
+def test_a_hold_keeps_its_number_and_date_from_night_to_night(scene: Scene) -> None:
+    items = school_items(empty={"K1", "K2"})
+    scene.sync(items)
+    with scene.engine.connect() as conn:
+        school = school_store.get_school(conn, scene.key)
+        first = pending_holds(conn, school.id)
+    scene.sync(school_items(empty={"K1"}))  # K2 was put right in the MIS
+    with scene.engine.connect() as conn:
+        second = pending_holds(conn, school.id)
+    assert [(h.id, h.created_at, h.subject) for h in second] == [
+        (h.id, h.created_at, h.subject) for h in first if h.subject == "7A/Ma1"
+    ]
+    assert second[0].run_id != first[0].run_id

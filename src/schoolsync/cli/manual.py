@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from rich.console import Console
-from rich.prompt import Confirm, Prompt
+from rich.prompt import Prompt
 from rich.table import Table
 
+from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.engine.hold_groups import parse_answer
 from schoolsync.engine.safeguard import Hold
 from schoolsync.engine.scope import Scope
 from schoolsync.engine.sync import (
@@ -56,9 +58,8 @@ def manual_sync(
     for _ in range(MAX_REPLANS):
         shown = plan_school(engine, key, read, scope=choice.scope())
         _warnings(console, shown)
-        if not assume_yes and not Confirm.ask(
-            "Continue and apply exactly this plan?", console=console, default=False
-        ):
+        keep = frozenset[str]() if assume_yes else _approve(console, shown.guarded.holds)
+        if keep is None:
             console.print("Stopped: nothing was changed.")
             return None
         try:
@@ -67,7 +68,7 @@ def manual_sync(
                 key,
                 read,
                 trigger="manual",
-                approval=Approval(shown.plan.digest(), approved_by, choice.scope()),
+                approval=Approval(shown.plan.digest(), approved_by, choice.scope(), keep),
             )
         except PlanChanged as exc:
             console.print(f"[yellow]{exc}[/yellow]")
@@ -161,8 +162,39 @@ def _warnings(console: Console, dry: DryRun) -> None:
         console.print(
             "\n[bold]These changes would remove things. Check them before you continue:[/bold]"
         )
-    for hold in holds:
-        console.print(f"[yellow]![/yellow] {hold.message}")
-        if hold.losses:
-            console.print(f"    Approving removes: {', '.join(hold.losses)}")
+    print_hold_groups(console, holds, lead="!")
     console.print("\nPupils' own work is never deleted by a sync.")
+
+
+def _approve(console: Console, holds: Sequence[Hold]) -> frozenset[str] | None:
+    """Ask what to apply: everything, nothing, or only some holds (numbers or rule names) with
+    the rest left held. Returns the fingerprints of the holds to leave held; None to stop."""
+    question = "Continue and apply exactly this plan?"
+    if holds:
+        question += (
+            " y applies it all; or type the numbers or rules of the holds to approve "
+            "(e.g. 2,5 or class_emptied) and the rest stay held; 'detail' lists them"
+        )
+    while True:
+        answer = Prompt.ask(f"{question} [y/n]", console=console, default="n", show_default=False)
+        text = answer.strip().lower()
+        if text in ("y", "yes"):
+            return frozenset()
+        if text in ("", "n", "no"):
+            return None
+        if holds and text == "detail":
+            print_hold_groups(console, holds, lead="!", detail=True)
+            continue
+        try:
+            picked = parse_answer(text, holds) if holds else None
+        except ValueError as exc:
+            console.print(f"[red]{exc}[/red]")
+            continue
+        if picked is None:
+            console.print("[red]Answer y or n[/red]")
+            continue
+        if picked.left:
+            console.print(
+                f"{len(picked.left)} hold(s) stay held; `schoolsync holds` shows them later."
+            )
+        return frozenset(h.fingerprint() for h in picked.left)

@@ -19,12 +19,12 @@ from schoolsync.cli.common import (
     open_store,
     out,
 )
-from schoolsync.cli.results import print_result, result_json
+from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.cli.results import groups_json, print_result, result_json
 from schoolsync.config import Settings
 from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
 from schoolsync.notify import email_notifier
 from schoolsync.sources.readers import wonde_reader
-from schoolsync.store import schools as school_store
 
 
 @app.command()
@@ -146,6 +146,9 @@ def plan_command(
     full: Annotated[bool, typer.Option("--full", help="Plan a full sync.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every change).")] = False,
     limit: Annotated[int, typer.Option(help="How many changes to list in detail.")] = 40,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="List every change that would wait, under its rule.")
+    ] = False,
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
@@ -165,6 +168,7 @@ def plan_command(
                         {"rule": h.rule, "message": h.message, "losses": list(h.losses)}
                         for h in dry.guarded.holds
                     ],
+                    "hold_groups": groups_json(dry.guarded.holds),
                     "changes": [
                         {
                             "entity": c.entity,
@@ -203,22 +207,4 @@ def plan_command(
     out.print(table)
     if len(dry.plan) > limit:
         out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
-    for hold in dry.guarded.holds:
-        out.print(f"[yellow]Would wait for approval:[/yellow] {hold.message}")
-
-
-@app.command("holds")
-def holds_command(school: Annotated[str, typer.Argument(help="The school's key.")]) -> None:
-    """Changes waiting for a person's approval."""
-    from schoolsync.store.holds import pending_holds
-
-    with open_store() as (_settings, engine), engine.connect() as conn:
-        record = school_store.get_school(conn, school)
-        waiting = pending_holds(conn, record.id)
-    if not waiting:
-        out.print("Nothing is waiting for approval.")
-    for hold in waiting:
-        out.print(
-            f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
-            f"[{len(hold.changes)} change(s)]"
-        )
+    print_hold_groups(out, dry.guarded.holds, lead="Would wait for approval:", detail=detail)

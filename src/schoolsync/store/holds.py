@@ -33,28 +33,52 @@ class StoredHold:
 def record_holds(
     conn: sa.Connection, school_id: int, run_id: int, found: Sequence[Hold], now: dt.datetime
 ) -> None:
-    """Close what was waiting (a new run re-decides everything) and store what waits now."""
-    close_pending(conn, school_id, "resolved", now, None)
-    if not found:
-        return
-    conn.execute(
-        sa.insert(holds),
-        [
-            {
-                "school_id": school_id,
-                "run_id": run_id,
-                "rule": h.rule,
-                "subject": h.subject,
-                "message": h.message,
-                "losses": list(h.losses),
-                "fingerprint": h.fingerprint(),
-                "changes": [_change_json(c) for c in h.changes],
-                "status": "pending",
-                "created_at": now,
-            }
-            for h in found
-        ],
+    """A new run re-decides everything: what waits again keeps its number and the date it was
+    first held (so a person can approve it by number after a nightly run), what no longer
+    waits is closed, and what is new is stored."""
+    previous = dict(
+        conn.execute(
+            sa.select(holds.c.fingerprint, holds.c.id).where(
+                holds.c.school_id == school_id, holds.c.status == "pending"
+            )
+        ).all()
     )
+    kept: list[int] = []
+    fresh: list[dict[str, Any]] = []
+    for hold in found:
+        values = {
+            "run_id": run_id,
+            "rule": hold.rule,
+            "subject": hold.subject,
+            "message": hold.message,
+            "losses": list(hold.losses),
+            "changes": [_change_json(c) for c in hold.changes],
+        }
+        hold_id = previous.pop(hold.fingerprint(), None)
+        if hold_id is None:
+            fresh.append(
+                {
+                    **values,
+                    "school_id": school_id,
+                    "fingerprint": hold.fingerprint(),
+                    "status": "pending",
+                    "created_at": now,
+                }
+            )
+        else:
+            kept.append(hold_id)
+            conn.execute(sa.update(holds).where(holds.c.id == hold_id).values(**values))
+    conn.execute(
+        sa.update(holds)
+        .where(
+            holds.c.school_id == school_id,
+            holds.c.status == "pending",
+            holds.c.id.not_in(kept),
+        )
+        .values(status="resolved", closed_at=now, closed_by=None)
+    )
+    if fresh:
+        conn.execute(sa.insert(holds), fresh)
 
 
 def close_pending(

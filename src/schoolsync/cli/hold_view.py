@@ -1,0 +1,42 @@
+"""How held changes are printed: one line per rule, each hold on request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markup import escape
+
+from schoolsync.engine.hold_groups import HoldLike, group_holds
+
+
+def print_hold_groups(
+    console: Console,
+    holds: Sequence[HoldLike],
+    *,
+    lead: str,
+    detail: bool = False,
+    numbers: Sequence[str] | None = None,
+) -> None:
+    """`lead` starts each rule's line ("Waiting for approval:"); with `detail` every hold
+    follows its rule's line, with its number (`numbers`, else its place in `holds`)."""
+    labels = list(numbers) if numbers is not None else [f"{n}" for n in range(1, len(holds) + 1)]
+    label_of = {id(h): label for h, label in zip(holds, labels, strict=True)}
+    for group in group_holds(holds):
+        console.print(f"[yellow]{lead}[/yellow] {escape(group.summary)}")
+        if len(group.holds) == 1:
+            _losses(console, group.holds[0], "    ")
+        if not detail:
+            continue
+        if len(group.holds) > 1:
+            for hold in group.holds:
+                console.print(f"  {label_of[id(hold)]}: {escape(hold.message)}")
+                _losses(console, hold, "      ")
+        else:
+            console.print(f"  {label_of[id(group.holds[0])]}: held by rule {group.rule}")
+
+
+def _losses(console: Console, hold: HoldLike, indent: str) -> None:
+    losses = getattr(hold, "losses", ())
+    if losses:
+        console.print(f"{indent}Approving removes: {escape(', '.join(losses))}")

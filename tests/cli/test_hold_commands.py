@@ -1,0 +1,70 @@
+"""Many holds at once (the start of a school year): one line per rule, the detail on request,
+and approving one hold or one rule's holds from the command line while the rest stay held."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.conftest import add_school, schoolsync
+from tests.cli.test_safeguard_commands import change, sandbox, sync_json
+
+__all__ = ["sandbox"]  # the fixture, shared
+
+
+def held_school(env, sandbox) -> tuple[str, list[dict]]:
+    _box, base_url = sandbox
+    key = add_school(env, base_url)
+    sync_json(env, key)
+    change(env, base_url, "start_of_year")
+    assert sync_json(env, key)["status"] == "needs_approval"
+    waiting = json.loads(schoolsync(env, "holds", key, "--json").stdout)
+    return key, waiting
+
+
+def test_many_emptied_classes_are_one_line_with_the_detail_on_request(env, sandbox) -> None:
+    key, waiting = held_school(env, sandbox)
+    emptied = [h for h in waiting if h["rule"] == "class_emptied"]
+    assert len(emptied) >= 5
+    assert {"id", "rule", "subject", "message", "losses", "changes"} <= set(emptied[0])
+
+    for command in (["holds", key], ["sync", key], ["plan", key]):
+        shown = schoolsync(env, *command).stdout
+        assert shown.count("now has none in your MIS") == 0, command  # no line per class
+        assert f"{len(emptied)} classes had pupils and now have none" in shown, command
+
+    detail = schoolsync(env, "holds", key, "--detail").stdout
+    assert detail.count("now has none in your MIS") == len(emptied)
+    assert all(f"#{h['id']}" in detail for h in emptied)
+
+    result = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    assert result["hold_groups"][0]["rule"] == "class_emptied"
+    assert result["hold_groups"][0]["count"] == len(emptied)
+
+
+def test_approving_one_hold_applies_it_and_keeps_the_rest(env, sandbox) -> None:
+    key, waiting = held_school(env, sandbox)
+    first = waiting[0]
+    approved = json.loads(
+        schoolsync(
+            env, "holds", key, "--approve", str(first["id"]), "--approved-by", "Ms Patel", "--json"
+        ).stdout
+    )
+    assert approved["counts"]["class_membership"] == {"remove": first["changes"]}
+    assert approved["status"] == "needs_approval"
+    left = json.loads(schoolsync(env, "holds", key, "--json").stdout)
+    assert sorted(h["subject"] for h in left) == sorted(h["subject"] for h in waiting[1:])
+    assert json.loads(schoolsync(env, "history", key, "--json").stdout)[0]["status"] == (
+        "needs_approval"
+    )
+
+    schoolsync(env, "holds", key, "--approve-rule", "class_emptied")
+    assert "Nothing is waiting" in schoolsync(env, "holds", key).stdout
+
+
+def test_an_unknown_hold_is_refused_and_nothing_is_approved(env, sandbox) -> None:
+    key, waiting = held_school(env, sandbox)
+    refused = schoolsync(env, "holds", key, "--approve", "999999", check=False)
+    assert refused.returncode == 2 and "no hold #999999 is waiting" in refused.stderr
+    typo = schoolsync(env, "holds", key, "--approve-rule", "class_emptyed", check=False)
+    assert "nothing is held by rule 'class_emptyed'" in typo.stderr
+    assert len(json.loads(schoolsync(env, "holds", key, "--json").stdout)) == len(waiting)
