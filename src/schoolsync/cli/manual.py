@@ -14,7 +14,7 @@ from rich.table import Table
 from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.engine.hold_groups import parse_answer
 from schoolsync.engine.safeguard import Hold
-from schoolsync.engine.scope import Scope
+from schoolsync.engine.scope import Scope, scope_to_save
 from schoolsync.engine.sync import (
     Approval,
     DryRun,
@@ -25,7 +25,17 @@ from schoolsync.engine.sync import (
 )
 from schoolsync.errors import PlanChanged
 from schoolsync.model import SchoolClass, Subject
+from schoolsync.store.catalogue import structure_names
 from schoolsync.store.schools import get_school
+
+#: Said before the first choice: what is chosen here lasts beyond this sync.
+SCOPE_NOTE = (
+    "What you choose in steps 1 and 2 is saved as the school's sync scope. Later syncs bring "
+    "across only the chosen subjects and classes: a new class of a chosen subject joins by "
+    "itself, a new subject waits until you choose it here. A subject or class that is missing "
+    "from your MIS today keeps its place and syncs again if it comes back. "
+    "`schoolsync school settings {key}` shows the scope; `--reset-scope` syncs everything again."
+)
 
 #: How often to re-plan when the MIS keeps changing under a non-interactive approval.
 MAX_REPLANS = 3
@@ -53,10 +63,15 @@ def manual_sync(
     """Returns the run, or None when the person stopped before Continue."""
     with engine.connect() as conn:
         school = get_school(conn, key)
+        stored_subjects, _classes = structure_names(conn, school.id)
     first = plan_school(engine, key, read, full=True)
-    choice = _choose(console, first, Scope.of(school.settings), assume_yes)
+    previous = Scope.of(school.settings)
+    console.print(SCOPE_NOTE.format(key=school.key))
+    choice = _choose(console, first, previous, assume_yes)
+    offered = {s.source_id for s in first.snapshot.subjects}
+    scope = scope_to_save(choice.scope(), previous, offered, stored_subjects)
     for _ in range(MAX_REPLANS):
-        shown = plan_school(engine, key, read, scope=choice.scope())
+        shown = plan_school(engine, key, read, scope=scope)
         _warnings(console, shown)
         keep = frozenset[str]() if assume_yes else _approve(console, shown.guarded.holds)
         if keep is None:
@@ -68,7 +83,7 @@ def manual_sync(
                 key,
                 read,
                 trigger="manual",
-                approval=Approval(shown.plan.digest(), approved_by, choice.scope(), keep),
+                approval=Approval(shown.plan.digest(), approved_by, scope, keep),
             )
         except PlanChanged as exc:
             console.print(f"[yellow]{exc}[/yellow]")
