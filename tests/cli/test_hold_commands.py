@@ -36,6 +36,17 @@ def test_many_emptied_classes_are_one_line_with_the_detail_on_request(env, sandb
     assert detail.count("now has none in your MIS") == len(emptied)
     assert all(f"#{h['id']}" in detail for h in emptied)
 
+    dry = json.loads(schoolsync(env, "plan", key, "--json").stdout)
+    removals = [c for c in dry["changes"] if c["entity"] == "class_membership"]
+    assert removals and all(" in " in c["name"] and c["held"] for c in removals)
+    assert all(set(c["before"]) == {"class", "person", "role"} for c in removals)
+    assert "parent_id" not in json.dumps(dry) and "person_id" not in json.dumps(dry)
+    table = schoolsync(env, "plan", key, "--limit", "500").stdout
+    assert "parent_id" not in table and removals[0]["before"]["person"] in table
+    items = json.loads(schoolsync(env, "holds", key, "--json").stdout)[0]["items"]
+    assert items and all(" in " in i["name"] and i["mis_id"] for i in items)
+    assert "parent_id" not in json.dumps(items)
+
     result = json.loads(schoolsync(env, "sync", key, "--json").stdout)
     assert result["hold_groups"][0]["rule"] == "class_emptied"
     assert result["hold_groups"][0]["count"] == len(emptied)

@@ -10,8 +10,10 @@ import typer
 
 from schoolsync.cli.common import app, now, open_store, out
 from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.engine.change_labels import Directory, describe
 from schoolsync.errors import ConfigError
 from schoolsync.store import schools as school_store
+from schoolsync.store.directory import load_directory
 from schoolsync.store.holds import StoredHold
 
 
@@ -47,6 +49,7 @@ def holds_command(
         with engine.begin() as conn:
             record = school_store.get_school(conn, school)
             waiting = pending_holds(conn, record.id)
+            directory = load_directory(conn, record.id)
             chosen = _chosen(waiting, approve or [], approve_rule or [])
             if chosen:
                 who = approved_by or os.environ.get("USER") or "unknown"
@@ -63,7 +66,7 @@ def holds_command(
                 print_result(result, record.key)
             return
     if as_json:
-        print(json.dumps([hold_json(h) for h in waiting], default=str))
+        print(json.dumps([hold_json(h, directory) for h in waiting], default=str))
         return
     if chosen:
         out.print(f"Approved {len(chosen)} hold(s); the next sync applies them.")
@@ -96,7 +99,7 @@ def _chosen(waiting: list[StoredHold], ids: list[int], rules: list[str]) -> list
     return [h for h in waiting if h.id in ids or h.rule in rules]
 
 
-def hold_json(hold: StoredHold) -> dict[str, Any]:
+def hold_json(hold: StoredHold, directory: Directory) -> dict[str, Any]:
     return {
         "id": hold.id,
         "run_id": hold.run_id,
@@ -105,5 +108,6 @@ def hold_json(hold: StoredHold) -> dict[str, Any]:
         "message": hold.message,
         "losses": hold.losses,
         "changes": len(hold.changes),
+        "items": [describe(change, directory).as_json() for change in hold.changes],
         "since": hold.created_at,
     }

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -22,9 +23,12 @@ from schoolsync.cli.common import (
 from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.cli.results import groups_json, print_result, result_json
 from schoolsync.config import Settings
+from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe, with_snapshot
 from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
 from schoolsync.notify import email_notifier
 from schoolsync.sources.readers import wonde_reader
+from schoolsync.store import schools as school_store
+from schoolsync.store.directory import load_directory
 
 
 @app.command()
@@ -154,6 +158,9 @@ def plan_command(
     Writes nothing."""
     with open_store() as (settings, engine):
         dry = plan_school(engine, school, wonde_reader(settings), full=full)
+        with engine.connect() as conn:
+            record = school_store.get_school(conn, school)
+            directory = with_snapshot(load_directory(conn, record.id), dry.snapshot)
     held = {id(c) for h in dry.guarded.holds for c in h.changes}
     if dry.guarded.apply_now.changes == () and dry.guarded.holds:
         held = {id(c) for c in dry.plan.changes}  # strict mode holds the whole run
@@ -171,13 +178,9 @@ def plan_command(
                     "hold_groups": groups_json(dry.guarded.holds),
                     "changes": [
                         {
-                            "entity": c.entity,
-                            "kind": c.kind,
-                            "key": c.key,
-                            "name": c.name,
+                            **describe(change_mapping(c), directory).as_json(),
+                            "source_id": None if c.entity in RELATIONS else c.key,
                             "held": id(c) in held,
-                            "before": dict(c.before),
-                            "after": dict(c.after),
                         }
                         for c in dry.plan.changes
                     ],
@@ -192,16 +195,13 @@ def plan_command(
     )
     table = Table("What", "Change", "Name", "Before", "After", "Held?")
     for change in dry.plan.changes[:limit]:
-        before = ", ".join(f"{k}={v}" for k, v in change.before.items() if k != "status")
-        after = ", ".join(
-            f"{k}={v}" for k, v in change.after.items() if k in change.before and k != "status"
-        )
+        shown = describe(change_mapping(change), directory)
         table.add_row(
             change.entity.replace("_", " "),
             change.kind,
-            change.name or change.key,
-            before,
-            after,
+            escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
+            escape(shown.values(shown.before)),
+            escape(shown.values(shown.after, only=shown.before)),
             "[yellow]held[/yellow]" if id(change) in held else "",
         )
     out.print(table)

@@ -27,11 +27,13 @@ from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from schoolsync.engine.change_labels import describe
 from schoolsync.engine.hold_groups import group_holds
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
+from schoolsync.store.directory import load_directory
 from schoolsync.store.holds import approve_holds, pending_holds, set_dependents
 
 
@@ -135,6 +137,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
     def holds(key: str, conn: Conn) -> list[dict[str, Any]]:
         school = school_of(conn, key)
+        directory = load_directory(conn, school.id)
         return [
             {
                 "id": h.id,
@@ -144,6 +147,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
                 "message": h.message,
                 "losses": h.losses,
                 "changes": len(h.changes),
+                "items": [describe(c, directory).as_json() for c in h.changes],
                 "since": h.created_at,
             }
             for h in pending_holds(conn, school.id)
