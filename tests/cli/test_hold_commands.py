@@ -62,6 +62,16 @@ def test_approving_one_hold_applies_it_and_keeps_the_rest(env, sandbox) -> None:
     )
     assert approved["counts"]["class_membership"] == {"remove": first["changes"]}
     assert approved["status"] == "needs_approval"
+    detail = json.loads(schoolsync(env, "run", key, str(approved["run_id"]), "--json").stdout)
+    removed = [c for c in detail["changes"] if c["entity"] == "class_membership"]
+    assert len(removed) == first["changes"]
+    assert all(c["name"].endswith(f"in {c['before']['class']}") for c in removed)
+    assert all(first["subject"] in c["before"]["class"] for c in removed)
+    assert "parent_id" not in json.dumps(detail) and "person_id" not in json.dumps(detail)
+    table = schoolsync(env, "run", key, str(approved["run_id"])).stdout
+    assert removed[0]["before"]["person"] in table and "parent_id" not in table
+    unknown = schoolsync(env, "run", key, "9223372036854775808", check=False)
+    assert unknown.returncode == 2 and "has no run" in unknown.stderr
     left = json.loads(schoolsync(env, "holds", key, "--json").stdout)
     assert sorted(h["subject"] for h in left) == sorted(h["subject"] for h in waiting[1:])
     assert json.loads(schoolsync(env, "history", key, "--json").stdout)[0]["status"] == (
