@@ -89,3 +89,20 @@ def test_an_unknown_hold_is_refused_and_nothing_is_approved(env, sandbox) -> Non
     typo = schoolsync(env, "holds", key, "--approve-rule", "class_emptyed", check=False)
     assert "nothing is held by rule 'class_emptyed'" in typo.stderr
     assert len(json.loads(schoolsync(env, "holds", key, "--json").stdout)) == len(waiting)
+
+
+def test_the_manual_sync_can_approve_one_hold_and_leave_the_rest(env, sandbox) -> None:
+    from tests.cli.test_safeguard_commands import subprocess_input
+
+    key, waiting = held_school(env, sandbox)
+    # Steps 1 and 2: keep the choices; step 3: list the holds, then approve only the first.
+    shown = subprocess_input(
+        env, ["sync", key, "--manual", "--approved-by", "Ms Patel"], "\n\ndetail\n1\n"
+    )
+    assert f"{len(waiting)} classes had pupils and now have none" in shown
+    assert shown.count("now has none in your MIS") == len(waiting)  # the detail, on request
+    assert f"{len(waiting) - 1} hold(s) stay held" in shown
+    left = json.loads(schoolsync(env, "holds", key, "--json").stdout)
+    assert len(left) == len(waiting) - 1
+    run = json.loads(schoolsync(env, "history", key, "--json").stdout)[0]
+    assert (run["trigger"], run["status"]) == ("manual", "needs_approval")
