@@ -23,7 +23,10 @@ def print_hold_groups(
     labels = list(numbers) if numbers is not None else [f"{n}" for n in range(1, len(holds) + 1)]
     label_of = {id(h): label for h, label in zip(holds, labels, strict=True)}
     for group in group_holds(holds):
-        console.print(f"[yellow]{lead}[/yellow] {escape(group.summary)}")
+        # The rule's name is what `holds --approve-rule` takes.
+        console.print(
+            f"[yellow]{lead}[/yellow] {escape(group.summary)} [dim](rule {group.rule})[/dim]"
+        )
         if len(group.holds) == 1:
             _losses(console, group.holds[0], "    ")
         if not detail:
@@ -33,7 +36,7 @@ def print_hold_groups(
                 console.print(f"  {label_of[id(hold)]}: {escape(hold.message)}")
                 _losses(console, hold, "      ")
         else:
-            console.print(f"  {label_of[id(group.holds[0])]}: held by rule {group.rule}")
+            console.print(f"  {label_of[id(group.holds[0])]}: this hold's number")
 
 
 def _losses(console: Console, hold: HoldLike, indent: str) -> None:
