@@ -109,3 +109,13 @@ def test_a_hold_keeps_its_number_and_date_from_night_to_night(scene: Scene) -> N
         (h.id, h.created_at, h.subject) for h in first if h.subject == "7A/Ma1"
     ]
     assert second[0].run_id != first[0].run_id
+
+
+def test_a_waiting_approval_makes_the_next_sync_full(scene: Scene) -> None:
+    items = school_items(empty={"K1"})
+    scene.sync(items)
+    approve(scene, "Ms Patel", numbers=(1,))
+    scene.mis.snapshot = snapshot(*items)
+    scene.clock.advance(hours=1)  # well within a day: an incremental sync would be due
+    result = sync_school(scene.engine, scene.key, scene.mis, now=scene.clock)
+    assert result.mode == "full" and scene.pupils_in("K1") == 0

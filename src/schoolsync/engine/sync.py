@@ -151,7 +151,10 @@ def sync_school(
     started = now()
     with engine.begin() as conn:
         school = get_school(conn, school_key)
-        mode = "file" if file_import else choose_mode(school, full or approval is not None, started)
+        # An approval is applied only if the hold is planned again, and only a full read is
+        # sure to plan it again.
+        approved = approval is not None or bool(approvals_waiting(conn, school.id))
+        mode = "file" if file_import else choose_mode(school, full or approved, started)
         run_id = start_run(
             conn,
             school.id,
