@@ -35,6 +35,9 @@ def test_many_emptied_classes_are_one_line_with_the_detail_on_request(env, sandb
     detail = schoolsync(env, "holds", key, "--detail").stdout
     assert detail.count("now has none in your MIS") == len(emptied)
     assert all(f"#{h['id']}" in detail for h in emptied)
+    changes = [line for line in detail.splitlines() if "Changes: remove " in line]
+    assert len(changes) == len(emptied)  # each hold's changes, by name
+    assert all(f"in {h['subject']}" in detail for h in emptied)
 
     dry = json.loads(schoolsync(env, "plan", key, "--json").stdout)
     removals = [c for c in dry["changes"] if c["entity"] == "class_membership"]

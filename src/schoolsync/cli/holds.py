@@ -80,6 +80,7 @@ def holds_command(
         lead="Waiting for approval:",
         detail=detail,
         numbers=[f"#{h.id}" for h in waiting],
+        items=lambda hold: _change_names(hold, directory),
     )
     if not detail:
         out.print(f"`schoolsync holds {record.key} --detail` lists every hold with its number.")
@@ -97,6 +98,14 @@ def _chosen(waiting: list[StoredHold], ids: list[int], rules: list[str]) -> list
     if problems:
         raise ConfigError("; ".join(problems) + " (`schoolsync holds KEY --detail` lists them)")
     return [h for h in waiting if h.id in ids or h.rule in rules]
+
+
+def _change_names(hold: object, directory: Directory) -> list[str]:
+    assert isinstance(hold, StoredHold)
+    return [
+        f"{d.kind} {d.name}".strip()
+        for d in (describe(change, directory) for change in hold.changes)
+    ]
 
 
 def hold_json(hold: StoredHold, directory: Directory) -> dict[str, Any]:
