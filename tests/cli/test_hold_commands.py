@@ -38,6 +38,9 @@ def test_many_emptied_classes_are_one_line_with_the_detail_on_request(env, sandb
     changes = [line for line in detail.splitlines() if "Changes: remove " in line]
     assert len(changes) == len(emptied)  # each hold's changes, by name
     assert all(f"in {h['subject']}" in detail for h in emptied)
+    planned = schoolsync(env, "plan", key, "--detail").stdout
+    assert planned.count("now has none in your MIS") == len(emptied)
+    assert planned.count("Changes: remove ") == len(emptied)
 
     dry = json.loads(schoolsync(env, "plan", key, "--json").stdout)
     removals = [c for c in dry["changes"] if c["entity"] == "class_membership"]

@@ -207,4 +207,14 @@ def plan_command(
     out.print(table)
     if len(dry.plan) > limit:
         out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
-    print_hold_groups(out, dry.guarded.holds, lead="Would wait for approval:", detail=detail)
+    by_hold = {
+        id(h): [f"{c.kind} {describe(change_mapping(c), directory).name}" for c in h.changes]
+        for h in dry.guarded.holds
+    }
+    print_hold_groups(
+        out,
+        dry.guarded.holds,
+        lead="Would wait for approval:",
+        detail=detail,
+        items=lambda hold: by_hold[id(hold)],
+    )
