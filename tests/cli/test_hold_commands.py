@@ -96,6 +96,14 @@ def test_an_unknown_hold_is_refused_and_nothing_is_approved(env, sandbox) -> Non
     assert "nothing is held by rule 'class_emptyed'" in typo.stderr
     assert len(json.loads(schoolsync(env, "holds", key, "--json").stdout)) == len(waiting)
 
+    runs = len(json.loads(schoolsync(env, "history", key, "--json").stdout))
+    first = waiting[0]
+    later = schoolsync(env, "holds", key, "--approve", str(first["id"]), "--later", "--json")
+    assert [h["id"] for h in json.loads(later.stdout)] == [h["id"] for h in waiting[1:]]
+    assert len(json.loads(schoolsync(env, "history", key, "--json").stdout)) == runs  # no run
+    applied = sync_json(env, key)  # the next sync applies it
+    assert applied["counts"]["class_membership"] == {"remove": first["changes"]}
+
 
 def test_the_manual_sync_can_approve_one_hold_and_leave_the_rest(env, sandbox) -> None:
     from tests.cli.test_safeguard_commands import subprocess_input

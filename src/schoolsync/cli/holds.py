@@ -65,12 +65,12 @@ def holds_command(
                 out.print(f"Approved {len(chosen)} hold(s); applied by run {result.run_id}.")
                 print_result(result, record.key)
             return
+    waiting = [h for h in waiting if h not in chosen]  # approved with --later
     if as_json:
         print(json.dumps([hold_json(h, directory) for h in waiting], default=str))
         return
     if chosen:
         out.print(f"Approved {len(chosen)} hold(s); the next sync applies them.")
-        waiting = [h for h in waiting if h not in chosen]
     if not waiting:
         out.print("Nothing is waiting for approval.")
         return
