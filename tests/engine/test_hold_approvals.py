@@ -21,10 +21,11 @@ def waiting(scene: Scene) -> list[str]:
         return sorted(h.subject for h in pending_holds(conn, school.id))
 
 
-def approve(scene: Scene, who: str, *, numbers: tuple[int, ...] = (), rule: str = "") -> None:
+def approve(scene: Scene, who: str, *, subject: str = "", rule: str = "") -> None:
     with scene.engine.begin() as conn:
         school = school_store.get_school(conn, scene.key)
         found = pending_holds(conn, school.id)
+        numbers = [n for n, h in enumerate(found, start=1) if h.subject == subject]
         chosen = select(found, numbers, [rule] if rule else []).chosen
         approve_holds(conn, school.id, [h.id for h in chosen], who, scene.clock())
 
@@ -41,7 +42,7 @@ def test_one_approved_hold_applies_and_the_rest_stay_held(scene: Scene) -> None:
     assert [g.rule for g in group_holds(held.holds)] == ["class_emptied"]
     assert waiting(scene) == ["7A/Ma1", "7A/Ma2"]
 
-    approve(scene, "Ms Patel", numbers=(1,))  # 7A/Ma1 only
+    approve(scene, "Ms Patel", subject="7A/Ma1")  # that one only
     result = scene.sync(items)
     assert scene.pupils_in("K1") == 0  # approved: emptied
     assert scene.pupils_in("K2") == 10  # still held, exactly as it was
@@ -65,7 +66,7 @@ def test_approving_a_rule_applies_all_its_holds(scene: Scene) -> None:
 
 def test_an_approval_lapses_when_the_mis_changes_first(scene: Scene) -> None:
     scene.sync(school_items(empty={"K1"}))
-    approve(scene, "Ms Patel", numbers=(1,))
+    approve(scene, "Ms Patel", subject="7A/Ma1")
     scene.sync(school_items())  # the MIS put the pupils back before the next run
     assert scene.pupils_in("K1") == 10 and waiting(scene) == []
     again = scene.sync(school_items(empty={"K1"}))  # emptied again: asks again
@@ -114,8 +115,24 @@ def test_a_hold_keeps_its_number_and_date_from_night_to_night(scene: Scene) -> N
 def test_a_waiting_approval_makes_the_next_sync_full(scene: Scene) -> None:
     items = school_items(empty={"K1"})
     scene.sync(items)
-    approve(scene, "Ms Patel", numbers=(1,))
+    approve(scene, "Ms Patel", subject="7A/Ma1")
     scene.mis.snapshot = snapshot(*items)
     scene.clock.advance(hours=1)  # well within a day: an incremental sync would be due
     result = sync_school(scene.engine, scene.key, scene.mis, now=scene.clock)
     assert result.mode == "full" and scene.pupils_in("K1") == 0
+
+
+def test_approving_one_rule_never_applies_what_follows_from_a_hold_still_waiting(
+    scene: Scene,
+) -> None:
+    in_k1 = {f"P{n}" for n in range(1, 30, 3)}  # K1's pupils all vanish from the export
+    items = school_items(drop=in_k1)
+    held = scene.sync(items)
+    assert {h.rule for h in held.holds} == {"class_emptied", "mass_pupil_leavers"}
+
+    approve(scene, "Ms Patel", rule="class_emptied")
+    result = scene.sync(items)
+    # The pupils have not left (that still waits), so they keep their places in K1.
+    assert scene.active_pupils() == 30
+    assert scene.pupils_in("K1") == 10
+    assert [h.rule for h in result.holds] == ["mass_pupil_leavers"]

@@ -10,22 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from schoolsync.engine.consequences import consequences
+from schoolsync.engine.current import Current
 from schoolsync.engine.plan import Plan
 from schoolsync.engine.safeguard import Guarded, Hold
 
 
-def release(plan: Plan, guarded: Guarded, approved: Collection[str], *, strict: bool) -> Guarded:
+def release(
+    plan: Plan, guarded: Guarded, approved: Collection[str], current: Current, *, strict: bool
+) -> Guarded:
     """`guarded` with the holds whose fingerprints are in `approved` applied, not held.
     In strict mode the run stays held as a whole until every hold is approved."""
     kept = tuple(h for h in guarded.holds if h.fingerprint() not in approved)
     if len(kept) == len(guarded.holds) or (strict and kept):
         return guarded
-    return withhold(plan, kept)
+    return withhold(plan, kept, current)
 
 
-def withhold(plan: Plan, kept: tuple[Hold, ...]) -> Guarded:
-    """The whole plan but the changes of `kept`, which stay held: what a person approved."""
-    still_held = {id(change) for hold in kept for change in hold.changes}
+def withhold(plan: Plan, kept: tuple[Hold, ...], current: Current) -> Guarded:
+    """The whole plan but the changes of `kept`, which stay held: what a person approved.
+    A change that follows from a kept hold stays held too, even when an approved hold also
+    listed it (each consequence is listed under the first hold it follows from)."""
+    held_changes = [change for hold in kept for change in hold.changes]
+    still_held = {id(c) for c in held_changes}
+    still_held.update(id(c) for c in consequences(plan.changes, held_changes, current))
     return Guarded(Plan(tuple(c for c in plan.changes if id(c) not in still_held)), kept)
 
 

@@ -1,7 +1,7 @@
 """The orchestrator: one sync of one school, from source to store. The only code that touches
 both, and the owner of the transaction in which a plan is applied.
 
-    read source -> scope -> validate -> plan -> safeguard -> apply + record (one transaction)
+    read source -> fit -> scope -> validate -> plan -> safeguard -> apply + record (one transaction)
         -> release lock -> alert (when a run needs approval or failed)
 
 A run that fails for any reason leaves the store exactly as it was, apart from its own history
@@ -15,11 +15,13 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
 from schoolsync.engine.approvals import release, released_fingerprints, withhold
+from schoolsync.engine.current import Current
+from schoolsync.engine.fit import fit
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
@@ -45,6 +47,7 @@ from schoolsync.store.schools import (
     take_lock,
     update_settings,
 )
+from schoolsync.store.sizes import STORE_SIZES
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,8 @@ class DryRun:
     mode: str
     #: what the source sent, before the scope was applied (the manual sync offers all of it)
     snapshot: Snapshot
+    #: what the store held when the plan was made
+    current: Current = field(default_factory=Current)
 
 
 #: Called after a run is committed: send whatever alert the result deserves.
@@ -234,14 +239,14 @@ def _decide(
     conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, mode: str
 ) -> DryRun:
     current = load_current(conn, school.id)
-    scoped = apply_scope(snapshot, scope)
+    scoped = apply_scope(fit(snapshot, STORE_SIZES), scope)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
     )
     validated = validate(scoped, school.settings, current.people, matched)
     plan = make_plan(validated, current, matched)
     guarded = safeguard(plan, current, school.settings.limits(), load_dependents(conn, school.id))
-    return DryRun(validated, plan, guarded, mode, snapshot)
+    return DryRun(validated, plan, guarded, mode, snapshot, current)
 
 
 def _apply_snapshot(
@@ -263,7 +268,7 @@ def _apply_snapshot(
                 "new plan and approve it again."
             )
         kept = tuple(h for h in decided.guarded.holds if h.fingerprint() in approval.keep_held)
-        guarded = withhold(plan, kept)
+        guarded = withhold(plan, kept, decided.current)
         approved_by: str | None = approval.approved_by
     else:
         guarded, approved_by = _release_approved(conn, school, decided, now)
@@ -318,7 +323,7 @@ def _release_approved(
     if not waiting:
         return decided.guarded, None
     strict = school.settings.limits().mode == "strict"
-    guarded = release(decided.plan, decided.guarded, waiting, strict=strict)
+    guarded = release(decided.plan, decided.guarded, waiting, decided.current, strict=strict)
     applied = released_fingerprints(decided.guarded, guarded)
     settle_approvals(conn, school.id, applied, now)
     return guarded, ", ".join(sorted({waiting[f] for f in applied})) or None
