@@ -58,7 +58,7 @@ def print_result(result: SyncResult, key: str) -> None:
     if result.holds:
         out.print(
             f"`schoolsync holds {key} --detail` lists each one. Correct the MIS and the next "
-            f"sync goes ahead by itself, or approve with `schoolsync holds {key} --approve` "
+            f"sync goes ahead by itself, or approve with `schoolsync holds {key} --approve NUMBER` "
             f"or `schoolsync sync {key} --manual`."
         )
     if result.issues:
