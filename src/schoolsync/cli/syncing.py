@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -16,17 +17,18 @@ from schoolsync.alerts import SmtpMailer, SmtpSettings
 from schoolsync.cli.common import (
     app,
     err,
-    now,
     open_store,
     out,
 )
 from schoolsync.cli.interrupt import interruptible
-from schoolsync.cli.results import print_result, result_json
+from schoolsync.cli.results import groups_json, print_result, result_json
 from schoolsync.config import Settings
+from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe, with_snapshot
 from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
 from schoolsync.notify import email_notifier
 from schoolsync.sources.readers import wonde_reader
 from schoolsync.store import schools as school_store
+from schoolsync.store.directory import load_directory
 
 
 @app.command()
@@ -152,11 +154,17 @@ def plan_command(
     full: Annotated[bool, typer.Option("--full", help="Plan a full sync.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every change).")] = False,
     limit: Annotated[int, typer.Option(help="How many changes to list in detail.")] = 40,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="List every change that would wait, under its rule.")
+    ] = False,
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
     with open_store() as (settings, engine):
         dry = plan_school(engine, school, wonde_reader(settings), full=full)
+        with engine.connect() as conn:
+            record = school_store.get_school(conn, school)
+            directory = with_snapshot(load_directory(conn, record.id), dry.snapshot)
     held = {id(c) for h in dry.guarded.holds for c in h.changes}
     if dry.guarded.apply_now.changes == () and dry.guarded.holds:
         held = {id(c) for c in dry.plan.changes}  # strict mode holds the whole run
@@ -171,15 +179,12 @@ def plan_command(
                         {"rule": h.rule, "message": h.message, "losses": list(h.losses)}
                         for h in dry.guarded.holds
                     ],
+                    "hold_groups": groups_json(dry.guarded.holds),
                     "changes": [
                         {
-                            "entity": c.entity,
-                            "kind": c.kind,
-                            "key": c.key,
-                            "name": c.name,
+                            **describe(change_mapping(c), directory).as_json(),
+                            "source_id": None if c.entity in RELATIONS else c.key,
                             "held": id(c) in held,
-                            "before": dict(c.before),
-                            "after": dict(c.after),
                         }
                         for c in dry.plan.changes
                     ],
@@ -194,58 +199,15 @@ def plan_command(
     )
     table = Table("What", "Change", "Name", "Before", "After", "Held?")
     for change in dry.plan.changes[:limit]:
-        before = ", ".join(f"{k}={v}" for k, v in change.before.items() if k != "status")
-        after = ", ".join(
-            f"{k}={v}" for k, v in change.after.items() if k in change.before and k != "status"
-        )
+        shown = describe(change_mapping(change), directory)
         table.add_row(
             change.entity.replace("_", " "),
             change.kind,
-            change.name or change.key,
-            before,
-            after,
+            escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
+            escape(shown.values(shown.before)),
+            escape(shown.values(shown.after, only=shown.before)),
             "[yellow]held[/yellow]" if id(change) in held else "",
         )
     out.print(table)
     if len(dry.plan) > limit:
         out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
-    for hold in dry.guarded.holds:
-        out.print(f"[yellow]Would wait for approval:[/yellow] {hold.message}")
-
-
-@app.command("holds")
-def holds_command(school: Annotated[str, typer.Argument(help="The school's key.")]) -> None:
-    """Changes waiting for a person's approval."""
-    from schoolsync.store.holds import pending_holds
-
-    with open_store() as (_settings, engine), engine.connect() as conn:
-        record = school_store.get_school(conn, school)
-        waiting = pending_holds(conn, record.id)
-    if not waiting:
-        out.print("Nothing is waiting for approval.")
-    for hold in waiting:
-        out.print(
-            f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
-            f"[{len(hold.changes)} change(s)]"
-        )
-
-
-@app.command()
-def unlock(
-    school: Annotated[str, typer.Argument(help="The school's key.")],
-    force: Annotated[
-        bool,
-        typer.Option("--force", help="Free it even though the sync holding it looks alive."),
-    ] = False,
-) -> None:
-    """Free a school that a sync still holds (its run ends as interrupted). A sync whose process
-    is gone is taken over by itself within minutes; this is for a person who knows."""
-    from schoolsync.store.lock import unlock as free
-
-    with open_store() as (_settings, engine), engine.begin() as conn:
-        record = school_store.get_school(conn, school)
-        freed = free(conn, record, now(), force=force)
-    if freed is None:
-        out.print(f"School {school} was not locked.")
-    else:
-        out.print(f"Unlocked school {school}: {freed.describe()} is recorded as interrupted.")

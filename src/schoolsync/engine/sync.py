@@ -21,10 +21,12 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from schoolsync.engine.approvals import release, released_fingerprints, withhold
+from schoolsync.engine.current import Current
 from schoolsync.engine.fit import fit
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.open_issues import Reading
@@ -36,7 +38,13 @@ from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy
 from schoolsync.model import Issue, Snapshot
 from schoolsync.run_status import status_of
 from schoolsync.store.apply import apply_plan
-from schoolsync.store.holds import close_pending, load_dependents, record_holds
+from schoolsync.store.holds import (
+    approvals_waiting,
+    close_pending,
+    load_dependents,
+    record_holds,
+    settle_approvals,
+)
 from schoolsync.store.lock import (
     HEARTBEAT_EVERY,
     Heartbeat,
@@ -83,6 +91,8 @@ class Approval:
     plan_hash: str
     approved_by: str
     scope: Scope | None = None
+    #: fingerprints of the holds the person chose to leave held (the rest of the plan applies)
+    keep_held: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +121,8 @@ class DryRun:
     mode: str
     #: what the source sent, before the scope was applied (the manual sync offers all of it)
     snapshot: Snapshot
+    #: what the store held when the plan was made
+    current: Current = field(default_factory=Current)
 
 
 #: Called after a run is committed: send whatever alert the result deserves.
@@ -167,7 +179,10 @@ def sync_school(
     # runs is not a run at all (no failed run in the history, no alert).
     with engine.begin() as conn:
         school = get_school(conn, school_key)
-        mode = "file" if file_import else choose_mode(school, full or approval is not None, started)
+        # An approval is applied only if the hold is planned again, and only a full read is
+        # sure to plan it again.
+        approved = approval is not None or bool(approvals_waiting(conn, school.id))
+        mode = "file" if file_import else choose_mode(school, full or approved, started)
         run_id = start_run(
             conn,
             school.id,
@@ -257,7 +272,7 @@ def _decide(
     validated = validate(scoped, school.settings, current.people, matched)
     plan = make_plan(validated, current, matched)
     guarded = safeguard(plan, current, school.settings.limits(), load_dependents(conn, school.id))
-    return DryRun(validated, plan, guarded, mode, snapshot)
+    return DryRun(validated, plan, guarded, mode, snapshot, current)
 
 
 def _apply_snapshot(
@@ -278,13 +293,18 @@ def _apply_snapshot(
                 "The MIS changed after the plan was shown, so nothing was applied. Look at the "
                 "new plan and approve it again."
             )
-        guarded = Guarded(plan, ())
+        kept = tuple(h for h in decided.guarded.holds if h.fingerprint() in approval.keep_held)
+        guarded = withhold(plan, kept, decided.current)
+        approved_by: str | None = approval.approved_by
     else:
-        guarded = decided.guarded
+        guarded, approved_by = _release_approved(conn, school, decided, now)
     apply_plan(conn, school.id, run_id, guarded.apply_now, now)
     record_issues(conn, school.id, run_id, validated.issues)
     if approval is not None:
         close_pending(conn, school.id, "approved", now, approval.approved_by)
+        record_holds(conn, school.id, run_id, guarded.holds, now)
+        approved = {h.fingerprint() for h in decided.guarded.holds} - approval.keep_held
+        settle_approvals(conn, school.id, approved, now)
         if approval.scope is not None:
             update_settings(
                 conn,
@@ -317,7 +337,7 @@ def _apply_snapshot(
         issue_count=len(validated.issues),
         plan_hash=plan.digest(),
         held=held or None,
-        approved_by=approval.approved_by if approval else None,
+        approved_by=approved_by,
         open_issues=len(still_open),
     )
     return SyncResult(
@@ -329,8 +349,23 @@ def _apply_snapshot(
         None,
         guarded.holds,
         held or None,
-        len(still_open),
+        open_issues=len(still_open),
     )
+
+
+def _release_approved(
+    conn: sa.Connection, school: School, decided: DryRun, now: dt.datetime
+) -> tuple[Guarded, str | None]:
+    """Apply the holds a person approved since the last run (`holds --approve`, the API), if
+    they are still exactly what was approved; returns the plan and who approved."""
+    waiting = approvals_waiting(conn, school.id)
+    if not waiting:
+        return decided.guarded, None
+    strict = school.settings.limits().mode == "strict"
+    guarded = release(decided.plan, decided.guarded, waiting, decided.current, strict=strict)
+    applied = released_fingerprints(decided.guarded, guarded)
+    settle_approvals(conn, school.id, applied, now)
+    return guarded, ", ".join(sorted({waiting[f] for f in applied})) or None
 
 
 def _sorted(values: frozenset[str] | None) -> tuple[str, ...] | None:

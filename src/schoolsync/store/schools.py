@@ -133,6 +133,12 @@ def record_sync_point(
         conn.execute(sa.update(schools).where(schools.c.id == school_id).values(values))
 
 
+def forget_sync_point(conn: sa.Connection, school_id: int) -> None:
+    """Make the next sync a full one: records an incremental sync would not re-read (those a
+    scope kept out, say) must come across."""
+    conn.execute(sa.update(schools).where(schools.c.id == school_id).values(sync_cursor=None))
+
+
 def update_settings(conn: sa.Connection, school_id: int, settings: SchoolSettings) -> None:
     conn.execute(
         sa.update(schools).where(schools.c.id == school_id).values(settings=settings.to_json())

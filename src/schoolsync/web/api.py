@@ -5,6 +5,10 @@
     GET  /api/schools/{key}/issues.csv                    the school's open issues (CSV)
     GET  /api/schools/{key}/runs/{run_id}/issues.csv      one run's own issues (CSV)
     GET  /api/schools/{key}/holds                         changes waiting for approval
+    GET  /api/schools/{key}/holds/groups                  the same, one summary per rule
+    POST /api/schools/{key}/holds/approve                 {"hold_ids": [3], "rules": [...],
+                                                           "approved_by": "..."}: the next
+                                                           sync applies them, the rest wait
     PUT  /api/schools/{key}/classes/{mis_id}/dependents   {"count": 12, "label": "tasks"}
 
 Every request needs `Authorization: Bearer <SCHOOLSYNC_API_TOKEN>`. The app is built by
@@ -29,12 +33,20 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync import run_status
+from schoolsync.engine.change_labels import describe
+from schoolsync.engine.hold_groups import group_holds
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
-from schoolsync.store.holds import class_is_known, pending_holds, set_dependents
+from schoolsync.store.directory import load_directory
+from schoolsync.store.holds import (
+    approve_holds,
+    class_is_known,
+    pending_holds,
+    set_dependents,
+)
 from schoolsync.store.open_issues import open_issue_list
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
@@ -82,6 +94,16 @@ def _csv(found: list[Issue], filename: str) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+class ApprovalBody(BaseModel):
+    hold_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        default_factory=list, max_length=10_000, description="Holds to approve, by id."
+    )
+    rules: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(
+        default_factory=list, max_length=20, description="Approve every hold of these rules."
+    )
+    approved_by: str = Field(min_length=1, max_length=200, description="Who approves.")
 
 
 def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
@@ -160,18 +182,48 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
     def holds(key: SchoolKey, conn: Conn) -> list[dict[str, Any]]:
         school = school_of(conn, key)
+        directory = load_directory(conn, school.id)
         return [
             {
                 "id": h.id,
                 "run_id": h.run_id,
                 "rule": h.rule,
+                "subject": h.subject,
                 "message": h.message,
                 "losses": h.losses,
                 "changes": len(h.changes),
+                "items": [describe(c, directory).as_json() for c in h.changes],
                 "since": h.created_at,
             }
             for h in pending_holds(conn, school.id)
         ]
+
+    @app.get("/api/schools/{key}/holds/groups", dependencies=router_deps)
+    def hold_groups(key: SchoolKey, conn: Conn) -> list[dict[str, Any]]:
+        school = school_of(conn, key)
+        return [
+            {
+                "rule": group.rule,
+                "count": len(group.holds),
+                "summary": group.summary,
+                "hold_ids": [h.id for h in group.holds],
+            }
+            for group in group_holds(pending_holds(conn, school.id))
+        ]
+
+    @app.post("/api/schools/{key}/holds/approve", dependencies=router_deps)
+    def approve(key: SchoolKey, body: ApprovalBody, conn: Conn) -> dict[str, Any]:
+        school = school_of(conn, key)
+        waiting = pending_holds(conn, school.id)
+        known, rules = {h.id for h in waiting}, {h.rule for h in waiting}
+        problems = [f"no hold {n} is waiting" for n in body.hold_ids if n not in known]
+        problems += [f"nothing is held by rule {r!r}" for r in body.rules if r not in rules]
+        if problems or not (body.hold_ids or body.rules):
+            detail = "; ".join(problems) or "name hold_ids or rules to approve"
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+        chosen = [h.id for h in waiting if h.id in body.hold_ids or h.rule in body.rules]
+        approve_holds(conn, school.id, chosen, body.approved_by.strip(), dt.datetime.now(dt.UTC))
+        return {"approved": chosen, "applied": "by the next sync"}
 
     @app.put("/api/schools/{key}/classes/{class_mis_id}/dependents", dependencies=router_deps)
     def dependents(
