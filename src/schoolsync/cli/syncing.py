@@ -17,9 +17,11 @@ from schoolsync.alerts import SmtpMailer, SmtpSettings
 from schoolsync.cli.common import (
     app,
     err,
+    now,
     open_store,
     out,
 )
+from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.cli.interrupt import interruptible
 from schoolsync.cli.results import groups_json, print_result, result_json
 from schoolsync.config import Settings
@@ -211,3 +213,35 @@ def plan_command(
     out.print(table)
     if len(dry.plan) > limit:
         out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
+    by_hold = {
+        id(h): [f"{c.kind} {describe(change_mapping(c), directory).name}" for c in h.changes]
+        for h in dry.guarded.holds
+    }
+    print_hold_groups(
+        out,
+        dry.guarded.holds,
+        lead="Would wait for approval:",
+        detail=detail,
+        items=lambda hold: by_hold[id(hold)],
+    )
+
+
+@app.command()
+def unlock(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Free it even though the sync holding it looks alive."),
+    ] = False,
+) -> None:
+    """Free a school that a sync still holds (its run ends as interrupted). A sync whose process
+    is gone is taken over by itself within minutes; this is for a person who knows."""
+    from schoolsync.store.lock import unlock as free
+
+    with open_store() as (_settings, engine), engine.begin() as conn:
+        record = school_store.get_school(conn, school)
+        freed = free(conn, record, now(), force=force)
+    if freed is None:
+        out.print(f"School {school} was not locked.")
+    else:
+        out.print(f"Unlocked school {school}: {freed.describe()} is recorded as interrupted.")
