@@ -100,7 +100,7 @@ def test_a_users_csv_cut_inside_its_last_email_is_not_applied(
 ) -> None:
     school_id, key = new_school(engine)
     first = import_into(engine, key, package)
-    assert first.status == "success" and not about_users(first)
+    assert first.status in ("success", "success_with_warnings") and not about_users(first)
     before = emails(engine, school_id)
     assert before["us0020"] == "user20@sample-u.ac.jp"
 
