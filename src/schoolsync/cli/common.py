@@ -5,15 +5,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from schoolsync import run_status
 from schoolsync.cli.exit_codes import ExitCode
+from schoolsync.config import home_from, legacy_store_hint
 from schoolsync.errors import ConfigError, SchoolsyncError
 
 if TYPE_CHECKING:
@@ -26,7 +30,9 @@ if TYPE_CHECKING:
 # Plain (Click) help and usage errors: Typer's Rich help costs more start-up time than any
 # command (about 0.1 s of imports, every run) and prints nothing a person needs.
 app = typer.Typer(
-    help="Keep an education product's people and classes in step with each school's MIS.",
+    help="Keep an education product's people and classes in step with each school's MIS.\n\n"
+    # Said up front: a store nobody can find is a store people start again by accident.
+    f"Data folder: {home_from(os.environ)} (set SCHOOLSYNC_HOME to move it).",
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -59,7 +65,8 @@ def _options(
         ),
     ] = False,
 ) -> None:
-    """Keep an education product's people and classes in step with each school's MIS."""
+    # No docstring: the app's own help (with the data folder) is what --help shows.
+    pass
 
 
 app.add_typer(school_app, name="school")
@@ -69,14 +76,7 @@ app.add_typer(sandbox_app, name="sandbox")
 out = Console()
 err = Console(stderr=True)
 
-STATUS_LABELS = {
-    "running": "Running",
-    "success": "Successful",
-    "issues_exist": "Issues exist: some records were left out",
-    "needs_approval": "Needs approval: major changes are waiting",
-    "failed": "Failed: nothing was changed",
-    "paused": "Paused",
-}
+STATUS_LABELS = run_status.LABELS
 
 
 def now() -> dt.datetime:
@@ -104,6 +104,9 @@ def open_store(*, as_json: bool = False) -> Iterator[tuple[Settings, sa.Engine]]
     from schoolsync.store.database import make_engine
     from schoolsync.store.schema import ensure_schema
 
+    hint = legacy_store_hint(os.environ, Path.cwd())
+    if hint:
+        err.print(hint)
     try:
         settings = Settings.from_env()
         engine = make_engine(settings.database_url)

@@ -173,6 +173,7 @@ def demo(
     from schoolsync.cli.syncing import run_sync
     from schoolsync.sandbox import Sandbox, running_sandbox
     from schoolsync.store import schools as school_store
+    from schoolsync.store.database import store_location
 
     token = "sandbox-token"
     sandbox = Sandbox.demo(seed=1, pupils=pupils, token=token)
@@ -180,6 +181,7 @@ def demo(
     name = f"{sandbox_school.name} (sandbox)"
     with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
         out.print(f"Started the sandbox Wonde API at {base_url}")
+        out.print(f"Your data is kept in {store_location(settings.database_url)}")
         with engine.begin() as conn:
             key = school_store.find_by_name(conn, name)
             if key is None:

@@ -7,6 +7,7 @@ import os
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from schoolsync.cli.common import (
     EmailDomains,
@@ -19,6 +20,7 @@ from schoolsync.cli.common import (
     out,
     school_app,
 )
+from schoolsync.errors import ConfigError
 
 
 @school_app.command("add")
@@ -143,12 +145,18 @@ def class_dependents(
 ) -> None:
     """Tell schoolsync what depends on a class, so warnings say what would be lost."""
     from schoolsync.store import schools as school_store
+    from schoolsync.store.catalogue import class_known
     from schoolsync.store.holds import set_dependents
 
     if count < 0:
         raise typer.BadParameter("--count cannot be negative")
     with open_store() as (_settings, engine), engine.begin() as conn:
         record = school_store.get_school(conn, school)
+        if not class_known(conn, record.id, class_mis_id):
+            raise ConfigError(
+                f"School {record.key} has no class with MIS id {class_mis_id!r}; "
+                f"`schoolsync classes {record.key} --search NAME` finds a class's MIS id"
+            )
         set_dependents(conn, record.id, class_mis_id, count, label.strip() or "items", now())
     out.print(f"Class {class_mis_id}: {count} {label}")
 
@@ -193,10 +201,19 @@ def school_settings(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
+    reset_scope: Annotated[
+        bool,
+        typer.Option(
+            "--reset-scope",
+            help="Forget the subjects and classes chosen in manual syncs: sync everything again.",
+        ),
+    ] = False,
 ) -> None:
     """Show or change a school's settings."""
+    from schoolsync.engine.scope import Scope, describe_scope
     from schoolsync.school_settings import SchoolSettings
     from schoolsync.store import schools as school_store
+    from schoolsync.store.catalogue import structure_names
 
     changes: dict[str, Any] = {
         "alert_emails": alert_email,
@@ -216,11 +233,21 @@ def school_settings(
             **record.settings.to_json(),
             **{k: v for k, v in changes.items() if v is not None},
         }
+        if reset_scope:
+            values.update(scope_subjects=None, scope_classes=None, scope_known_classes=None)
         updated = SchoolSettings.from_json(values)
         school_store.update_settings(conn, record.id, updated)
+        if reset_scope:
+            school_store.forget_sync_point(conn, record.id)
+        subject_names, class_names = structure_names(conn, record.id)
     if as_json:
         print(json.dumps({k: v for k, v in updated.to_json().items() if k != "extra"}))
         return
     for name, value in updated.to_json().items():
-        if name != "extra":
+        if name != "extra" and not name.startswith("scope_"):
             out.print(f"{name}: {value}")
+    out.print("sync scope:", highlight=False)
+    for line in describe_scope(Scope.of(updated), subject_names, class_names):
+        out.print(f"  {escape(line)}", highlight=False)
+    if reset_scope:
+        out.print("The scope was reset: the next sync brings across every subject and class.")

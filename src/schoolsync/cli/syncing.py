@@ -8,16 +8,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
 from schoolsync.cli.common import (
     app,
     err,
     fail,
+    now,
     open_store,
     out,
 )
 from schoolsync.cli.exit_codes import ExitCode, for_status
-from schoolsync.cli.results import left_out_by, print_result, result_json
+from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.cli.interrupt import interruptible
+from schoolsync.cli.results import groups_json, left_out_by, print_result, result_json
+from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe, with_snapshot
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -51,11 +57,18 @@ def sync(
 
     if yes and not manual:
         fail("--yes goes with --manual", ExitCode.USAGE, as_json=as_json)
-    with open_store(as_json=as_json) as (settings, engine):
+    who = (approved_by or os.environ.get("USER") or "").strip()
+    if manual and not who:
+        # An approval is only worth recording if it names a person.
+        fail(
+            "who approves? $USER is not set: pass --approved-by NAME",
+            ExitCode.USAGE,
+            as_json=as_json,
+        )
+    with interruptible(), open_store(as_json=as_json) as (settings, engine):
         if manual:
             from schoolsync.cli.manual import manual_sync
 
-            who = approved_by or os.environ.get("USER") or "unknown"
             # With --json, stdout carries only the JSON: the wizard's tables go to stderr.
             outcome = manual_sync(
                 engine,
@@ -144,7 +157,7 @@ def import_command(
             ExitCode.USAGE,
             as_json=as_json,
         )
-    with open_store(as_json=as_json) as (_settings, engine):
+    with interruptible(), open_store(as_json=as_json) as (_settings, engine):
         kind, reader = import_reader(file, fmt)
         result = sync_school(
             engine,
@@ -173,16 +186,22 @@ def plan_command(
     full: Annotated[bool, typer.Option("--full", help="Plan a full sync.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every change).")] = False,
     limit: Annotated[int, typer.Option(help="How many changes to list in detail.")] = 40,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="List every change that would wait, under its rule.")
+    ] = False,
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
-    from rich.table import Table
-
     from schoolsync.engine.sync import plan_school
     from schoolsync.sources.readers import wonde_reader
+    from schoolsync.store import schools as school_store
+    from schoolsync.store.directory import load_directory
 
     with open_store(as_json=as_json) as (settings, engine):
         dry = plan_school(engine, school, wonde_reader(settings), full=full)
+        with engine.connect() as conn:
+            record = school_store.get_school(conn, school)
+            directory = with_snapshot(load_directory(conn, record.id), dry.snapshot)
     held = {id(c) for h in dry.guarded.holds for c in h.changes}
     if dry.guarded.apply_now.changes == () and dry.guarded.holds:
         held = {id(c) for c in dry.plan.changes}  # strict mode holds the whole run
@@ -197,15 +216,12 @@ def plan_command(
                         {"rule": h.rule, "message": h.message, "losses": list(h.losses)}
                         for h in dry.guarded.holds
                     ],
+                    "hold_groups": groups_json(dry.guarded.holds),
                     "changes": [
                         {
-                            "entity": c.entity,
-                            "kind": c.kind,
-                            "key": c.key,
-                            "name": c.name,
+                            **describe(change_mapping(c), directory).as_json(),
+                            "source_id": None if c.entity in RELATIONS else c.key,
                             "held": id(c) in held,
-                            "before": dict(c.before),
-                            "after": dict(c.after),
                         }
                         for c in dry.plan.changes
                     ],
@@ -220,41 +236,51 @@ def plan_command(
     )
     table = Table("What", "Change", "Name", "Before", "After", "Held?")
     for change in dry.plan.changes[:limit]:
-        before = ", ".join(f"{k}={v}" for k, v in change.before.items() if k != "status")
-        after = ", ".join(
-            f"{k}={v}" for k, v in change.after.items() if k in change.before and k != "status"
-        )
+        shown = describe(change_mapping(change), directory)
         table.add_row(
             change.entity.replace("_", " "),
             change.kind,
-            change.name or change.key,
-            before,
-            after,
+            escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
+            escape(shown.values(shown.before)),
+            escape(shown.values(shown.after, only=shown.before)),
             "[yellow]held[/yellow]" if id(change) in held else "",
         )
     out.print(table)
     if len(dry.plan) > limit:
         out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
-    for hold in dry.guarded.holds:
-        out.print(f"[yellow]Would wait for approval:[/yellow] {hold.message}")
+    by_hold = {
+        id(h): [f"{c.kind} {describe(change_mapping(c), directory).name}" for c in h.changes]
+        for h in dry.guarded.holds
+    }
+    print_hold_groups(
+        out,
+        dry.guarded.holds,
+        lead="Would wait for approval:",
+        detail=detail,
+        items=lambda hold: by_hold[id(hold)],
+    )
 
 
-@app.command("holds")
-def holds_command(school: Annotated[str, typer.Argument(help="The school's key.")]) -> None:
-    """Changes waiting for a person's approval."""
+@app.command()
+def unlock(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Free it even though the sync holding it looks alive."),
+    ] = False,
+) -> None:
+    """Free a school that a sync still holds (its run ends as interrupted). A sync whose process
+    is gone is taken over by itself within minutes; this is for a person who knows."""
     from schoolsync.store import schools as school_store
-    from schoolsync.store.holds import pending_holds
+    from schoolsync.store.lock import unlock as free
 
-    with open_store() as (_settings, engine), engine.connect() as conn:
+    with open_store() as (_settings, engine), engine.begin() as conn:
         record = school_store.get_school(conn, school)
-        waiting = pending_holds(conn, record.id)
-    if not waiting:
-        out.print("Nothing is waiting for approval.")
-    for hold in waiting:
-        out.print(
-            f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
-            f"[{len(hold.changes)} change(s)]"
-        )
+        freed = free(conn, record, now(), force=force)
+    if freed is None:
+        out.print(f"School {school} was not locked.")
+    else:
+        out.print(f"Unlocked school {school}: {freed.describe()} is recorded as interrupted.")
 
 
 def _article(word: str) -> str:
