@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "alembic", "httpx", "uvicorn", "starlette", "fastapi", "cryptography")
+HEAVY = ("sqlalchemy", "alembic", "httpx", "uvicorn", "starlette", "fastapi", "pydantic")
 
 
 def test_help_imports_nothing_heavy() -> None:

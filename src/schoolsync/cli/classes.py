@@ -10,8 +10,6 @@ import typer
 from rich.table import Table
 
 from schoolsync.cli.common import app, open_store, out
-from schoolsync.store import schools as school_store
-from schoolsync.store.catalogue import find_classes
 
 
 @app.command("classes")
@@ -24,6 +22,9 @@ def classes_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The school's synced classes with their MIS ids, subjects and pupil counts."""
+    from schoolsync.store import schools as school_store
+    from schoolsync.store.catalogue import find_classes
+
     with open_store() as (_settings, engine), engine.connect() as conn:
         record = school_store.get_school(conn, school)
         found = find_classes(conn, record.id, search)

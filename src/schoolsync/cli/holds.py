@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,9 +12,9 @@ from schoolsync.cli.common import app, now, open_store, out
 from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.engine.change_labels import Directory, describe
 from schoolsync.errors import ConfigError
-from schoolsync.store import schools as school_store
-from schoolsync.store.directory import load_directory
-from schoolsync.store.holds import StoredHold
+
+if TYPE_CHECKING:
+    from schoolsync.store.holds import StoredHold
 
 
 @app.command("holds")
@@ -43,6 +43,8 @@ def holds_command(
 ) -> None:
     """Changes waiting for a person's approval, one line per rule; approve one hold or one
     rule's holds and the rest stay held."""
+    from schoolsync.store import schools as school_store
+    from schoolsync.store.directory import load_directory
     from schoolsync.store.holds import approve_holds, pending_holds
 
     with open_store() as (settings, engine):
@@ -101,6 +103,8 @@ def _chosen(waiting: list[StoredHold], ids: list[int], rules: list[str]) -> list
 
 
 def _change_names(hold: object, directory: Directory) -> list[str]:
+    from schoolsync.store.holds import StoredHold
+
     assert isinstance(hold, StoredHold)
     return [
         f"{d.kind} {d.name}".strip()

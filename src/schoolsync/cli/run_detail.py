@@ -12,9 +12,6 @@ from rich.table import Table
 from schoolsync.cli.common import STATUS_LABELS, app, open_store, out
 from schoolsync.engine.change_labels import describe
 from schoolsync.errors import ConfigError
-from schoolsync.store import schools as school_store
-from schoolsync.store.change_log import run_changes, run_summary
-from schoolsync.store.directory import load_directory
 
 
 @app.command("run")
@@ -25,6 +22,10 @@ def run_command(
     limit: Annotated[int, typer.Option(help="How many changes to list.")] = 100,
 ) -> None:
     """What one run changed, record by record (new memberships are counted, not listed)."""
+    from schoolsync.store import schools as school_store
+    from schoolsync.store.change_log import run_changes, run_summary
+    from schoolsync.store.directory import load_directory
+
     with open_store() as (_settings, engine), engine.connect() as conn:
         record = school_store.get_school(conn, school)
         run = run_summary(conn, record.id, run_id) if 0 < run_id < 2**31 else None
