@@ -53,7 +53,9 @@ def test_many_emptied_classes_are_one_line_with_the_detail_on_request(env, sandb
     assert items and all(" in " in i["name"] and i["mis_id"] for i in items)
     assert "parent_id" not in json.dumps(items)
 
-    result = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    again = schoolsync(env, "sync", key, "--json", check=False)
+    assert again.returncode == 3  # still waiting for approval
+    result = json.loads(again.stdout)
     assert result["hold_groups"][0]["rule"] == "class_emptied"
     assert result["hold_groups"][0]["count"] == len(emptied)
 
@@ -111,8 +113,8 @@ def test_the_manual_sync_can_approve_one_hold_and_leave_the_rest(env, sandbox) -
     key, waiting = held_school(env, sandbox)
     # Steps 1 and 2: keep the choices; step 3: list the holds, then approve only the first.
     shown = subprocess_input(
-        env, ["sync", key, "--manual", "--approved-by", "Ms Patel"], "\n\ndetail\n1\n"
-    )
+        env, ["sync", key, "--manual", "--approved-by", "Ms Patel"], "\n\ndetail\n1\n", code=3
+    )  # exit 3: the holds left held still need approval
     assert f"{len(waiting)} classes had pupils and now have none" in shown
     assert shown.count("now has none in your MIS") == len(waiting)  # the detail, on request
     assert f"{len(waiting) - 1} hold(s) stay held" in shown

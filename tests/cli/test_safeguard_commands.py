@@ -130,7 +130,7 @@ def test_school_settings_change_thresholds(env, sandbox) -> None:
     assert bad.returncode == 2 and "partial" in bad.stderr
 
 
-def subprocess_input(env: dict[str, str], args: list[str], text: str) -> str:
+def subprocess_input(env: dict[str, str], args: list[str], text: str, code: int = 0) -> str:
     import subprocess
     import sys
 
@@ -142,5 +142,5 @@ def subprocess_input(env: dict[str, str], args: list[str], text: str) -> str:
         text=True,
         timeout=120,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
     return result.stdout
