@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Keep an education product's people and classes in step with each school's MIS.\n\n"
     # Said up front: a store nobody can find is a store people start again by accident.
-    f"Data folder: {home_from(os.environ)} (set SCHOOLSYNC_HOME to move it).",
+    # "\b" keeps Click from wrapping the paragraph, which would break a long path in two.
+    f"\b\nData folder: {home_from(os.environ)}\n(set SCHOOLSYNC_HOME to move it).",
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode=None,
