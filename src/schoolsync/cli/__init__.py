@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 import os
 
-from schoolsync.cli import reports, sandbox, schools, syncing
+from schoolsync.cli import reports, sandbox, schools, syncing, users
 from schoolsync.cli.common import app
 
 __all__ = ["app", "main"]
-_COMMAND_GROUPS = (reports, sandbox, schools, syncing)
+_COMMAND_GROUPS = (reports, sandbox, schools, syncing, users)
 
 
 def main() -> None:
