@@ -55,7 +55,7 @@ def add_user(
         query = sa.select(schools.c.id).where(schools.c.key == school_key)
         school_id = conn.execute(query).scalar()
         if school_id is None:
-            raise SchoolNotFound(f"No school with key {school_key!r} (see `schoolsync schools`)")
+            raise SchoolNotFound(school_key)
     if conn.execute(sa.select(users.c.id).where(users.c.email == normalised)).first():
         raise ConfigError(f"There is already an account for {normalised}")
     user_id = conn.execute(

@@ -6,14 +6,15 @@
     GET  /api/schools/{key}/holds                         changes waiting for approval
     PUT  /api/schools/{key}/classes/{mis_id}/dependents   {"count": 12, "label": "tasks"}
 
-Every request needs `Authorization: Bearer <SCHOOLSYNC_API_TOKEN>`. The app is built by
-`create_app(engine, api_token)`, never at import time.
+Every request needs `Authorization: Bearer <token>`: a user's own API token (made on the web
+app's "API tokens" page), or `SCHOOLSYNC_API_TOKEN`, a bootstrap token with a vendor admin's
+rights. A school admin's token sees their own school only: any other school answers 404. The
+app is built by `create_app(engine, api_token)`, never at import time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import io
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -23,11 +24,13 @@ from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from schoolsync.accounts import User
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.holds import pending_holds, set_dependents
+from schoolsync.web.auth import api_user
 
 
 def _connection(request: Request) -> Iterator[sa.Connection]:
@@ -47,21 +50,13 @@ class DependentsBody(BaseModel):
     )
 
 
-def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
-    if not api_token:
-        raise ValueError("the API needs a token (SCHOOLSYNC_API_TOKEN)")
+def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
+    """`api_token` None: only users' own tokens are accepted."""
     app = FastAPI(title="schoolsync", description=__doc__)
     app.state.engine = engine
-    expected = f"Bearer {api_token}".encode()
 
     def authorised(request: Request) -> None:
-        given = request.headers.get("Authorization", "").encode()
-        if not hmac.compare_digest(given, expected):
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "a valid API token is needed",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+        api_user(request, api_token)
 
     def school_of(conn: sa.Connection, key: str) -> school_store.School:
         try:
@@ -72,7 +67,8 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
     router_deps = [Depends(authorised)]
 
     @app.get("/api/schools", dependencies=router_deps)
-    def schools(conn: Conn) -> list[dict[str, Any]]:
+    def schools(conn: Conn, request: Request) -> list[dict[str, Any]]:
+        user: User = request.state.user
         return [
             {
                 "key": s.key,
@@ -81,6 +77,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
                 "last_full_sync_at": s.last_full_sync_at,
             }
             for s in school_store.list_schools(conn)
+            if user.sees(s.id)
         ]
 
     @app.get("/api/schools/{key}/runs", dependencies=router_deps)
