@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -37,6 +38,7 @@ class Site:
     key_b: str
     run_a: int
     run_b: int
+    app: Any
 
 
 def mis(name: str) -> Snapshot:
@@ -81,7 +83,7 @@ def running_site(engine: sa.Engine, api_token: str | None = None) -> Iterator[Si
 
     app = create_web_app(engine, reader, api_token=api_token)
     with serving_in_thread(app, name="web app") as port:
-        yield Site(f"http://127.0.0.1:{port}", engine, key_a, key_b, run_a, run_b)
+        yield Site(f"http://127.0.0.1:{port}", engine, key_a, key_b, run_a, run_b, app)
 
 
 def csrf_of(html: str) -> str:
