@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,11 +76,21 @@ def seed(engine: sa.Engine) -> tuple[str, str, int, int]:
 
 
 @contextmanager
-def running_site(engine: sa.Engine, api_token: str | None = None) -> Iterator[Site]:
+def running_site(
+    engine: sa.Engine, api_token: str | None = None, read_seconds: float = 0.0
+) -> Iterator[Site]:
+    """`read_seconds`: how long each sync takes to read the MIS (long enough to watch it)."""
     key_a, key_b, run_a, run_b = seed(engine)
 
-    def reader():  # the MIS of each school, as a sync would read it
-        return lambda school, *_: mis(school.name.split()[0])
+    def read(school: Any, _since: Any, progress: Any) -> Snapshot:
+        steps = 5
+        for done in range(1, steps + 1):
+            time.sleep(read_seconds / steps)
+            progress("students", done, steps)
+        return mis(school.name.split()[0])
+
+    def reader() -> Any:
+        return read
 
     app = create_web_app(engine, reader, api_token=api_token)
     with serving_in_thread(app, name="web app") as port:
