@@ -179,6 +179,7 @@ sync_runs = sa.Table(
     sa.Column("message", sa.Text),
     #: changes held for approval, per entity and kind (like `counts`)
     sa.Column("held", sa.JSON),
+    sa.Index("ix_sync_runs_school_latest", "school_id", "id"),
 )
 
 issues = sa.Table(

@@ -66,9 +66,12 @@ def upgrade() -> None:
     op.create_index(op.f("ix_login_failures_address"), "login_failures", ["address"])
     # Keyset pagination of the schools overview orders by name then id.
     op.create_index("ix_schools_name_id", "schools", ["name", "id"])
+    # Each school's latest run, for the overview: one index probe per school shown.
+    op.create_index("ix_sync_runs_school_latest", "sync_runs", ["school_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sync_runs_school_latest", table_name="sync_runs")
     op.drop_index("ix_schools_name_id", table_name="schools")
     op.drop_table("login_failures")
     op.drop_table("api_tokens")
