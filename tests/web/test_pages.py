@@ -12,11 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.store import accounts
-from schoolsync.store.tables import sync_runs
+from schoolsync.store.tables import holds, schools, sync_runs
 from schoolsync.web.security import SESSION_COOKIE
 from tests.web.helpers import (
     HEAD_A,
     ISSUES_HEADER,
+    NOW,
     PASSWORD,
     SUPPORT,
     VENDOR,
@@ -196,3 +197,33 @@ def test_api_tokens_are_shown_once_work_and_can_be_revoked(site: Site) -> None:
         client.post(f"/account/tokens/{revoke}", data={"csrf_token": csrf_of(listing)})
         assert api.get(f"/api/schools/{site.key_a}/runs").status_code == 401
         api.close()
+
+
+def test_login_never_sends_a_person_to_another_site(site: Site) -> None:
+    with httpx.Client(base_url=site.url) as client:
+        form = client.get("/login").text
+        response = client.post(
+            "/login",
+            data={"email": VENDOR, "password": PASSWORD, "csrf_token": csrf_of(form),
+                  "next": "//evil.example/phish"},
+        )  # fmt: skip
+    assert response.status_code == 303
+    assert response.headers["location"] == "/schools"
+
+
+def test_a_banner_says_what_waits_for_approval(site: Site) -> None:
+    with site.engine.begin() as conn:
+        school_id = conn.execute(
+            sa.select(schools.c.id).where(schools.c.key == site.key_a)
+        ).scalar_one()
+        conn.execute(
+            sa.insert(holds).values(
+                school_id=school_id, run_id=site.run_a, rule="class_gone", subject="7A/Ma1",
+                message="The class 7A/Ma1 is gone from the MIS: 12 tasks would be removed",
+                losses={}, changes=[], fingerprint="f", status="pending", created_at=NOW,
+            )
+        )  # fmt: skip
+    with browser_client(site, HEAD_A) as client:
+        page = client.get(f"/schools/{site.key_a}").text
+    assert "Changes are waiting for your approval" in page
+    assert "12 tasks would be removed" in page
