@@ -88,6 +88,15 @@ def test_sessions_are_stored_hashed_expire_and_end(engine: sa.Engine) -> None:
         assert accounts.session_user(conn, session_id, NOW) is None
 
 
+def test_expired_sessions_are_swept_at_the_next_login(engine: sa.Engine) -> None:
+    user = add(engine, "ana@vendor.example")
+    with engine.begin() as conn:
+        accounts.start_session(conn, user.id, NOW)
+        accounts.start_session(conn, user.id, NOW + dt.timedelta(hours=13))
+        count = conn.execute(sa.select(sa.func.count()).select_from(web_sessions)).scalar_one()
+    assert count == 1
+
+
 def test_login_limits_per_account_and_per_address(engine: sa.Engine) -> None:
     add(engine, "ana@vendor.example")
     with engine.begin() as conn:

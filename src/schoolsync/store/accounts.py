@@ -122,6 +122,8 @@ def check_login(
 def start_session(conn: sa.Connection, user_id: int, now: dt.datetime) -> tuple[str, str]:
     """A new session: (cookie value, CSRF token). Only the cookie's digest is stored."""
     session_id, csrf = new_secret(), new_secret()
+    # Logins are rare enough to sweep expired sessions here, and no job is needed for it.
+    conn.execute(sa.delete(web_sessions).where(web_sessions.c.expires_at <= now))
     conn.execute(
         sa.insert(web_sessions).values(
             id_hash=digest(session_id),
