@@ -77,11 +77,15 @@ class SyncJobs:
                 notify=self._notify,
             )
             progress.status = result.status
+            # A failed run says why (a permission to grant, a source that is down): show it.
+            progress.error = result.message if result.status == "failed" else None
         except SchoolsyncError as exc:
             # The run (if one started) is recorded as failed by the engine; say why on screen.
             progress.status, progress.error = "failed", str(exc)
-        except Exception:
-            log.exception("the sync of %s started from the web app failed", school_key)
+        except Exception as exc:
+            # The type only: a message or traceback could quote a pupil's record.
+            log.error("the sync of %s started from the web app failed: %s", school_key,
+                      type(exc).__name__)  # fmt: skip
             progress.status, progress.error = "failed", "An unexpected error has occurred"
         finally:
             progress.finished = True
