@@ -83,3 +83,15 @@ def test_status_search_and_needs_approval(engine: sa.Engine) -> None:
         assert names(search="birch") == ["Birch High"]
         assert names(search="100002") == ["Cedar Primary"]
         assert names(search="100%") == []  # a wildcard typed in is a character, not a pattern
+
+
+def test_a_runs_changes_are_said_in_words() -> None:
+    from schoolsync.web.queries import changes_in_words
+
+    counts = {
+        "student": {"create": 10, "leave": 1, "update": 2},
+        "class": {"create": 2, "delete": 1},
+        "class_membership": {"add": 3, "remove": 0},
+    }
+    assert changes_in_words(counts) == "15 added, 2 changed, 1 left, 1 removed"
+    assert changes_in_words({}) == "No changes"

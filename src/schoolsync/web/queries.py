@@ -39,6 +39,25 @@ class SchoolPage:
     next_after: tuple[str, int] | None
 
 
+#: change kinds in the words of the history table, in the order they are listed
+_KIND_WORDS = {
+    "create": "added", "add": "added", "update": "changed", "restore": "came back",
+    "leave": "left", "delete": "removed", "remove": "removed",
+}  # fmt: skip
+
+
+def changes_in_words(counts: dict[str, dict[str, int]]) -> str:
+    """ "12 added, 3 changed, 1 left": a run's counts as the history table says them."""
+    totals: dict[str, int] = {}
+    for kinds in counts.values():
+        for kind, number in kinds.items():
+            word = _KIND_WORDS.get(kind, "changed")
+            totals[word] = totals.get(word, 0) + number
+    order = ("added", "changed", "came back", "left", "removed")
+    ordered = sorted(totals.items(), key=lambda item: order.index(item[0]))
+    return ", ".join(f"{n} {word}" for word, n in ordered if n) or "No changes"
+
+
 @dataclass(frozen=True, slots=True)
 class RunRow:
     id: int
@@ -46,7 +65,7 @@ class RunRow:
     status: str
     started_at: dt.datetime
     finished_at: dt.datetime | None
-    changes: int
+    changes: str
     issue_count: int
     approved_by: str | None
     message: str | None
@@ -156,7 +175,7 @@ def run_history(conn: sa.Connection, school_id: int, limit: int = 50) -> list[Ru
             status=r["status"],
             started_at=as_utc(r["started_at"]) or r["started_at"],
             finished_at=as_utc(r["finished_at"]),
-            changes=sum(sum(kinds.values()) for kinds in (r["counts"] or {}).values()),
+            changes=changes_in_words(r["counts"] or {}),
             issue_count=r["issue_count"],
             approved_by=r["approved_by"],
             message=r["message"],
