@@ -69,7 +69,7 @@ def engine(tmp_path: Path) -> Iterator[sa.Engine]:
 
 @pytest.fixture
 def site(engine: sa.Engine) -> Iterator[Site]:
-    with running_site(engine, read_seconds=2.0) as running:
+    with running_site(engine, read_seconds=3.0) as running:
         yield running
 
 
@@ -83,7 +83,9 @@ def page(browser: Any, site: Site, tmp_path: Path) -> Iterator[Any]:
 
 
 def check(page: Any, tmp_path: Path, name: str) -> None:
-    """axe-core on the page as it is now (no serious or critical violations), and a screenshot."""
+    """A screenshot of the page as it is now, and axe-core on it (no serious or critical
+    violations)."""
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [
@@ -92,7 +94,6 @@ def check(page: Any, tmp_path: Path, name: str) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, f"{name}: {bad}"
-    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
 
 
 def log_in(page: Any, site: Site, email: str, tmp_path: Path) -> None:
@@ -113,11 +114,17 @@ def test_log_in_start_a_sync_and_watch_it_finish(page: Any, site: Site, tmp_path
     panel = page.locator("#progress")
     playwright_api.expect(panel).to_contain_text("Syncing now")
     playwright_api.expect(panel).to_contain_text("Reading students")
+    playwright_api.expect(panel.get_by_role("link", name="Refresh")).to_be_hidden()
     check(page, tmp_path, "school-syncing")
     # The page polls, then reloads itself when the run ends: nobody presses anything.
     playwright_api.expect(panel).to_contain_text("The sync has finished", timeout=30_000)
     playwright_api.expect(page.locator("tbody tr")).to_have_count(2)
     check(page, tmp_path, "school-synced")
+    # On a tablet held upright nothing needs scrolling sideways.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check(page, tmp_path, "school-tablet")
+    page.set_viewport_size({"width": 1024, "height": 768})
 
 
 def test_download_the_issues_csv(page: Any, site: Site, tmp_path: Path) -> None:

@@ -20,7 +20,11 @@
   if (!running()) {
     return;
   }
-  panel.querySelectorAll(".no-script").forEach(function (el) { el.hidden = true; });
+  // The "Refresh" link is for browsers without script; this one refreshes by itself.
+  function hideRefreshLink() {
+    panel.querySelectorAll(".no-script").forEach(function (el) { el.hidden = true; });
+  }
+  hideRefreshLink();
   var timer = window.setInterval(function () {
     window.fetch(panel.dataset.poll, { credentials: "same-origin" })
       .then(function (response) {
@@ -28,6 +32,7 @@
       })
       .then(function (html) {
         panel.innerHTML = html;
+        hideRefreshLink();
         if (!running()) {
           window.clearInterval(timer);
           window.location.reload();
