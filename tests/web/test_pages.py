@@ -227,3 +227,12 @@ def test_a_banner_says_what_waits_for_approval(site: Site) -> None:
         page = client.get(f"/schools/{site.key_a}").text
     assert "Changes are waiting for your approval" in page
     assert "12 tasks would be removed" in page
+
+
+def test_a_malformed_address_gets_a_page_not_json(site: Site) -> None:
+    with browser_client(site, VENDOR) as client:
+        page = client.get(f"/schools/{site.key_a}/runs/not-a-number/issues.csv")
+        assert page.status_code == 400
+        assert "Check the web address" in page.text
+        api = client.get(f"/api/schools/{site.key_a}/runs", params={"limit": "many"})
+        assert api.headers["content-type"].startswith("application/json")  # the API: JSON

@@ -13,7 +13,11 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -58,5 +62,13 @@ def create_web_app(
             return await http_exception_handler(request, exc)
         return pages.page(request, "error.html", exc.status_code, detail=exc.detail,
                           code=exc.status_code)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_address(request: Request, exc: RequestValidationError) -> Response:
+        # The API answers in JSON, naming the field; a page says so in words.
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        return pages.page(request, "error.html", 400, code=400,
+                          detail="Check the web address: part of it is not valid.")  # fmt: skip
 
     return app
