@@ -61,6 +61,11 @@ def test_security_headers_and_cookie_attributes(site: Site) -> None:
             h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE)
         )
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+        client.cookies.set(SESSION_COOKIE, response.cookies[SESSION_COOKIE])
+        school = client.get(f"/schools/{site.key_a}")
+        assert school.status_code == 200
+        assert school.headers["Cache-Control"] == "no-store"  # not kept for the Back button
+        assert "no-store" not in client.get("/static/app.css").headers.get("Cache-Control", "")
 
 
 def test_login_errors_do_not_tell_which_accounts_exist(site: Site) -> None:

@@ -42,6 +42,10 @@ class SecurityHeaders(BaseHTTPMiddleware):
             response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         for name, value in _HEADERS.items():
             response.headers[name] = value
+        if not request.url.path.startswith("/static/"):
+            # Pages show a school's data and carry CSRF tokens: after logging out, the
+            # browser's Back button must not show them again from its cache.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 
