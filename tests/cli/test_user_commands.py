@@ -74,3 +74,23 @@ def test_users_table_exists_after_migrations(database_url) -> None:
         )
     finally:
         engine.dispose()
+
+
+def test_user_password_sets_a_new_one_and_ends_sessions(env, database_url) -> None:
+    first = schoolsync(env, "user", "add", "ana@vendor.example", "--role", "vendor-admin")
+    old = first.stdout.split("One-time password:")[1].split()[0]
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        user = accounts.check_login(conn, "ana@vendor.example", old, "127.0.0.1", NOW)
+        assert user is not None
+        session_id, _csrf = accounts.start_session(conn, user.id, NOW)
+    reset = schoolsync(env, "user", "password", "ANA@vendor.example")
+    new = reset.stdout.split("One-time password:")[1].split()[0]
+    assert new != old
+    assert login(database_url, "ana@vendor.example", new)
+    assert not login(database_url, "ana@vendor.example", old)
+    with engine.connect() as conn:
+        assert accounts.session_user(conn, session_id, NOW) is None
+    engine.dispose()
+    missing = schoolsync(env, "user", "password", "nobody@vendor.example", check=False)
+    assert missing.returncode == 2 and "no account" in missing.stderr

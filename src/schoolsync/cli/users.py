@@ -41,6 +41,24 @@ def user_add(
         out.print(f"One-time password: {password}", highlight=False)
 
 
+@user_app.command("password")
+def user_password(
+    email: Annotated[str, typer.Argument(help="The account's email.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the new password from standard input."),
+    ] = False,
+) -> None:
+    """Give an account a new password (a one-time one unless it comes on standard input) and
+    log it out everywhere."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else new_password()
+    with open_store() as (_settings, engine), engine.begin() as conn:
+        user = account_store.set_password(conn, email, password)
+    out.print(f"New password set for {user.email}; every session of it has ended.")
+    if not password_stdin:
+        out.print(f"One-time password: {password}", highlight=False)
+
+
 @user_app.command("list")
 def user_list() -> None:
     """Every account with its role and school."""

@@ -82,6 +82,22 @@ def _user(row: Any) -> User:
     return User(row.id, row.email, row.role, row.school_id, row.school_key)
 
 
+def set_password(conn: sa.Connection, email: str, password: str) -> User:
+    """A new password for an account, which also ends every session it has (a password is
+    reset when it may be known to someone else)."""
+    check_password(password)
+    account = email.strip().lower()
+    row = conn.execute(_user_query().where(users.c.email == account)).first()
+    if row is None:
+        raise ConfigError(f"There is no account for {account} (see `schoolsync user list`)")
+    conn.execute(
+        sa.update(users).where(users.c.id == row.id).values(password_hash=hash_password(password))
+    )
+    conn.execute(sa.delete(web_sessions).where(web_sessions.c.user_id == row.id))
+    conn.execute(sa.delete(login_failures).where(login_failures.c.account == account))
+    return _user(row)
+
+
 def list_users(conn: sa.Connection) -> list[User]:
     return [_user(r) for r in conn.execute(_user_query().order_by(users.c.email))]
 
