@@ -241,3 +241,14 @@ def test_a_malformed_address_gets_a_page_not_json(site: Site) -> None:
         assert "Check the web address" in page.text
         api = client.get(f"/api/schools/{site.key_a}/runs", params={"limit": "many"})
         assert api.headers["content-type"].startswith("application/json")  # the API: JSON
+
+
+def test_the_schools_open_issues_download(site: Site) -> None:
+    with browser_client(site, HEAD_A) as client:
+        page = client.get(f"/schools/{site.key_a}").text
+        assert f"/schools/{site.key_a}/issues.csv" in page
+        download = client.get(f"/schools/{site.key_a}/issues.csv")
+    assert "attachment" in download.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(download.text)))
+    assert rows[0][:5] == ISSUES_HEADER
+    assert [r[4] for r in rows[1:]] == ["User is missing an email"]

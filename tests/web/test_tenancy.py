@@ -87,6 +87,7 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
         "/schools/{key}",
         "/schools/{key}/sync",
         "/schools/{key}/runs/{run_id}/issues.csv",
+        "/schools/{key}/issues.csv",
         "/api/schools/{key}/runs",
         "/account/tokens/{token_id}/revoke",
     } <= walked

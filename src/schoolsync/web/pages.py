@@ -189,6 +189,19 @@ def issues_csv(request: Request, key: str, run_id: int, who: CurrentVisitor) -> 
     )
 
 
+@router.get("/schools/{key}/issues.csv")
+def open_issues_csv(request: Request, key: str, who: CurrentVisitor) -> Response:
+    """The school's open issues: those its latest run found."""
+    school_id, _name = visible_school(request, who.user, key)
+    with engine_of(request).connect() as conn:
+        content = queries.run_issues_csv(conn, school_id, None) or ""
+    return Response(
+        content=content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="issues-{key}-open.csv"'},
+    )
+
+
 # --- the user's own API tokens ------------------------------------------------------------
 
 

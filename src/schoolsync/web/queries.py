@@ -193,9 +193,10 @@ def pending_approvals(conn: sa.Connection, school_id: int) -> list[PendingHold]:
     return [PendingHold(r.subject, r.message) for r in rows]
 
 
-def run_issues_csv(conn: sa.Connection, school_id: int, run_id: int) -> str | None:
-    """The run's issues as the CSV schools download, or None when the school has no such run."""
-    if not run_store.run_exists(conn, school_id, run_id):
+def run_issues_csv(conn: sa.Connection, school_id: int, run_id: int | None) -> str | None:
+    """The run's issues as the CSV schools download, or None when the school has no such run.
+    `run_id` None: the school's open issues, which are its latest run's."""
+    if run_id is not None and not run_store.run_exists(conn, school_id, run_id):
         return None
     buffer = io.StringIO()
     write_issues_csv(run_store.run_issues(conn, school_id, run_id), buffer)
