@@ -174,6 +174,9 @@ def test_api_tokens_page_and_a_login_error(page: Any, site: Site, tmp_path: Path
     page.get_by_role("button", name="Create token").click()
     playwright_api.expect(page.locator("code.token")).to_contain_text("ss_")
     check(page, tmp_path, "api-tokens")
+    page.get_by_role("link", name="Users").click()
+    playwright_api.expect(page.get_by_role("heading", level=1)).to_have_text("Users")
+    check(page, tmp_path, "users")
 
 
 def test_log_out(page: Any, site: Site, tmp_path: Path) -> None:

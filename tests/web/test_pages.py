@@ -252,3 +252,14 @@ def test_the_schools_open_issues_download(site: Site) -> None:
     rows = list(csv.reader(io.StringIO(download.text)))
     assert rows[0][:5] == ISSUES_HEADER
     assert [r[4] for r in rows[1:]] == ["User is missing an email"]
+
+
+def test_only_vendor_admins_see_the_users(site: Site) -> None:
+    with browser_client(site, VENDOR) as client:
+        page = client.get("/users")
+        assert page.status_code == 200
+        assert HEAD_A in page.text and "School admin" in page.text and site.key_a in page.text
+    for email in (SUPPORT, HEAD_A):
+        with browser_client(site, email) as client:
+            refused = client.get("/users")
+            assert refused.status_code == 404 and VENDOR not in refused.text

@@ -202,6 +202,19 @@ def open_issues_csv(request: Request, key: str, who: CurrentVisitor) -> Response
     )
 
 
+# --- accounts (vendor admins) -------------------------------------------------------------
+
+
+@router.get("/users")
+def users(request: Request, who: CurrentVisitor) -> HTMLResponse:
+    """Every account: only vendor admins manage users; anyone else is told there is no page."""
+    if who.user.role != "vendor-admin":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    with engine_of(request).connect() as conn:
+        found = account_store.list_users(conn)
+    return page(request, "users.html", who=who, users=found)
+
+
 # --- the user's own API tokens ------------------------------------------------------------
 
 
