@@ -209,6 +209,9 @@ class Snapshot:
     #: Wonde ids or staff emails, so a CTF import must not blank them; a created person still
     #: gets every value the source has.
     person_fields: frozenset[str] | None = None
+    #: Where the values came from, for issue messages ("CTF.xml", a OneRoster package's name);
+    #: None for an API.
+    origin: str | None = None
     #: Entity families this fetch covered; a family not listed is left untouched by the plan.
     covers: frozenset[str] = field(
         default_factory=lambda: frozenset(

@@ -7,18 +7,22 @@ function; every check below then runs on it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import fields, replace
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
 
-from schoolsync.engine.current import PERSON_FIELDS
+from schoolsync.engine.current import PERSON_FIELDS, Current, person_values
+from schoolsync.engine.fit import KEYS, fit, is_name
 from schoolsync.model import Family, Snapshot, SourceKind
 from schoolsync.sources.ctf import read_ctf
 from schoolsync.sources.oneroster import read_oneroster
 from schoolsync.sources.staffcsv import read_staff_csv
-from tests.builders import plan_for
+from schoolsync.store.sizes import STORE_SIZES
+from tests.builders import plan_for, stored_person
 from tests.conftest import SHARED
 from tests.files.cases import CTF, ONEROSTER, STAFFCSV
 
@@ -168,3 +172,70 @@ def test_the_engine_can_plan_it_against_an_empty_store(snapshot: Snapshot) -> No
     created = {(change.entity, change.key) for change in plan.changes if change.kind == "create"}
     for person in validated.snapshot.people:
         assert (person.role, person.source_id) in created
+
+
+def test_after_the_fit_step_every_value_fits_the_store(snapshot: Snapshot) -> None:
+    fitted = fit(snapshot, STORE_SIZES)
+
+    def check(table: str, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            limit = STORE_SIZES[table].get(name)
+            if isinstance(value, str) and limit is not None:
+                assert len(value) <= limit, f"{table}.{name}"
+
+    for person in fitted.people:
+        check("people", person_values(person))
+    for table, records in (
+        ("subjects", fitted.subjects),
+        ("classes", fitted.classes),
+        ("groups", fitted.groups),
+    ):
+        for record in records:
+            check(table, {f.name: getattr(record, f.name) for f in fields(record)})
+    for issue in fitted.read_issues:
+        check("issues", {f.name: getattr(issue, f.name) for f in fields(issue)})
+
+
+def test_a_value_too_long_never_blanks_a_stored_one(snapshot: Snapshot) -> None:
+    """Whatever the source, a value the store cannot hold leaves the stored value in place."""
+    if not snapshot.people:
+        pytest.skip("no people in this input")
+    person = snapshot.people[0]
+    text_fields = {f.name for f in fields(person) if f.type == "str | None"}
+    optional = [
+        name
+        for name in person_values(person)
+        if name in STORE_SIZES["people"]
+        and name in text_fields
+        and name not in KEYS
+        and not is_name(name)
+    ]
+    assert "email" in optional and "title" in optional
+    stored = stored_person(1, person, **{name: "kept" for name in optional})
+    sent = replace(person, **{name: "x" * 1000 for name in optional})
+    fitted = fit(replace(snapshot, people=(sent,)), STORE_SIZES)
+    _, plan = plan_for(fitted, Current(people=(stored,)))
+    for change in plan.changes:
+        if change.record_id == 1:
+            assert not set(change.after) & set(optional), change
+
+
+def test_an_unreadable_value_never_blanks_a_stored_one(snapshot: Snapshot) -> None:
+    """A source that could not read a value says so (`unreadable`): the stored one stays."""
+    if not snapshot.people:
+        pytest.skip("no people in this input")
+    person = snapshot.people[0]
+    optional = [
+        f.name
+        for f in fields(person)
+        if f.type in ("str | None", "dt.date | None", "Gender | None") and f.name not in KEYS
+    ]
+    assert {"email", "date_of_birth", "gender", "title"} <= set(optional)
+    kept: dict[str, Any] = {name: "kept" for name in optional}
+    kept["date_of_birth"] = dt.date(2014, 3, 9)
+    stored = stored_person(1, person, **kept)
+    sent = replace(person, unreadable=frozenset(optional), **dict.fromkeys(optional))
+    _, plan = plan_for(replace(snapshot, people=(sent,)), Current(people=(stored,)))
+    for change in plan.changes:
+        if change.record_id == 1:
+            assert not set(change.after) & set(optional), change

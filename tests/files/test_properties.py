@@ -10,6 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schoolsync.engine.fit import fit
 from schoolsync.errors import FileFormatError
 from schoolsync.model import Snapshot
 from schoolsync.sources.ctf import parse_ctf
@@ -17,6 +18,7 @@ from schoolsync.sources.files import read_file
 from schoolsync.sources.oneroster import parse_oneroster
 from schoolsync.sources.oneroster_package import Package
 from schoolsync.sources.staffcsv import parse_staff_csv
+from schoolsync.store.sizes import STORE_SIZES
 from tests.files.cases import CTF, ONEROSTER, STAFFCSV, zip_folder
 
 BOUNDED = settings(
@@ -40,9 +42,10 @@ def _only_clean_errors(parse: Callable[[], Snapshot]) -> None:
     keys = [(p.family, p.source_id) for p in snapshot.people]
     assert len(keys) == len(set(keys))
     assert all(p.source_id and p.display_name for p in snapshot.people)
-    # and nothing the store could not hold
-    assert all(len(p.source_id) <= 64 and len(p.surname) <= 120 for p in snapshot.people)
-    assert all(len(issue.source_id) <= 64 for issue in snapshot.read_issues)
+    # and, after the pipeline's fit step, nothing the store could not hold
+    fitted = fit(snapshot, STORE_SIZES)
+    assert all(len(p.source_id) <= 64 and len(p.surname) <= 120 for p in fitted.people)
+    assert all(len(issue.source_id) <= 64 for issue in fitted.read_issues)
 
 
 @st.composite

@@ -112,3 +112,28 @@ def test_person_without_a_name_is_an_unexpected_error_issue() -> None:
     [issue] = snap.read_issues
     assert issue.message.startswith("An unexpected error has occurred")
     assert issue.mis_id == "5"
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["31/02/2014", "2014-02-31", {"date": "not a date", "timezone": "Europe/London"}, 20140309],
+)
+def test_unreadable_date_of_birth_is_a_warning_and_the_stored_date_is_kept(sent: Any) -> None:
+    from schoolsync.engine.current import Current
+    from tests.builders import plan_for, pupil, stored_person
+
+    record = {"id": "A1", "mis_id": "5", "forename": "Ada", "surname": "Lovelace"}
+    snap = build_snapshot(raw(students=[{**record, "date_of_birth": sent}]))
+    [issue] = snap.read_issues
+    assert (issue.severity, issue.entity_name, issue.mis_id) == ("warning", "Ada Lovelace", "5")
+    assert issue.message.startswith("Date of birth '") and "is not a date" in issue.message
+    stored = stored_person(1, pupil("A1", "Ada", "Lovelace", mis_id="5", upi=None))
+    _, plan = plan_for(snap, Current(people=(stored,)))
+    assert not any("date_of_birth" in change.after for change in plan.changes)
+
+
+def test_a_missing_date_of_birth_is_no_issue() -> None:
+    snap = build_snapshot(
+        raw(students=[{"id": "A1", "forename": "Ada", "surname": "L", "date_of_birth": None}])
+    )
+    assert snap.read_issues == () and snap.people[0].unreadable == frozenset()

@@ -12,8 +12,9 @@ An autosync must not silently lose work. These rules find the changes that could
                     more than a share of users' emails would change: logins hang off them.
 
 Each rule holds its changes together with everything that depends on them (a gone class holds
-the removal of its pupils too), so a held record stays exactly as it was. Partial mode (the
-default) applies everything else; strict mode holds the whole run, as older products did.
+the removal of its pupils too; pupils held as leavers hold their contacts' leaving: see
+`consequences`), so a held record stays exactly as it was. Partial mode (the default) applies
+everything else; strict mode holds the whole run, as older products did.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from schoolsync.engine.consequences import consequences
 from schoolsync.engine.current import Current
 from schoolsync.engine.limits import Limits
 from schoolsync.engine.plan import Change, Plan
@@ -90,7 +92,7 @@ def safeguard(
     limits: Limits,
     dependents: Mapping[int, Dependents] | None = None,
 ) -> Guarded:
-    holds = find_holds(plan, current, limits, dependents or {})
+    holds = _with_consequences(find_holds(plan, current, limits, dependents or {}), plan, current)
     if not holds:
         return Guarded(plan, ())
     if limits.mode == "strict":
@@ -111,6 +113,36 @@ def find_holds(
         *rules.mass_email_changes(),
     ]
     return tuple(h for h in holds if h.changes)
+
+
+def _with_consequences(holds: Sequence[Hold], plan: Plan, current: Current) -> tuple[Hold, ...]:
+    """Each hold with the changes that follow from it, each such change in the first hold
+    it follows from."""
+    taken = {id(change) for hold in holds for change in hold.changes}
+    result = []
+    for hold in holds:
+        extra = [c for c in consequences(plan.changes, hold.changes, current) if id(c) not in taken]
+        taken.update(id(c) for c in extra)
+        if extra:
+            hold = replace(
+                hold, changes=(*hold.changes, *extra), losses=(*hold.losses, *_leavers(extra))
+            )
+        result.append(hold)
+    return tuple(result)
+
+
+def _leavers(changes: Sequence[Change]) -> list[str]:
+    """['197 contacts marked as left']: people who would leave only alongside a held change."""
+    leaving = Counter(c.entity for c in changes if c.kind == "leave")
+    return [f"{n} {_NOUNS[entity][n != 1]} marked as left" for entity, n in leaving.items()]
+
+
+_NOUNS = {
+    "student": ("pupil", "pupils"),
+    "teacher": ("teacher", "teachers"),
+    "staff": ("member of staff", "staff"),
+    "contact": ("contact", "contacts"),
+}
 
 
 class _Rules:
@@ -270,17 +302,6 @@ class _Rules:
             share = _share(len(leaving), self.active[family])
             if len(leaving) < self.limits.mass_minimum or share <= pct:
                 continue
-            ids = {c.record_id for c in leaving}
-            related = [
-                c
-                for c in self.changes
-                if c.kind == "remove"
-                and (
-                    c.before.get("person_id") in ids
-                    or c.before.get("pupil_id") in ids
-                    or c.before.get("contact_id") in ids
-                )
-            ]
             message = (
                 f"{len(leaving)} {noun} would leave ({share:.0f}% of "
                 f"{self.active[family]}), over the {pct:g}% limit. If your MIS export "
@@ -291,7 +312,7 @@ class _Rules:
                     rule,
                     noun,
                     message,
-                    self._take([*leaving, *related]),
+                    self._take(leaving),  # their places and links: `consequences`
                     (f"{len(leaving)} {noun} marked as left",),
                 )
             )

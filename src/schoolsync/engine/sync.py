@@ -1,7 +1,7 @@
 """The orchestrator: one sync of one school, from source to store. The only code that touches
 both, and the owner of the transaction in which a plan is applied.
 
-    read source -> scope -> validate -> plan -> safeguard -> apply + record (one transaction)
+    read source -> fit -> scope -> validate -> plan -> safeguard -> apply + record (one transaction)
         -> release lock -> alert (when a run needs approval or failed)
 
 A run that fails for any reason leaves the store exactly as it was, apart from its own history
@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
+from schoolsync.engine.fit import fit
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
@@ -38,6 +39,7 @@ from schoolsync.store.schools import (
     take_lock,
     update_settings,
 )
+from schoolsync.store.sizes import STORE_SIZES
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +224,7 @@ def _decide(
     conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, mode: str
 ) -> DryRun:
     current = load_current(conn, school.id)
-    scoped = apply_scope(snapshot, scope)
+    scoped = apply_scope(fit(snapshot, STORE_SIZES), scope)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
     )

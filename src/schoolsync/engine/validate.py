@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from schoolsync.engine.current import Row
 from schoolsync.engine.identity import PersonKey
+from schoolsync.engine.members import unknown_members
 from schoolsync.model import Family, Issue, Person, SchoolClass, Snapshot
 from schoolsync.school_settings import SchoolSettings
 
@@ -90,8 +91,7 @@ def validate(
         if issue.severity == "error" and issue.entity_type in ENTITY_TYPES.values():
             skipped.add((_family(issue.entity_type), issue.source_id))
 
-    users = [p for p in people if p.role != "contact"]
-    email_counts: Counter[str] = Counter(p.email for p in users if p.email)
+    email_counts = _email_counts(snapshot, people, stored_people, matched)
     owners_by_email: dict[str, list[Row]] = defaultdict(list)
     owners_by_username: dict[str, list[Row]] = defaultdict(list)
     for row in stored_people:
@@ -108,7 +108,9 @@ def validate(
     for person in people:
         message = None
         known = (person.family, person.source_id) in matched
-        if person.role != "contact" and (owns_email or not known):
+        # An email the source sent but that could not be used leaves the stored one in place.
+        keeps_stored = known and "email" in person.unreadable
+        if person.role != "contact" and (owns_email or not known) and not keeps_stored:
             message = _email_problem(
                 person,
                 settings,
@@ -124,6 +126,9 @@ def validate(
             skipped.add((person.family, person.source_id))
 
     classes, skipped_classes = _usable_classes(snapshot.classes, issues)
+    issues += unknown_members(
+        classes, snapshot.groups, snapshot.people, stored_people, skipped, snapshot.covers
+    )
     usable = replace(snapshot, people=tuple(kept), classes=tuple(classes))
     return Validated(usable, tuple(issues), frozenset(skipped), frozenset(skipped_classes))
 
@@ -141,7 +146,7 @@ def _email_problem(
         return MISSING_EMAIL if settings.email_required(person.role) else None
     if not settings.domain_allowed(email):
         return DOMAIN_NOT_ALLOWED
-    if email_counts[email] > 1:
+    if email_counts[email.lower()] > 1:
         return DUPLICATE_EMAIL
     others = [row for row in owners_by_email.get(email, ()) if row["id"] != own_row]
     if own_row is None:
@@ -162,6 +167,47 @@ def _email_problem(
     if holders:
         return USERNAME_IN_USE
     return None
+
+
+def _email_counts(
+    snapshot: Snapshot,
+    people: Sequence[Person],
+    stored_people: Sequence[Row],
+    matched: Mapping[PersonKey, int],
+) -> Counter[str]:
+    """How many users would hold each email after this run: those sent, and the stored users
+    this fetch does not speak for. An incremental fetch sends only what changed, so without
+    the stored ones it would let a pupil take the email of one it did not send, which the
+    full sync refuses."""
+    counts: Counter[str] = Counter(
+        p.email.lower() for p in people if p.role != "contact" and p.email
+    )
+    sent = {
+        matched[key] for key in ((p.family, p.source_id) for p in snapshot.people) if key in matched
+    }
+    deleted: set[tuple[str, str]] = {(d.kind, d.source_id) for d in snapshot.deletions}
+    for row in stored_people:
+        if (
+            row["family"] == "contact"
+            or row["status"] != "active"
+            or not row["email"]
+            or row["source_id"] is None  # a user made by hand: matching deals with them
+            or row["id"] in sent
+            or _leaving(row, snapshot, deleted)
+        ):
+            continue
+        counts[row["email"].lower()] += 1
+    return counts
+
+
+def _leaving(row: Row, snapshot: Snapshot, deleted: set[tuple[str, str]]) -> bool:
+    """Whether this fetch makes a stored user it did not send leave, freeing their email."""
+    if row["family"] not in snapshot.covers:
+        return False
+    if snapshot.complete:
+        return True
+    kind = "student" if row["family"] == "pupil" else row["family"]
+    return (kind, row["source_id"]) in deleted
 
 
 def _unique_people(

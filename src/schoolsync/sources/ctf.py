@@ -34,7 +34,6 @@ from schoolsync.model import ContactLink, Issue, Person, SchoolInfo, Snapshot
 from schoolsync.sources.ctf_pupil import CtfContext, PupilRead, read_pupil
 from schoolsync.sources.ctf_xml import parse_xml, text_of
 from schoolsync.sources.file_bytes import read_limited
-from schoolsync.sources.file_fits import fit
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.file_values import parse_date
 
@@ -111,8 +110,9 @@ def parse_ctf(data: bytes, file: str = "CTF.xml") -> Snapshot:
         read_issues=tuple(issues),
         person_fields=_person_fields(pupils),
         covers=_PUPILS_AND_CONTACTS if with_contacts else _PUPILS,
+        origin=file,
     )
-    return fit(snapshot, file)
+    return snapshot
 
 
 def _one_parent_per_household(

@@ -32,7 +32,6 @@ from pathlib import Path
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import Issue, SchoolInfo, Snapshot
-from schoolsync.sources.file_fits import fit
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.oneroster_classes import ClassesRead, Roster, read_classes, read_subjects
 from schoolsync.sources.oneroster_manifest import Manifest, parse_manifest
@@ -95,8 +94,9 @@ def parse_oneroster(package: Package) -> Snapshot:
         read_issues=(*people.issues, *structures.issues),
         person_fields=_person_fields(users, tables["demographics"]),
         covers=frozenset(covers),
+        origin=package.name,
     )
-    return fit(snapshot, package.name)
+    return snapshot
 
 
 def _person_fields(users: Table | None, demographics: Table | None) -> frozenset[str]:

@@ -39,7 +39,6 @@ from pathlib import Path
 from schoolsync.model import Issue, Person, Role, Snapshot
 from schoolsync.sources.file_bytes import read_limited
 from schoolsync.sources.file_csv import Column, CsvRow, CsvTable, blank_to_none, read_csv_table
-from schoolsync.sources.file_fits import fit
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.file_text import decode_text
 from schoolsync.sources.file_values import clean_email, parse_date
@@ -95,8 +94,9 @@ def parse_staff_csv(data: bytes, file: str = "staff.csv") -> Snapshot:
         read_issues=tuple(issues),
         person_fields=_person_fields(table),
         covers=frozenset({"employee"}),
+        origin=file,
     )
-    return fit(snapshot, file)
+    return snapshot
 
 
 def _person_fields(table: CsvTable) -> frozenset[str]:

@@ -8,14 +8,12 @@ merely incomplete becomes an `Issue` and the rest goes on.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from schoolsync.errors import SourceDataError
 from schoolsync.model import (
     GROUP_KINDS,
-    Attendance,
     ContactLink,
     Deletion,
     Gender,
@@ -25,10 +23,23 @@ from schoolsync.model import (
     Role,
     SchoolClass,
     SchoolInfo,
-    SenNeed,
     Snapshot,
     Subject,
 )
+
+# Single values are read in wonde_values; the readers here call them by these short names.
+from schoolsync.sources.wonde_values import attendance as _attendance
+from schoolsync.sources.wonde_values import contact_link as _contact_link
+from schoolsync.sources.wonde_values import date as _date
+from schoolsync.sources.wonde_values import email as _email
+from schoolsync.sources.wonde_values import flag as _flag
+from schoolsync.sources.wonde_values import given as _given
+from schoolsync.sources.wonde_values import member_ids as _member_ids
+from schoolsync.sources.wonde_values import related_list as _related_list
+from schoolsync.sources.wonde_values import related_one as _related_one
+from schoolsync.sources.wonde_values import sen_needs as _sen_needs
+from schoolsync.sources.wonde_values import shown as _shown
+from schoolsync.sources.wonde_values import text as _text
 
 _GENDERS: dict[str, Gender] = {
     "MALE": "male",
@@ -136,6 +147,24 @@ class _Reader:
             return None
         education = _related_one(record, "education_details")
         extended = _related_one(record, "extended_details")
+        unreadable = set()
+        if _unreadable_gender(record):
+            unreadable.add("gender")
+        date_of_birth = _date(record.get("date_of_birth"))
+        if date_of_birth is None and _given(record.get("date_of_birth")):
+            # Kept as stored: an empty value here would blank the date on the next sync.
+            unreadable.add("date_of_birth")
+            self.issues.append(
+                Issue(
+                    entity,
+                    f"{forename or ''} {surname or ''}".strip(),
+                    f"Date of birth '{_shown(record.get('date_of_birth'))}' is not a date; "
+                    "it was ignored",
+                    source_id,
+                    _text(record.get("mis_id")) or "",
+                    severity="warning",
+                )
+            )
         return Person(
             role=role,
             source_id=source_id,
@@ -149,7 +178,7 @@ class _Reader:
             legal_forename=_text(record.get("legal_forename")),
             legal_surname=_text(record.get("legal_surname")),
             gender=self._gender(record, entity, forename, surname, source_id),
-            date_of_birth=_date(record.get("date_of_birth")),
+            date_of_birth=date_of_birth,
             email=_email(record),
             year_group=_text(education.get("current_nc_year")) if role == "student" else None,
             sen_status=(_text(extended.get("sen_status")) or "").upper() or None,
@@ -158,7 +187,7 @@ class _Reader:
             pupil_premium=_flag(extended.get("premium_pupil_indicator")),
             english_additional_language=_flag(extended.get("english_as_additional_language")),
             attendance=_attendance(record),
-            unreadable=frozenset({"gender"}) if _unreadable_gender(record) else frozenset(),
+            unreadable=frozenset(unreadable),
         )
 
     def employee(self, record: Any, index: int, class_teachers: set[str]) -> Person | None:
@@ -267,132 +296,6 @@ def _require_id(record: Any, endpoint: str, index: int) -> str:
         hint = f" (MIS id {mis})" if mis else ""
         raise SourceDataError(f"Record {index + 1} of {endpoint} from Wonde has no id{hint}")
     return str(value)
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _flag(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if text in {"true", "t", "y", "yes", "1"}:
-        return True
-    if text in {"false", "f", "n", "no", "0"}:
-        return False
-    return None
-
-
-def _date(value: Any) -> dt.date | None:
-    """A Wonde date: a DateTime object in the school's zone, or a plain string."""
-    if isinstance(value, dict):
-        value = value.get("date")
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _related_one(record: dict[str, Any], name: str) -> dict[str, Any]:
-    wrapped = record.get(name)
-    if isinstance(wrapped, dict):
-        data = wrapped.get("data")
-        if isinstance(data, dict):
-            return data
-    return {}
-
-
-def _related_list(record: dict[str, Any], name: str) -> list[Any]:
-    wrapped = record.get(name)
-    if isinstance(wrapped, dict):
-        data = wrapped.get("data")
-        if isinstance(data, list):
-            return data
-    return []
-
-
-def _member_ids(record: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
-    ids = []
-    for index, member in enumerate(_related_list(record, name)):
-        if isinstance(member, dict) and member.get("id"):
-            ids.append(str(member["id"]))
-        elif isinstance(member, str):
-            ids.append(member)
-        else:
-            raise SourceDataError(f"Member {index + 1} of {name} in {where} from Wonde has no id")
-    return tuple(dict.fromkeys(ids))
-
-
-def _email(record: dict[str, Any]) -> str | None:
-    emails = _related_one(record, "contact_details").get("emails")
-    if not isinstance(emails, dict):
-        return None
-    for key in ("email", "primary", "work", "home"):
-        value = _text(emails.get(key))
-        if value:
-            return value.lower()
-    return None
-
-
-def _sen_needs(record: dict[str, Any]) -> tuple[SenNeed, ...]:
-    needs = []
-    for position, need in enumerate(_related_list(record, "sen_needs"), start=1):
-        if not isinstance(need, dict):
-            continue
-        code = _text(need.get("type")) or _text(need.get("code"))
-        if not code:
-            continue
-        rank = need.get("rank")
-        needs.append(SenNeed(code.upper(), int(rank) if isinstance(rank, int) else position))
-    return tuple(sorted(needs, key=lambda n: n.rank))
-
-
-def _attendance(record: dict[str, Any]) -> Attendance | None:
-    summary = _related_one(record, "attendance_summary")
-    if not summary:
-        return None
-
-    def number(*keys: str) -> int:
-        for key in keys:
-            value = summary.get(key)
-            if isinstance(value, int | float):
-                return int(value)
-        return 0
-
-    return Attendance(
-        possible=number("possible_marks", "possible"),
-        present=number("present_marks", "present"),
-        authorised=number("authorised_absence_marks", "authorised_absences"),
-        unauthorised=number("unauthorised_absence_marks", "unauthorised_absences"),
-        late=number("late_marks", "late"),
-    )
-
-
-def _contact_link(pupil_id: str, contact_id: str, record: dict[str, Any]) -> ContactLink:
-    relation = record.get("relationship")
-    if isinstance(relation, dict) and isinstance(relation.get("data"), dict):
-        relation = relation["data"]
-    if not isinstance(relation, dict):
-        relation = {}
-    priority = relation.get("priority")
-    return ContactLink(
-        pupil_source_id=pupil_id,
-        contact_source_id=contact_id,
-        relationship=_text(relation.get("relationship")),
-        priority=int(priority) if isinstance(priority, int | float) else None,
-        parental_responsibility=_flag(relation.get("parental_responsibility")),
-        lives_with_pupil=_flag(relation.get("lives_with_pupil")),
-    )
 
 
 def _deletion(record: Any, index: int) -> Deletion | None:
