@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import os
 import pickle
@@ -26,6 +27,9 @@ EXAMPLES: dict[type[errors.SchoolsyncError], errors.SchoolsyncError] = {
     errors.SchoolNotFound: errors.SchoolNotFound("sch_missing"),
     errors.SourceAuthError: errors.SourceAuthError("Wonde refused", permission="contacts.read"),
     errors.FileFormatError: errors.FileFormatError("bad date", file="pupils.xml", where="line 4"),
+    errors.SourceBusy: errors.SourceBusy(
+        "source busy, retry at 09:00", retry_at=dt.datetime(2027, 1, 15, 9, tzinfo=dt.UTC)
+    ),
 }
 
 

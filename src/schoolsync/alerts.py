@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from schoolsync.engine.hold_groups import group_holds
 from schoolsync.engine.safeguard import Hold
 
 log = logging.getLogger(__name__)
@@ -82,17 +83,20 @@ def compose_held(school_name: str, school_key: str, holds: Sequence[Hold], appli
     if applied:
         lines += [f"Everything else ({applied} changes) was brought across as usual.", ""]
     lines += ["What is waiting, and why:", ""]
-    for number, hold in enumerate(holds, start=1):
-        lines.append(f"{number}. {hold.message}")
-        if hold.losses:
-            lines.append(f"   If you approve this, it will remove: {', '.join(hold.losses)}.")
+    # One line per rule: at the start of a year one rule can hold hundreds of classes.
+    for number, group in enumerate(group_holds(holds), start=1):
+        lines.append(f"{number}. {group.summary}")
+        [first, *others] = group.holds
+        if first.losses and not others:
+            lines.append(f"   If you approve this, it will remove: {', '.join(first.losses)}.")
         lines.append("")
     lines += [
         "What to do:",
         "- If these changes are a mistake in your MIS, correct them there. The next sync will "
         "notice and carry on by itself; there is nothing else to do.",
         "- If they are expected (for example a class that has finished), approve them with a "
-        f"manual sync: `schoolsync sync {school_key} --manual`.",
+        f"manual sync: `schoolsync sync {school_key} --manual`, or one by one: "
+        f"`schoolsync holds {school_key} --detail` lists each change that waits.",
         "",
         "Pupils' own work is never deleted by a sync.",
     ]

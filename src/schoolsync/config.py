@@ -1,7 +1,9 @@
 """Settings, read from the environment by entry points (never at import time).
 
-With no configuration at all schoolsync runs on an embedded SQLite file in `./.schoolsync/`
-(or `$SCHOOLSYNC_HOME`), next to a generated key that encrypts stored Wonde tokens.
+With no configuration at all schoolsync runs on an embedded SQLite file in the user's data
+folder (`default_home()`, or `$SCHOOLSYNC_HOME`), next to a generated key that encrypts stored
+Wonde tokens. The folder is per user, not per working directory: a command run from another
+folder or from cron finds the same schools instead of silently starting an empty store.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from schoolsync.errors import ConfigError
+from schoolsync.private_paths import private_folder
+
+APP_NAME = "schoolsync"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +33,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        home = Path(env.get("SCHOOLSYNC_HOME", ".schoolsync")).expanduser()
+        home = home_from(env)
         url = env.get("SCHOOLSYNC_DATABASE_URL") or f"sqlite:///{home / 'schoolsync.db'}"
         if url.startswith("postgresql://"):
             # psycopg 3 is the driver we ship; the bare scheme would ask for psycopg2.
@@ -50,6 +55,39 @@ class Settings:
         )
 
 
+def default_home() -> Path:
+    """The per-user data folder (e.g. ~/.local/share/schoolsync on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def home_from(environ: Mapping[str, str]) -> Path:
+    """Where the embedded store lives: `$SCHOOLSYNC_HOME` if set, else `default_home()`.
+    Made absolute, so that messages name it unambiguously."""
+    raw = environ.get("SCHOOLSYNC_HOME")
+    return (Path(raw).expanduser() if raw else default_home()).absolute()
+
+
+#: Where versions before the per-user folder kept the store: relative to the working directory.
+LEGACY_HOME = Path(".schoolsync")
+
+
+def legacy_store_hint(environ: Mapping[str, str], cwd: Path) -> str | None:
+    """A note for someone whose schools are still in an old `./.schoolsync` store: without it
+    they would meet an empty store and think their schools lost."""
+    if environ.get("SCHOOLSYNC_HOME") or environ.get("SCHOOLSYNC_DATABASE_URL"):
+        return None
+    old = (cwd / LEGACY_HOME).absolute()
+    if not (old / "schoolsync.db").exists():
+        return None
+    return (
+        f"Note: {old} holds a store from an older schoolsync, which now keeps its data in "
+        f"{home_from(environ)}. Move the folder's files there, or set SCHOOLSYNC_HOME={old} "
+        "to go on using it."
+    )
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None:
@@ -65,7 +103,7 @@ def _key_file(home: Path) -> bytes:
     path = home / "secret.key"
     if path.exists():
         return path.read_bytes().strip()
-    home.mkdir(parents=True, exist_ok=True)
+    private_folder(home)
     key = Fernet.generate_key()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:

@@ -6,6 +6,8 @@ Every error has one *reaction* base, which is what a caller catches:
     ├── RetryLater             nothing is wrong with the request: the same call later will work
     │   ├── SyncInProgress         another run holds the school's lock
     │   ├── SourceUnavailable      network trouble, 429 or 5xx that outlasted the retries
+    │   │   └── SourceBusy             the source asked for a longer wait than a run makes:
+    │   │                              retry at `retry_at`, not before
     │   └── StoreUnavailable       the database cannot be reached
     ├── NeedsPerson            only a person can unblock it (grant access, look again)
     │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
@@ -33,6 +35,7 @@ exceptions that end a job.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 
@@ -107,6 +110,15 @@ class PlanChanged(NeedsPerson):
 
 class SourceUnavailable(SourceError, RetryLater):
     pass
+
+
+class SourceBusy(SourceUnavailable):
+    """The source answered 429 or 503 with a `Retry-After` longer than one run waits: the run
+    ends, and whoever requeues it must not try before `retry_at` (UTC)."""
+
+    def __init__(self, message: str, retry_at: dt.datetime) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
 
 
 class SourceAuthError(SourceError, NeedsPerson):

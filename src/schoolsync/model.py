@@ -78,12 +78,19 @@ class Person:
     upi: str | None = None
     upn: str | None = None
     title: str | None = None
+    #: The names the school uses (known-as: CTF `PreferredForename`, Wonde `forename`, OneRoster
+    #: `preferredGivenName`) are `forename`, `middle_names` and `surname`; the legal names, where
+    #: the source has them, are the `legal_*` fields. Both are kept, and both are exported.
     middle_names: str | None = None
     legal_forename: str | None = None
+    legal_middle_names: str | None = None
     legal_surname: str | None = None
     gender: Gender | None = None
     date_of_birth: dt.date | None = None
     email: str | None = None
+    #: The login name the source gives (OneRoster's `username`). Most sources give none, and
+    #: the product makes one (the email, or initial and surname); contacts never have one.
+    username: str | None = None
     #: National Curriculum year for pupils ("7", "R", "N2"); None for adults.
     year_group: str | None = None
     sen_status: str | None = None
@@ -123,6 +130,8 @@ class SchoolClass:
     code: str | None = None
     subject_source_id: str | None = None
     year_group: str | None = None
+    #: where the class is taught (OneRoster `location`): a room, a site
+    location: str | None = None
     student_ids: tuple[str, ...] = ()
     teacher_ids: tuple[str, ...] = ()
 

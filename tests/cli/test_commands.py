@@ -112,5 +112,7 @@ def test_demo_runs_on_the_embedded_default(tmp_path) -> None:
     assert "Successful" in result.stdout or "Issues exist" in result.stdout
     assert "pupils" in result.stdout
     assert (tmp_path / "home" / "schoolsync.db").exists()
+    # it says where the data is kept, so a person can find (or move) it
+    assert f"kept in {tmp_path / 'home' / 'schoolsync.db'}" in result.stdout
     second = schoolsync(env, "demo", "--pupils", "120")
     assert "Nothing changed" in second.stdout

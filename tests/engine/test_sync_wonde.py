@@ -184,3 +184,50 @@ def test_one_id_sent_for_two_different_pupils_leaves_both_out(
     assert issue.message.startswith("An unexpected error has occurred")
     assert "two different records" in issue.message
     assert result.counts["student"]["create"] == len(mis.students) - 2
+
+
+def test_a_source_that_asks_for_a_long_wait_ends_the_run_as_busy_until_then(
+    engine: sa.Engine, settings: Settings, school: str, served: tuple[Sandbox, str]
+) -> None:
+    sandbox = served[0]
+    sandbox.faults.rate_limit(count=10, retry_after=3600, path="students")
+    before = _now()
+    result = sync(engine, settings, school)
+    assert result.status == "failed"
+    assert result.message is not None and "source busy, retry at" in result.message
+    assert result.retry_at is not None
+    assert 3590 <= (result.retry_at - before).total_seconds() <= 3610
+    with engine.connect() as conn:
+        [stored] = conn.execute(sa.select(sync_runs.c.message)).scalars().all()
+    assert "retry at" in stored
+
+
+def test_a_withheld_contacts_permission_syncs_the_rest_and_keeps_stored_contacts(
+    engine: sa.Engine, settings: Settings, school: str, served: tuple[Sandbox, str]
+) -> None:
+    sandbox = served[0]
+    first = sync(engine, settings, school)
+    assert first.status != "failed"
+    contacts_before = _active_contacts(engine)
+    assert contacts_before
+    sandbox.deny(DEMO_SCHOOL_ID, "contacts.read")
+    apply_change(sandbox.schools[DEMO_SCHOOL_ID], "new_joiner", random.Random(3))
+    second = sync(engine, settings, school, full=True)
+    assert second.status in ("success_with_warnings", "issues_exist")  # never "failed"
+    assert second.counts.get("student", {}).get("create") == 1
+    assert _active_contacts(engine) == contacts_before  # none marked as leavers
+    [warning] = [i for i in second.issues if "contacts.read" in i.message]
+    assert warning.severity == "warning"
+    with engine.connect() as conn:
+        messages = conn.execute(sa.text("SELECT message FROM issues")).scalars().all()
+    assert any("'contacts.read' permission" in m for m in messages)
+    # an incremental run, which also reads the contacts endpoint, goes on the same way
+    incremental = sync(engine, settings, school)
+    assert (incremental.mode, incremental.status) == ("incremental", "success_with_warnings")
+    assert _active_contacts(engine) == contacts_before
+
+
+def _active_contacts(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        query = "SELECT count(*) FROM people WHERE family = 'contact' AND status = 'active'"
+        return int(conn.execute(sa.text(query)).scalar_one())

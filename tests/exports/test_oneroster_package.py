@@ -306,7 +306,7 @@ def test_leavers_archived_and_excluded_people_are_left_out(package: Package) -> 
     assert package.ids("demographics.csv") <= exported
 
 
-def test_no_file_carries_passwords_upns_or_legal_names(package: Package) -> None:
+def test_no_file_carries_passwords_or_upns(package: Package) -> None:
     text = "".join((package.root / name).read_text(encoding="utf-8") for name in SPEC_HEADERS)
     users = package.rows("users.csv")
 
@@ -354,7 +354,7 @@ def test_agent_sourced_ids_link_pupils_and_contacts_both_ways(package: Package) 
     assert f'"{sid["3001"]},{sid["3002"]}"' in raw
 
 
-def test_classes_are_the_active_classes_and_registration_groups(package: Package) -> None:
+def test_classes_are_the_active_classes_and_groups(package: Package) -> None:
     classes = {row["title"]: row for row in package.rows("classes.csv")}
 
     assert {title: row["classType"] for title, row in classes.items()} == {
@@ -363,6 +363,8 @@ def test_classes_are_the_active_classes_and_registration_groups(package: Package
         "Latin club": "scheduled",
         "Study skills": "scheduled",
         "7AB": "homeroom",
+        # a year group has no OneRoster type: an `ext:` one says what it is
+        "Year 7": "ext:schoolsync.year",
     }
     (org,) = package.ids("orgs.csv")
     (session,) = package.ids("academicSessions.csv")
@@ -383,11 +385,13 @@ def test_courses_are_the_active_subjects_and_every_class_has_one(package: Packag
     # no subject, or a deleted one: a course that says so rather than an invented subject
     assert course_of("Study skills") == course_of("Latin club") == "Classes without a subject"
     assert course_of("7AB") == "Registration"
+    assert course_of("Year 7") == "Year, house and other groups"
     assert {row["title"] for row in courses.values()} == {
         "Mathematics",
         "English",
         "Classes without a subject",
         "Registration",
+        "Year, house and other groups",
     }
     mathematics = next(row for row in courses.values() if row["title"] == "Mathematics")
     assert mathematics["courseCode"] == "MA"
@@ -420,6 +424,7 @@ def test_enrollments_match_the_memberships_of_current_people(package: Package) -
         ("7AB", "1003", "student", ""),
         ("7AB", "2001", "teacher", "false"),
         ("7AB", "2004", "teacher", "false"),
+        ("Year 7", "1001", "student", ""),
     }
     assert len(seen) == len(enrollments)
     assert len({e["sourcedId"] for e in enrollments}) == len(enrollments)

@@ -343,6 +343,44 @@ def test_enrollment_checks_in_a_bulk_package(tmp_path: Path) -> None:
     ]
 
 
+def test_groups_of_every_kind_and_the_courses_only_groups_name(tmp_path: Path) -> None:
+    manifest = (
+        "propertyName,value\nfile.users,bulk\nfile.courses,bulk\nfile.classes,bulk\n"
+        "file.enrollments,bulk\n"
+    )
+    users = _USERS + "s1,,,true,o,student,a,,Amy,Ng,,,,,,,07,\n"
+    courses = "sourcedId,title\nreg,Registration\ngrp,Other groups\nma,Maths\n"
+    classes = (
+        "sourcedId,title,courseSourcedId,classType\n"
+        "f1,7AB,reg,homeroom\n"
+        "h1,Drake,grp,ext:schoolsync.house\n"
+        "y7,Year 7,grp,EXT:schoolsync.year\n"
+        "m1,7A/Ma1,ma,scheduled\n"
+        "x1,Robotics,ma,ext:vendor.club\n"
+    )
+    enrollments = "classSourcedId,userSourcedId,role\nh1,s1,student\ny7,s1,student\n"
+    snapshot = read_oneroster(
+        _package(
+            tmp_path,
+            manifest,
+            users=users,
+            courses=courses,
+            classes=classes,
+            enrollments=enrollments,
+        )
+    )
+    kinds = {group.name: (group.kind, group.student_ids) for group in snapshot.groups}
+    assert kinds == {
+        "7AB": ("registration", ()),
+        "Drake": ("house", ("s1",)),
+        "Year 7": ("year", ("s1",)),
+    }
+    # another vendor's extension is still a teaching class
+    assert sorted(c.name for c in snapshot.classes) == ["7A/Ma1", "Robotics"]
+    # the stand-in courses of groups are not subjects
+    assert [s.name for s in snapshot.subjects] == ["Maths"]
+
+
 def test_path_traversal_and_odd_entries_in_a_zip(tmp_path: Path) -> None:
     manifest = b"propertyName,value\nfile.users,absent\n"
     ok = write_zip(

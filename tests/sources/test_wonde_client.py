@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from schoolsync.errors import SourceAuthError, SourceDataError, SourceNotFound, SourceUnavailable
+from schoolsync.errors import (
+    RetryLater,
+    SourceAuthError,
+    SourceBusy,
+    SourceDataError,
+    SourceNotFound,
+    SourceUnavailable,
+)
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
 from schoolsync.sources.http import JsonHttp
 from schoolsync.sources.wonde import (
@@ -125,10 +133,40 @@ def test_wrong_token_is_a_final_401(served) -> None:
 
 def test_missing_permission_is_named(served, sandbox) -> None:
     _, base_url = served
-    sandbox.deny(DEMO_SCHOOL_ID, "contacts.read")
-    with pytest.raises(SourceAuthError, match=r"'contacts\.read' permission") as caught:
+    sandbox.deny(DEMO_SCHOOL_ID, "classes.read")  # required: without classes there is no sync
+    with pytest.raises(SourceAuthError, match=r"'classes\.read' permission") as caught:
         fetch_raw(client_for(base_url))
-    assert caught.value.permission == "contacts.read"
+    assert caught.value.permission == "classes.read"
+
+
+@pytest.mark.parametrize(
+    ("permission", "family", "field"),
+    [
+        ("contacts.read", "contact", None),
+        ("contact_details.read", None, "email"),
+        ("extended_details.read", None, "sen_status"),
+        ("attendance.read", None, "attendance"),
+    ],
+)
+def test_an_optional_permission_withheld_is_a_warning_and_the_rest_is_read(
+    served, sandbox, permission: str, family: str | None, field: str | None
+) -> None:
+    _, base_url = served
+    sandbox.deny(DEMO_SCHOOL_ID, permission)
+    snap = fetch_snapshot(client_for(base_url))
+    school = sandbox.schools[DEMO_SCHOOL_ID]
+    assert [p.role for p in snap.people].count("student") == len(school.students)
+    assert len(snap.classes) == len(school.classes)
+    [warning] = [i for i in snap.read_issues if permission in i.message]
+    assert warning.severity == "warning"
+    if family is not None:
+        # stored contacts are left alone, not marked as leavers
+        assert family not in snap.covers and "contact_link" not in snap.covers
+        assert not any(p.role == "contact" for p in snap.people)
+    if field is not None:
+        # stored values are kept, not blanked
+        assert snap.person_fields is not None and field not in snap.person_fields
+        assert "forename" in snap.person_fields
 
 
 def test_unknown_school_is_404(served) -> None:
@@ -180,3 +218,38 @@ def test_slow_page_times_out_and_is_retried(served, sandbox) -> None:
     )
     assert subjects
     assert len(sleeps.calls) == 1
+
+
+# --- a Retry-After longer than a run waits (issue 7g) ------------------------------------------
+
+
+def test_a_retry_after_longer_than_the_cap_ends_the_read_without_retrying_early(
+    served, sandbox
+) -> None:
+    _, base_url = served
+    fault = sandbox.faults.rate_limit(count=5, retry_after=3600, path="subjects")
+    sleeps = Sleeps()
+    frozen = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC
+    http = JsonHttp(
+        make_http_client(TOKEN, 5.0),
+        max_attempts=4,
+        max_backoff_seconds=60.0,
+        sleep=sleeps,
+        jitter=lambda: 0.0,
+        clock=lambda: frozen,
+    )
+    client = WondeClient(http, base_url, DEMO_SCHOOL_ID)
+    with pytest.raises(SourceBusy, match="retry at 2027-01-15 09:00:00 UTC") as caught:
+        client.all("subjects", {}, lambda *a: None, None)
+    assert isinstance(caught.value, RetryLater)
+    assert caught.value.retry_at == dt.datetime(2027, 1, 15, 9, 0, tzinfo=dt.UTC)
+    assert sleeps.calls == []  # no shortened wait, no second request
+    assert fault.count == 4  # exactly one of the five 429s was used
+
+
+def test_a_retry_after_within_the_cap_is_still_waited_and_retried(served, sandbox) -> None:
+    _, base_url = served
+    sandbox.faults.rate_limit(count=1, retry_after=60, path="subjects")
+    sleeps = Sleeps()
+    assert client_for(base_url, sleeps=sleeps).all("subjects", {}, lambda *a: None, None)
+    assert sleeps.calls == [60.0]

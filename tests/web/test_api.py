@@ -83,3 +83,67 @@ def test_dependents_reach_the_warning(api: httpx.Client, school: str, engine: sa
     [hold] = api.get(f"/api/schools/{school}/holds").json()
     assert hold["rule"] == "class_gone"
     assert "4 tasks" in hold["losses"]
+
+
+# --- every value is validated: 4xx, never 500 (issue 7e) --------------------------------------
+
+TOO_BIG = 2**63  # and 2**31: PostgreSQL's INTEGER ends there
+
+
+@pytest.mark.parametrize("run_id", [str(TOO_BIG), str(2**31), "0", "-1", "abc"])
+def test_an_out_of_range_run_id_is_a_4xx(api: httpx.Client, school: str, run_id: str) -> None:
+    response = api.get(f"/api/schools/{school}/runs/{run_id}/issues.csv")
+    assert response.status_code == 422
+    assert "run_id" in response.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"count": TOO_BIG},
+        {"count": 2**31},
+        {"count": "4"},
+        {"count": 4.5},
+        {"count": 4, "label": "x" * 61},
+        {"count": 4, "label": "   "},
+        {"count": 4, "lable": "tasks"},
+        {},
+    ],
+)
+def test_a_bad_dependents_body_is_a_422_and_nothing_is_stored(
+    api: httpx.Client, school: str, engine: sa.Engine, body: dict[str, object]
+) -> None:
+    response = api.put(f"/api/schools/{school}/classes/m1/dependents", json=body)
+    assert response.status_code == 422
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM class_dependents")).scalar() == 0
+
+
+def test_the_largest_count_the_store_holds_is_accepted(api: httpx.Client, school: str) -> None:
+    url = f"/api/schools/{school}/classes/m1/dependents"
+    response = api.put(url, json={"count": 2**31 - 1, "label": "  tasks  "})
+    assert response.status_code == 200
+    assert response.json()["label"] == "tasks"
+
+
+def test_dependents_of_a_class_that_does_not_exist_are_refused(
+    api: httpx.Client, school: str, engine: sa.Engine
+) -> None:
+    response = api.put(f"/api/schools/{school}/classes/no-such/dependents", json={"count": 3})
+    assert response.status_code == 404
+    assert "no-such" in response.json()["detail"]
+    huge = api.put(f"/api/schools/{school}/classes/{'c' * 20_000}/dependents", json={"count": 3})
+    assert huge.status_code in (414, 422, 431)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM class_dependents")).scalar() == 0
+
+
+@pytest.mark.parametrize("path", ["/runs", "/holds", "/runs/1/issues.csv"])
+def test_a_20kb_school_key_is_a_4xx(api: httpx.Client, school: str, path: str) -> None:
+    response = api.get(f"/api/schools/{'k' * 20_000}{path}")
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("limit", [str(TOO_BIG), "0", "-3"])
+def test_an_out_of_range_limit_is_a_422(api: httpx.Client, school: str, limit: str) -> None:
+    assert api.get(f"/api/schools/{school}/runs", params={"limit": limit}).status_code == 422

@@ -263,3 +263,16 @@ def test_only_vendor_admins_see_the_users(site: Site) -> None:
         with browser_client(site, email) as client:
             refused = client.get("/users")
             assert refused.status_code == 404 and VENDOR not in refused.text
+
+
+def test_vendor_support_cannot_approve_through_the_api(site: Site) -> None:
+    with site.engine.begin() as conn:
+        users = {u.email: u for u in accounts.list_users(conn)}
+        token = accounts.create_api_token(conn, users[SUPPORT].id, "support script", NOW)
+    with httpx.Client(base_url=site.url, headers={"Authorization": f"Bearer {token}"}) as api:
+        assert api.get(f"/api/schools/{site.key_a}/runs").status_code == 200  # may read
+        refused = api.post(
+            f"/api/schools/{site.key_a}/holds/approve",
+            json={"rules": ["class_gone"], "approved_by": "sam"},
+        )
+    assert refused.status_code == 403 and "cannot approve" in refused.text

@@ -9,11 +9,20 @@ from __future__ import annotations
 import logging
 import os
 
-from schoolsync.cli import reports, sandbox, schools, syncing, users
+from schoolsync.cli import (
+    classes,
+    holds,
+    reports,
+    run_detail,
+    sandbox,
+    schools,
+    syncing,
+    users,
+)
 from schoolsync.cli.common import app
 
 __all__ = ["app", "main"]
-_COMMAND_GROUPS = (reports, sandbox, schools, syncing, users)
+_COMMAND_GROUPS = (classes, holds, reports, run_detail, sandbox, schools, syncing, users)
 
 
 def main() -> None:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy as sa
 import typer
 from rich.console import Console
 
-from schoolsync.config import Settings
+from schoolsync import run_status
+from schoolsync.config import Settings, home_from, legacy_store_hint
 from schoolsync.errors import ConfigError, SchoolsyncError
 from schoolsync.store.database import make_engine, upgrade
 
 app = typer.Typer(
-    help="Keep an education product's people and classes in step with each school's MIS.",
+    help="Keep an education product's people and classes in step with each school's MIS.\n\n"
+    # Said up front: a store nobody can find is a store people start again by accident.
+    f"Data folder: {home_from(os.environ)} (set SCHOOLSYNC_HOME to move it).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -32,14 +37,7 @@ app.add_typer(sandbox_app, name="sandbox")
 out = Console()
 err = Console(stderr=True)
 
-STATUS_LABELS = {
-    "running": "Running",
-    "success": "Successful",
-    "issues_exist": "Issues exist: some records were left out",
-    "needs_approval": "Needs approval: major changes are waiting",
-    "failed": "Failed: nothing was changed",
-    "paused": "Paused",
-}
+STATUS_LABELS = run_status.LABELS
 
 
 def now() -> dt.datetime:
@@ -49,6 +47,9 @@ def now() -> dt.datetime:
 @contextlib.contextmanager
 def open_store() -> Iterator[tuple[Settings, sa.Engine]]:
     """Settings and a migrated database, or a clear message and exit code 2."""
+    hint = legacy_store_hint(os.environ, Path.cwd())
+    if hint:
+        err.print(hint)
     try:
         settings = Settings.from_env()
         engine = make_engine(settings.database_url)

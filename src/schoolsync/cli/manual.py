@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from rich.console import Console
-from rich.prompt import Confirm, Prompt
+from rich.prompt import Prompt
 from rich.table import Table
 
+from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.engine.hold_groups import parse_answer
 from schoolsync.engine.safeguard import Hold
-from schoolsync.engine.scope import Scope
+from schoolsync.engine.scope import Scope, scope_to_save
 from schoolsync.engine.sync import (
     Approval,
     DryRun,
@@ -23,7 +25,17 @@ from schoolsync.engine.sync import (
 )
 from schoolsync.errors import PlanChanged
 from schoolsync.model import SchoolClass, Subject
+from schoolsync.store.catalogue import structure_names
 from schoolsync.store.schools import get_school
+
+#: Said before the first choice: what is chosen here lasts beyond this sync.
+SCOPE_NOTE = (
+    "What you choose in steps 1 and 2 is saved as the school's sync scope. Later syncs bring "
+    "across only the chosen subjects and classes: a new class of a chosen subject joins by "
+    "itself, a new subject waits until you choose it here. A subject or class that is missing "
+    "from your MIS today keeps its place and syncs again if it comes back. "
+    "`schoolsync school settings {key}` shows the scope; `--reset-scope` syncs everything again."
+)
 
 #: How often to re-plan when the MIS keeps changing under a non-interactive approval.
 MAX_REPLANS = 3
@@ -51,14 +63,18 @@ def manual_sync(
     """Returns the run, or None when the person stopped before Continue."""
     with engine.connect() as conn:
         school = get_school(conn, key)
+        stored_subjects, _classes = structure_names(conn, school.id)
     first = plan_school(engine, key, read, full=True)
-    choice = _choose(console, first, Scope.of(school.settings), assume_yes)
+    previous = Scope.of(school.settings)
+    console.print(SCOPE_NOTE.format(key=school.key))
+    choice = _choose(console, first, previous, assume_yes)
+    offered = {s.source_id for s in first.snapshot.subjects}
+    scope = scope_to_save(choice.scope(), previous, offered, stored_subjects)
     for _ in range(MAX_REPLANS):
-        shown = plan_school(engine, key, read, scope=choice.scope())
+        shown = plan_school(engine, key, read, scope=scope)
         _warnings(console, shown)
-        if not assume_yes and not Confirm.ask(
-            "Continue and apply exactly this plan?", console=console, default=False
-        ):
+        keep = frozenset[str]() if assume_yes else _approve(console, shown.guarded.holds)
+        if keep is None:
             console.print("Stopped: nothing was changed.")
             return None
         try:
@@ -67,7 +83,7 @@ def manual_sync(
                 key,
                 read,
                 trigger="manual",
-                approval=Approval(shown.plan.digest(), approved_by, choice.scope()),
+                approval=Approval(shown.plan.digest(), approved_by, scope, keep),
             )
         except PlanChanged as exc:
             console.print(f"[yellow]{exc}[/yellow]")
@@ -161,8 +177,39 @@ def _warnings(console: Console, dry: DryRun) -> None:
         console.print(
             "\n[bold]These changes would remove things. Check them before you continue:[/bold]"
         )
-    for hold in holds:
-        console.print(f"[yellow]![/yellow] {hold.message}")
-        if hold.losses:
-            console.print(f"    Approving removes: {', '.join(hold.losses)}")
+    print_hold_groups(console, holds, lead="!")
     console.print("\nPupils' own work is never deleted by a sync.")
+
+
+def _approve(console: Console, holds: Sequence[Hold]) -> frozenset[str] | None:
+    """Ask what to apply: everything, nothing, or only some holds (numbers or rule names) with
+    the rest left held. Returns the fingerprints of the holds to leave held; None to stop."""
+    question = "Continue and apply exactly this plan?"
+    if holds:
+        question += (
+            " y applies it all; or type the numbers or rules of the holds to approve "
+            "(e.g. 2,5 or class_emptied) and the rest stay held; 'detail' lists them"
+        )
+    while True:
+        answer = Prompt.ask(f"{question} [y/n]", console=console, default="n", show_default=False)
+        text = answer.strip().lower()
+        if text in ("y", "yes"):
+            return frozenset()
+        if text in ("", "n", "no"):
+            return None
+        if holds and text == "detail":
+            print_hold_groups(console, holds, lead="!", detail=True)
+            continue
+        try:
+            picked = parse_answer(text, holds) if holds else None
+        except ValueError as exc:
+            console.print(f"[red]{exc}[/red]")
+            continue
+        if picked is None:
+            console.print("[red]Answer y or n[/red]")
+            continue
+        if picked.left:
+            console.print(
+                f"{len(picked.left)} hold(s) stay held; `schoolsync holds` shows them later."
+            )
+        return frozenset(h.fingerprint() for h in picked.left)

@@ -47,7 +47,10 @@ def history(
                         "started_at": r.started_at.isoformat(),
                         "finished_at": r.finished_at.isoformat() if r.finished_at else None,
                         "counts": r.counts,
+                        "held": r.held,
+                        "approved_by": r.approved_by,
                         "issues": r.issue_count,
+                        "open_issues": r.open_issues,
                         "message": r.message,
                     }
                     for r in found
@@ -62,6 +65,8 @@ def history(
         "Mode",
         "Status",
         "Changes",
+        "Held",
+        "Approved by",
         "Issues",
         title=f"Sync history: {record.name}",
     )
@@ -77,29 +82,59 @@ def history(
             run.mode,
             status,
             str(changed),
-            str(run.issue_count),
+            _held(run.held),
+            run.approved_by or "",
+            _issues(run.issue_count, run.open_issues),
         )
     out.print(table)
+
+
+def _issues(own: int, still_open: int | None) -> str:
+    """The run's own issues, and the school's open ones after it when they differ."""
+    if still_open is None or still_open == own:
+        return str(own)
+    return f"{own} ({still_open} open)"
+
+
+def _held(held: dict[str, dict[str, int]] | None) -> str:
+    """What waited for approval, e.g. "student leave: 80"."""
+    if not held:
+        return ""
+    return "\n".join(
+        f"{entity.replace('_', ' ')} {kind}: {count}"
+        for entity, kinds in held.items()
+        for kind, count in kinds.items()
+    )
 
 
 @app.command("issues")
 def issues_command(
     school: Annotated[str, typer.Argument(help="The school's key.")],
-    run: Annotated[int | None, typer.Option("--run", help="A run id; default the latest.")] = None,
+    run: Annotated[
+        int | None,
+        typer.Option("--run", help="One run's own issues; default: the school's open issues."),
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write the CSV here.")] = None,
 ) -> None:
-    """Write a run's issues as the CSV schools download."""
+    """Write the school's open issues (what it still has to fix, whichever run found them) as
+    the CSV schools download, or one run's own issues with --run."""
+    from schoolsync.store.open_issues import open_issue_list
+
     with open_store() as (_settings, engine), engine.connect() as conn:
         record = school_store.get_school(conn, school)
-        if run is not None and not run_store.run_exists(conn, record.id, run):
+        if run is None:
+            found = open_issue_list(conn, record.id)
+        elif not run_store.run_exists(conn, record.id, run):
             raise ConfigError(f"School {school} has no run {run}; `schoolsync history` lists them")
-        found = run_store.run_issues(conn, record.id, run)
+        else:
+            found = run_store.run_issues(conn, record.id, run)
     if output is None:
         write_issues_csv(found, sys.stdout)
         return
     with output.open("w", encoding="utf-8-sig", newline="") as handle:
         count = write_issues_csv(found, handle)
-    err.print(f"Wrote {count} issue(s) to {output}")
+    what = "open issue(s)" if run is None else f"issue(s) of run {run}"
+    err.print(f"Wrote {count} {what} to {output}")
 
 
 @app.command()

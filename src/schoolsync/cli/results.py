@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
@@ -10,6 +11,8 @@ from schoolsync.cli.common import (
     STATUS_LABELS,
     out,
 )
+from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.engine.hold_groups import HoldLike, group_holds
 from schoolsync.engine.sync import SyncResult
 
 
@@ -23,9 +26,17 @@ def result_json(result: SyncResult) -> dict[str, Any]:
         "holds": [
             {"rule": h.rule, "message": h.message, "losses": list(h.losses)} for h in result.holds
         ],
+        "hold_groups": groups_json(result.holds),
         "issues": len(result.issues),
+        "open_issues": result.open_issues,
         "message": result.message,
     }
+
+
+def groups_json(holds: Sequence[HoldLike]) -> list[dict[str, Any]]:
+    return [
+        {"rule": g.rule, "count": len(g.holds), "summary": g.summary} for g in group_holds(holds)
+    ]
 
 
 def print_result(result: SyncResult, key: str) -> None:
@@ -44,14 +55,15 @@ def print_result(result: SyncResult, key: str) -> None:
         out.print(table)
     elif result.status != "failed":
         out.print("Nothing changed: the store already matches the MIS.")
-    for hold in result.holds:
-        out.print(f"[yellow]Waiting for approval:[/yellow] {hold.message}")
-        if hold.losses:
-            out.print(f"    Approving removes: {', '.join(hold.losses)}")
+    print_hold_groups(out, result.holds, lead="Waiting for approval:")
     if result.holds:
         out.print(
-            "Correct the MIS and the next sync goes ahead by itself, or approve with "
-            f"`schoolsync sync {key} --manual`."
+            f"`schoolsync holds {key} --detail` lists each one. Correct the MIS and the next "
+            f"sync goes ahead by itself, or approve with `schoolsync holds {key} --approve NUMBER` "
+            f"or `schoolsync sync {key} --manual`."
         )
-    if result.issues:
-        out.print(f"{len(result.issues)} issue(s): `schoolsync issues {key}` writes them as CSV.")
+    if result.issues or result.open_issues:
+        out.print(
+            f"{len(result.issues)} issue(s) in this run, {result.open_issues} open: "
+            f"`schoolsync issues {key}` writes the open ones as CSV."
+        )

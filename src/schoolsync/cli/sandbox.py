@@ -19,6 +19,7 @@ from schoolsync.cli.common import (
 from schoolsync.cli.results import print_result
 from schoolsync.cli.syncing import run_sync
 from schoolsync.store import schools as school_store
+from schoolsync.store.database import store_location
 
 
 @app.command("serve")
@@ -132,6 +133,7 @@ def demo(
     name = f"{sandbox_school.name} (sandbox)"
     with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
         out.print(f"Started the sandbox Wonde API at {base_url}")
+        out.print(f"Your data is kept in {store_location(settings.database_url)}")
         with engine.begin() as conn:
             key = school_store.find_by_name(conn, name)
             if key is None:

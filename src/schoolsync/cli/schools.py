@@ -6,6 +6,7 @@ import os
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from schoolsync.cli.common import (
@@ -19,8 +20,11 @@ from schoolsync.cli.common import (
     out,
     school_app,
 )
+from schoolsync.engine.scope import Scope, describe_scope
+from schoolsync.errors import ConfigError
 from schoolsync.school_settings import SchoolSettings, parse_domains, parse_roles
 from schoolsync.store import schools as school_store
+from schoolsync.store.catalogue import structure_names
 
 
 @school_app.command("add")
@@ -114,12 +118,18 @@ def class_dependents(
     label: Annotated[str, typer.Option(help="What they are, e.g. tasks.")] = "items",
 ) -> None:
     """Tell schoolsync what depends on a class, so warnings say what would be lost."""
+    from schoolsync.store.catalogue import class_known
     from schoolsync.store.holds import set_dependents
 
     if count < 0:
         raise typer.BadParameter("--count cannot be negative")
     with open_store() as (_settings, engine), engine.begin() as conn:
         record = school_store.get_school(conn, school)
+        if not class_known(conn, record.id, class_mis_id):
+            raise ConfigError(
+                f"School {record.key} has no class with MIS id {class_mis_id!r}; "
+                f"`schoolsync classes {record.key} --search NAME` finds a class's MIS id"
+            )
         set_dependents(conn, record.id, class_mis_id, count, label.strip() or "items", now())
     out.print(f"Class {class_mis_id}: {count} {label}")
 
@@ -163,6 +173,13 @@ def school_settings(
             help="Whether staff come from the MIS; off, the school uploads its own staff CSV.",
         ),
     ] = None,
+    reset_scope: Annotated[
+        bool,
+        typer.Option(
+            "--reset-scope",
+            help="Forget the subjects and classes chosen in manual syncs: sync everything again.",
+        ),
+    ] = False,
 ) -> None:
     """Show or change a school's settings."""
     changes: dict[str, Any] = {
@@ -181,8 +198,18 @@ def school_settings(
             **record.settings.to_json(),
             **{k: v for k, v in changes.items() if v is not None},
         }
+        if reset_scope:
+            values.update(scope_subjects=None, scope_classes=None, scope_known_classes=None)
         updated = SchoolSettings.from_json(values)
         school_store.update_settings(conn, record.id, updated)
+        if reset_scope:
+            school_store.forget_sync_point(conn, record.id)
+        subject_names, class_names = structure_names(conn, record.id)
     for name, value in updated.to_json().items():
-        if name != "extra":
+        if name != "extra" and not name.startswith("scope_"):
             out.print(f"{name}: {value}")
+    out.print("sync scope:", highlight=False)
+    for line in describe_scope(Scope.of(updated), subject_names, class_names):
+        out.print(f"  {escape(line)}", highlight=False)
+    if reset_scope:
+        out.print("The scope was reset: the next sync brings across every subject and class.")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -16,15 +17,20 @@ from schoolsync.alerts import SmtpMailer, SmtpSettings
 from schoolsync.cli.common import (
     app,
     err,
+    now,
     open_store,
     out,
 )
-from schoolsync.cli.results import print_result, result_json
+from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.cli.interrupt import interruptible
+from schoolsync.cli.results import groups_json, print_result, result_json
 from schoolsync.config import Settings
+from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe, with_snapshot
 from schoolsync.engine.sync import Notify, SyncResult, plan_school, sync_school
 from schoolsync.notify import email_notifier
 from schoolsync.sources.readers import wonde_reader
 from schoolsync.store import schools as school_store
+from schoolsync.store.directory import load_directory
 
 
 @app.command()
@@ -51,11 +57,15 @@ def sync(
     if yes and not manual:
         err.print("[red]Error:[/red] --yes goes with --manual")
         raise typer.Exit(2)
-    with open_store() as (settings, engine):
+    who = (approved_by or os.environ.get("USER") or "").strip()
+    if manual and not who:
+        # An approval is only worth recording if it names a person.
+        err.print("[red]Error:[/red] who approves? $USER is not set: pass --approved-by NAME")
+        raise typer.Exit(2)
+    with interruptible(), open_store() as (settings, engine):
         if manual:
             from schoolsync.cli.manual import manual_sync
 
-            who = approved_by or os.environ.get("USER") or "unknown"
             outcome = manual_sync(
                 engine, school, wonde_reader(settings), out, assume_yes=yes, approved_by=who
             )
@@ -120,7 +130,7 @@ def import_command(
     if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
         err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose ctf, oneroster or staff-csv")
         raise typer.Exit(2)
-    with open_store() as (_settings, engine):
+    with interruptible(), open_store() as (_settings, engine):
         kind, reader = import_reader(file, fmt)
         result = sync_school(
             engine,
@@ -146,11 +156,17 @@ def plan_command(
     full: Annotated[bool, typer.Option("--full", help="Plan a full sync.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (every change).")] = False,
     limit: Annotated[int, typer.Option(help="How many changes to list in detail.")] = 40,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="List every change that would wait, under its rule.")
+    ] = False,
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
     with open_store() as (settings, engine):
         dry = plan_school(engine, school, wonde_reader(settings), full=full)
+        with engine.connect() as conn:
+            record = school_store.get_school(conn, school)
+            directory = with_snapshot(load_directory(conn, record.id), dry.snapshot)
     held = {id(c) for h in dry.guarded.holds for c in h.changes}
     if dry.guarded.apply_now.changes == () and dry.guarded.holds:
         held = {id(c) for c in dry.plan.changes}  # strict mode holds the whole run
@@ -165,15 +181,12 @@ def plan_command(
                         {"rule": h.rule, "message": h.message, "losses": list(h.losses)}
                         for h in dry.guarded.holds
                     ],
+                    "hold_groups": groups_json(dry.guarded.holds),
                     "changes": [
                         {
-                            "entity": c.entity,
-                            "kind": c.kind,
-                            "key": c.key,
-                            "name": c.name,
+                            **describe(change_mapping(c), directory).as_json(),
+                            "source_id": None if c.entity in RELATIONS else c.key,
                             "held": id(c) in held,
-                            "before": dict(c.before),
-                            "after": dict(c.after),
                         }
                         for c in dry.plan.changes
                     ],
@@ -188,37 +201,47 @@ def plan_command(
     )
     table = Table("What", "Change", "Name", "Before", "After", "Held?")
     for change in dry.plan.changes[:limit]:
-        before = ", ".join(f"{k}={v}" for k, v in change.before.items() if k != "status")
-        after = ", ".join(
-            f"{k}={v}" for k, v in change.after.items() if k in change.before and k != "status"
-        )
+        shown = describe(change_mapping(change), directory)
         table.add_row(
             change.entity.replace("_", " "),
             change.kind,
-            change.name or change.key,
-            before,
-            after,
+            escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
+            escape(shown.values(shown.before)),
+            escape(shown.values(shown.after, only=shown.before)),
             "[yellow]held[/yellow]" if id(change) in held else "",
         )
     out.print(table)
     if len(dry.plan) > limit:
         out.print(f"... and {len(dry.plan) - limit} more (--json lists them all).")
-    for hold in dry.guarded.holds:
-        out.print(f"[yellow]Would wait for approval:[/yellow] {hold.message}")
+    by_hold = {
+        id(h): [f"{c.kind} {describe(change_mapping(c), directory).name}" for c in h.changes]
+        for h in dry.guarded.holds
+    }
+    print_hold_groups(
+        out,
+        dry.guarded.holds,
+        lead="Would wait for approval:",
+        detail=detail,
+        items=lambda hold: by_hold[id(hold)],
+    )
 
 
-@app.command("holds")
-def holds_command(school: Annotated[str, typer.Argument(help="The school's key.")]) -> None:
-    """Changes waiting for a person's approval."""
-    from schoolsync.store.holds import pending_holds
+@app.command()
+def unlock(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Free it even though the sync holding it looks alive."),
+    ] = False,
+) -> None:
+    """Free a school that a sync still holds (its run ends as interrupted). A sync whose process
+    is gone is taken over by itself within minutes; this is for a person who knows."""
+    from schoolsync.store.lock import unlock as free
 
-    with open_store() as (_settings, engine), engine.connect() as conn:
+    with open_store() as (_settings, engine), engine.begin() as conn:
         record = school_store.get_school(conn, school)
-        waiting = pending_holds(conn, record.id)
-    if not waiting:
-        out.print("Nothing is waiting for approval.")
-    for hold in waiting:
-        out.print(
-            f"[yellow]{hold.rule}[/yellow] (run {hold.run_id}): {hold.message} "
-            f"[{len(hold.changes)} change(s)]"
-        )
+        freed = free(conn, record, now(), force=force)
+    if freed is None:
+        out.print(f"School {school} was not locked.")
+    else:
+        out.print(f"Unlocked school {school}: {freed.describe()} is recorded as interrupted.")

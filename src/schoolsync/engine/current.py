@@ -23,6 +23,7 @@ PERSON_FIELDS: tuple[str, ...] = (
     "surname",
     "middle_names",
     "legal_forename",
+    "legal_middle_names",
     "legal_surname",
     "gender",
     "date_of_birth",
@@ -36,7 +37,15 @@ PERSON_FIELDS: tuple[str, ...] = (
     "attendance",
 )
 SUBJECT_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code")
-CLASS_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code", "subject_id", "year_group")
+CLASS_FIELDS: tuple[str, ...] = (
+    "source_id",
+    "mis_id",
+    "name",
+    "code",
+    "subject_id",
+    "year_group",
+    "location",
+)
 GROUP_FIELDS: tuple[str, ...] = ("source_id", "mis_id", "name", "code", "kind")
 LINK_FIELDS: tuple[str, ...] = (
     "relationship",
@@ -79,6 +88,7 @@ def person_values(person: Person) -> dict[str, Any]:
         "surname": person.surname,
         "middle_names": person.middle_names,
         "legal_forename": person.legal_forename,
+        "legal_middle_names": person.legal_middle_names,
         "legal_surname": person.legal_surname,
         "gender": person.gender,
         "date_of_birth": person.date_of_birth,
@@ -115,6 +125,7 @@ def class_values(school_class: SchoolClass, subject_id: int | None) -> dict[str,
         "code": school_class.code,
         "subject_id": subject_id,
         "year_group": school_class.year_group,
+        "location": school_class.location,
     }
 
 

@@ -117,7 +117,8 @@ class _Fitter:
     def person(self, person: Person) -> Person | None:
         entity = ENTITY_TYPES[person.role]
         sizes = self.sizes["people"]
-        stored = person_values(person)
+        # The username a source may give is not a synced field, but it is stored all the same.
+        stored = {**person_values(person), "username": person.username}
         long = [name for name, value in stored.items() if self._too_long("people", name, value)]
         for name in long:
             if name in KEYS:

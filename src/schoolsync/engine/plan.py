@@ -39,6 +39,7 @@ from schoolsync.engine.current import (
     subject_values,
 )
 from schoolsync.engine.identity import PersonKey, match_people, match_structures
+from schoolsync.engine.usernames import own_username
 from schoolsync.engine.validate import Validated
 from schoolsync.model import ContactLink, Snapshot
 
@@ -232,7 +233,11 @@ class _Planner:
                 # record is "could not read", not "cleared in the MIS".
                 fields = tuple(f for f in fields if values[f] is not None or row[f] is None)
             before, after = _differences(row, values, fields)
-            if (
+            username = own_username(person)
+            if username is not None:
+                if username != row["username"]:
+                    before["username"], after["username"] = row["username"], username
+            elif (
                 "email" in after
                 and after["email"]
                 and (row["username"] is None or row["username"] == row["email"])
@@ -283,8 +288,11 @@ class _Planner:
     def _new_username(self, person: Any) -> str | None:
         if person.role == "contact":
             return None
-        if person.email:
-            username: str = person.email
+        given = own_username(person)
+        if given is not None and given.lower() not in self.usernames:
+            username: str = given
+        elif person.email:
+            username = person.email
         else:
             base = username_base(person.forename, person.surname)
             username, suffix = base, 1

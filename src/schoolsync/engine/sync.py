@@ -1,8 +1,14 @@
 """The orchestrator: one sync of one school, from source to store. The only code that touches
 both, and the owner of the transaction in which a plan is applied.
 
-    read source -> fit -> scope -> validate -> plan -> safeguard -> apply + record (one transaction)
-        -> release lock -> alert (when a run needs approval or failed)
+    start run + take the school's lock (one transaction: a refused attempt is not a run)
+    -> read source -> fit -> scope -> validate -> plan -> safeguard
+    -> apply + record + open issues + release lock (one transaction)
+    -> alert (when a run needs approval or failed)
+
+While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`).
+Ctrl-C (or any BaseException) ends the run as interrupted and frees the school before it
+propagates.
 
 A run that fails for any reason leaves the store exactly as it was, apart from its own history
 row saying why. A dry run (`plan_school`) is the same pipeline stopped before apply; an
@@ -15,33 +21,51 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from schoolsync.engine.approvals import release, released_fingerprints, withhold
+from schoolsync.engine.current import Current
 from schoolsync.engine.fit import fit
 from schoolsync.engine.identity import match_people
+from schoolsync.engine.open_issues import Reading
 from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.safeguard import Guarded, Hold, safeguard
 from schoolsync.engine.scope import Scope, apply_scope
 from schoolsync.engine.validate import UNEXPECTED, Validated, validate
-from schoolsync.errors import PlanChanged, SchoolsyncError, SyncInProgress
+from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy
 from schoolsync.model import Issue, Snapshot
+from schoolsync.run_status import status_of
 from schoolsync.store.apply import apply_plan
-from schoolsync.store.holds import close_pending, load_dependents, record_holds
+from schoolsync.store.holds import (
+    approvals_waiting,
+    close_pending,
+    load_dependents,
+    record_holds,
+    settle_approvals,
+)
+from schoolsync.store.lock import (
+    HEARTBEAT_EVERY,
+    Heartbeat,
+    end_interrupted,
+    release_lock,
+    take_lock,
+)
+from schoolsync.store.open_issues import track_issues
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import (
     School,
     get_school,
     record_sync_point,
-    release_lock,
-    take_lock,
     update_settings,
 )
 from schoolsync.store.sizes import STORE_SIZES
 
 log = logging.getLogger(__name__)
+
+INTERRUPTED = "Interrupted before it finished; nothing was changed"
 
 #: Ask for changes since a little before the last run began: clocks differ, and a record seen
 #: twice costs nothing while a record missed is wrong until the next full sync.
@@ -67,6 +91,8 @@ class Approval:
     plan_hash: str
     approved_by: str
     scope: Scope | None = None
+    #: fingerprints of the holds the person chose to leave held (the rest of the plan applies)
+    keep_held: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +105,10 @@ class SyncResult:
     message: str | None = None
     holds: tuple[Hold, ...] = ()
     held: dict[str, dict[str, int]] | None = None
+    #: The source asked not to be called again before this moment (UTC): requeue for then.
+    retry_at: dt.datetime | None = None
+    #: the school's open issues after the run: this run's, and earlier ones not yet resolved
+    open_issues: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +121,8 @@ class DryRun:
     mode: str
     #: what the source sent, before the scope was applied (the manual sync offers all of it)
     snapshot: Snapshot
+    #: what the store held when the plan was made
+    current: Current = field(default_factory=Current)
 
 
 #: Called after a run is committed: send whatever alert the result deserves.
@@ -138,13 +170,19 @@ def sync_school(
     approval: Approval | None = None,
     file_import: bool = False,
     source: str | None = None,
+    heartbeat_every: float = HEARTBEAT_EVERY,
 ) -> SyncResult:
     """One run. `file_import` marks a run fed by an uploaded file: it is read whole, and it
     neither needs nor moves the incremental cursor of the school's API connection."""
     started = now()
+    # The run's row and the lock in one transaction: an attempt refused because another sync
+    # runs is not a run at all (no failed run in the history, no alert).
     with engine.begin() as conn:
         school = get_school(conn, school_key)
-        mode = "file" if file_import else choose_mode(school, full or approval is not None, started)
+        # An approval is applied only if the hold is planned again, and only a full read is
+        # sure to plan it again.
+        approved = approval is not None or bool(approvals_waiting(conn, school.id))
+        mode = "file" if file_import else choose_mode(school, full or approved, started)
         run_id = start_run(
             conn,
             school.id,
@@ -153,41 +191,44 @@ def sync_school(
             mode=mode,
             now=started,
         )
-    try:
-        with engine.begin() as conn:
-            take_lock(conn, school, run_id, started)
-    except SyncInProgress as exc:
-        with engine.begin() as conn:
-            finish_run(conn, run_id, status="failed", now=now(), message=str(exc))
-        raise
+        take_lock(conn, school, run_id, started)
 
     result: SyncResult | None = None
     replan: PlanChanged | None = None
+    retry_at: dt.datetime | None = None
     try:
-        snapshot = read(school, _since(school, mode), progress)
-        with engine.begin() as conn:
-            result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
-            record_sync_point(
-                conn,
-                school.id,
-                cursor=None if file_import else started,
-                full=mode == "full",
-                # A CTF's SourceSchool may be the pupil's previous school: facts come from
-                # the school's own API connection only.
-                info=None if file_import else _school_facts(snapshot),
-            )
-            release_lock(conn, school.id, run_id)
+        with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
+            snapshot = read(school, _since(school, mode), progress)
+            with engine.begin() as conn:
+                result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
+                record_sync_point(
+                    conn,
+                    school.id,
+                    cursor=None if file_import else started,
+                    full=mode == "full",
+                    # A CTF's SourceSchool may be the pupil's previous school: facts come from
+                    # the school's own API connection only.
+                    info=None if file_import else _school_facts(snapshot),
+                )
+                release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
         message = str(exc)
         replan = exc if isinstance(exc, PlanChanged) else None
+        retry_at = exc.retry_at if isinstance(exc, SourceBusy) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
         log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key, _where(exc))
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
+    except BaseException:  # Ctrl-C, or the process asked to stop: end the run, free the school
+        with engine.begin() as conn:
+            end_interrupted(conn, run_id, now(), INTERRUPTED)
+            release_lock(conn, school.id, run_id)
+        log.warning("run %d for school %s was interrupted", run_id, school.key)
+        raise
     if result is None:
         with engine.begin() as conn:
             finish_run(conn, run_id, status="failed", now=now(), message=message)
             release_lock(conn, school.id, run_id)
-        result = SyncResult(run_id, "failed", mode, {}, (), message)
+        result = SyncResult(run_id, "failed", mode, {}, (), message, retry_at=retry_at)
         if replan is not None:
             raise replan  # recorded; the person must see the new plan
     log.info("run %d for school %s: %s", run_id, school.key, result.status)
@@ -231,7 +272,7 @@ def _decide(
     validated = validate(scoped, school.settings, current.people, matched)
     plan = make_plan(validated, current, matched)
     guarded = safeguard(plan, current, school.settings.limits(), load_dependents(conn, school.id))
-    return DryRun(validated, plan, guarded, mode, snapshot)
+    return DryRun(validated, plan, guarded, mode, snapshot, current)
 
 
 def _apply_snapshot(
@@ -252,13 +293,18 @@ def _apply_snapshot(
                 "The MIS changed after the plan was shown, so nothing was applied. Look at the "
                 "new plan and approve it again."
             )
-        guarded = Guarded(plan, ())
+        kept = tuple(h for h in decided.guarded.holds if h.fingerprint() in approval.keep_held)
+        guarded = withhold(plan, kept, decided.current)
+        approved_by: str | None = approval.approved_by
     else:
-        guarded = decided.guarded
+        guarded, approved_by = _release_approved(conn, school, decided, now)
     apply_plan(conn, school.id, run_id, guarded.apply_now, now)
     record_issues(conn, school.id, run_id, validated.issues)
     if approval is not None:
         close_pending(conn, school.id, "approved", now, approval.approved_by)
+        record_holds(conn, school.id, run_id, guarded.holds, now)
+        approved = {h.fingerprint() for h in decided.guarded.holds} - approval.keep_held
+        settle_approvals(conn, school.id, approved, now)
         if approval.scope is not None:
             update_settings(
                 conn,
@@ -272,8 +318,12 @@ def _apply_snapshot(
             )
     else:
         record_holds(conn, school.id, run_id, guarded.holds, now)
-    errors = sum(1 for issue in validated.issues if issue.severity == "error")
-    status = "needs_approval" if guarded.held else ("issues_exist" if errors else "success")
+    # The status says what the school still has to fix, not only what this run looked at: an
+    # incremental run does not read the records whose issues are still open.
+    still_open = track_issues(conn, school.id, run_id, validated.issues, Reading.of(snapshot), now)
+    errors = sum(1 for issue in still_open if issue.severity == "error")
+    warnings = len(still_open) - errors
+    status = status_of(held=bool(guarded.held), errors=errors, warnings=warnings)
     counts = guarded.apply_now.counts()
     applied = {id(c) for c in guarded.apply_now.changes}
     # In strict mode this is the whole plan, not only what the rules picked out.
@@ -287,11 +337,35 @@ def _apply_snapshot(
         issue_count=len(validated.issues),
         plan_hash=plan.digest(),
         held=held or None,
-        approved_by=approval.approved_by if approval else None,
+        approved_by=approved_by,
+        open_issues=len(still_open),
     )
     return SyncResult(
-        run_id, status, mode, counts, validated.issues, None, guarded.holds, held or None
+        run_id,
+        status,
+        mode,
+        counts,
+        validated.issues,
+        None,
+        guarded.holds,
+        held or None,
+        open_issues=len(still_open),
     )
+
+
+def _release_approved(
+    conn: sa.Connection, school: School, decided: DryRun, now: dt.datetime
+) -> tuple[Guarded, str | None]:
+    """Apply the holds a person approved since the last run (`holds --approve`, the API), if
+    they are still exactly what was approved; returns the plan and who approved."""
+    waiting = approvals_waiting(conn, school.id)
+    if not waiting:
+        return decided.guarded, None
+    strict = school.settings.limits().mode == "strict"
+    guarded = release(decided.plan, decided.guarded, waiting, decided.current, strict=strict)
+    applied = released_fingerprints(decided.guarded, guarded)
+    settle_approvals(conn, school.id, applied, now)
+    return guarded, ", ".join(sorted({waiting[f] for f in applied})) or None
 
 
 def _sorted(values: frozenset[str] | None) -> tuple[str, ...] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from schoolsync.engine.current import Row
 from schoolsync.engine.identity import PersonKey
 from schoolsync.engine.members import unknown_members
+from schoolsync.engine.usernames import username_clashes
 from schoolsync.model import Family, Issue, Person, SchoolClass, Snapshot
 from schoolsync.school_settings import SchoolSettings
 
@@ -105,12 +106,18 @@ def validate(
     # A file without an email column says nothing about emails: people it updates keep theirs.
     owns_email = snapshot.person_fields is None or "email" in snapshot.person_fields
     kept: list[Person] = []
+    clashes = username_clashes(people, stored_people, matched)
     for person in people:
-        message = None
+        message = USERNAME_IN_USE if (person.family, person.source_id) in clashes else None
         known = (person.family, person.source_id) in matched
         # An email the source sent but that could not be used leaves the stored one in place.
         keeps_stored = known and "email" in person.unreadable
-        if person.role != "contact" and (owns_email or not known) and not keeps_stored:
+        if (
+            message is None
+            and person.role != "contact"
+            and (owns_email or not known)
+            and not keeps_stored
+        ):
             message = _email_problem(
                 person,
                 settings,

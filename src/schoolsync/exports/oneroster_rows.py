@@ -39,7 +39,7 @@ class _Course:
 # One shared course per kind, created only when some class needs it, keeps that visible as
 # what it is rather than inventing a subject.
 _HOMEROOM_COURSE = ("registration", "Registration", "REG")
-_NO_SUBJECT_COURSE = ("no-subject", "Classes without a subject", "NONE")
+_OTHER_GROUPS_COURSE = ("other-groups", "Year, house and other groups", "GROUPS")
 
 
 class _Build:
@@ -59,6 +59,10 @@ class _Build:
         self.class_courses = {record.id: self._class_course(record) for record in roster.classes}
         self.homeroom_course = (
             self._extra_course(_HOMEROOM_COURSE) if roster.registration_groups else ""
+        )
+        self.other_groups = structure_ids(key, "group", roster.other_groups)
+        self.other_groups_course = (
+            self._extra_course(_OTHER_GROUPS_COURSE) if roster.other_groups else ""
         )
         self.relations: dict[int, list[vocab.Relation]] = defaultdict(list)
         for link in roster.contact_links:
@@ -114,7 +118,7 @@ class _Build:
     def _class_course(self, record: ClassRecord) -> str:
         if record.subject_id is not None and record.subject_id in self.subject_courses:
             return self.subject_courses[record.subject_id]
-        return self._extra_course(_NO_SUBJECT_COURSE)
+        return self._extra_course(vocab.NO_SUBJECT_COURSE)
 
     def classes_rows(self) -> list[Row]:
         members: dict[int, list[Membership]] = defaultdict(list)
@@ -128,6 +132,7 @@ class _Build:
                 "courseSourcedId": self.class_courses[record.id],
                 "classCode": record.code or "",
                 "classType": "scheduled",
+                "location": record.location or "",
                 "schoolSourcedId": self.org_id,
                 "termSourcedIds": self.session_id,
             }
@@ -153,6 +158,23 @@ class _Build:
                 "termSourcedIds": self.session_id,
             }
             for group in self.roster.registration_groups
+        )
+        # Year groups, houses and the other kinds have no OneRoster class type; the spec lets
+        # an enumeration be extended with `ext:`, so each is a class of its own type
+        # (`ext:schoolsync.year`, ...), which the import reads back as that kind of group and
+        # other consumers can tell from teaching classes.
+        rows.extend(
+            {
+                "sourcedId": self.other_groups[group.id],
+                "title": group.name,
+                "grades": self._grades(None, group_members[group.id]),
+                "courseSourcedId": self.other_groups_course,
+                "classCode": group.code or "",
+                "classType": vocab.group_class_type(group.kind),
+                "schoolSourcedId": self.org_id,
+                "termSourcedIds": self.session_id,
+            }
+            for group in self.roster.other_groups
         )
         return sorted(
             rows, key=lambda row: (row["classType"] != "homeroom", row["title"], row["sourcedId"])
@@ -230,10 +252,9 @@ class _Build:
     def users_rows(self) -> list[Row]:
         agents = self._agents()
         usernames = self._usernames()
-        # givenName/familyName are the names the school uses (the store's forename and
-        # surname), not the legal names: a consumer that ignores the preferred* columns would
-        # otherwise show a pupil a name the school has stopped using. Legal names, the UPN
-        # (userMasterIdentifier) and passwords are never exported.
+        # OneRoster 1.2: givenName/middleName/familyName are the legal names, preferred* the
+        # names the school uses, written only where they differ (a blank preferred name means
+        # "the same"). The UPN (userMasterIdentifier) and passwords are never exported.
         rows = []
         for person in self._ordered_people():
             sourced_id = self.users[person.id]
@@ -244,9 +265,7 @@ class _Build:
                     "enabledUser": "true",
                     "username": usernames[person.id],
                     "userIds": _user_ids(person),
-                    "givenName": person.forename,
-                    "familyName": person.surname,
-                    "middleName": person.middle_names or "",
+                    **_names(person),
                     "identifier": person.mis_id or "",
                     "email": person.email or "",
                     "agentSourcedIds": ",".join(agents.get(person.id, ())),
@@ -301,7 +320,7 @@ class _Build:
         # proctor, student and teacher), whatever their role at the school.
         rows.extend(
             self._enrollments(
-                self.homerooms,
+                {**self.homerooms, **self.other_groups},
                 self.roster.group_members,
                 {"student": "student", "employee": "teacher"},
             )
@@ -336,6 +355,21 @@ class _Build:
                 }
             )
         return rows
+
+
+def _names(person: PersonRecord) -> Row:
+    """The legal and preferred name columns. A person whose legal names are not known (a
+    source without them) has the names the school uses as legal ones."""
+    columns: Row = {}
+    for legal_column, preferred_column, legal, used in (
+        ("givenName", "preferredGivenName", person.legal_forename, person.forename),
+        ("middleName", "preferredMiddleName", person.legal_middle_names, person.middle_names),
+        ("familyName", "preferredFamilyName", person.legal_surname, person.surname),
+    ):
+        legal_name = legal or used or ""
+        columns[legal_column] = legal_name
+        columns[preferred_column] = used if used and used != legal_name else ""
+    return columns
 
 
 def _user_ids(person: PersonRecord) -> str:

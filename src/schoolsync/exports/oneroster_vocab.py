@@ -59,6 +59,22 @@ def sex(gender: str | None) -> str:
     return _SEX.get((gender or "").lower(), "unspecified")
 
 
+# --- groups ---------------------------------------------------------------------------------
+# A registration (form) group is a `homeroom`. Year groups, houses, departments and the other
+# kinds have no OneRoster class type, and leaving them out loses them on a round trip, so each is
+# written with a type of its own under the spec's `ext:` extension, named for schoolsync so that
+# an import never mistakes another vendor's extension for one of them.
+GROUP_CLASS_TYPE_PREFIX = "ext:schoolsync."
+
+#: The course of teaching classes with no subject (1.2 requires every class to have one): name,
+#: title and code. An import of schoolsync's own package knows it for what it is.
+NO_SUBJECT_COURSE = ("no-subject", "Classes without a subject", "NONE")
+
+
+def group_class_type(kind: str) -> str:
+    return f"{GROUP_CLASS_TYPE_PREFIX}{kind}"
+
+
 # --- roles --------------------------------------------------------------------------------
 # One primary role per user at the school. Non-teaching staff (teaching assistants, office,
 # site and support staff) become "aide": of the 1.2 roles it is the only adult staff role that

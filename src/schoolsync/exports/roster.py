@@ -57,6 +57,9 @@ class PersonRecord:
     email: str | None
     username: str | None
     year_group: str | None
+    legal_forename: str | None = None
+    legal_middle_names: str | None = None
+    legal_surname: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ class ClassRecord:
     code: str | None
     subject_id: int | None
     year_group: str | None
+    location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ class GroupRecord:
     mis_id: str | None
     name: str
     code: str | None
+    kind: str = "registration"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +118,14 @@ class Roster:
     #: only subjects that are still active; a class may name a deleted one (see `ClassRecord`)
     subjects: tuple[SubjectRecord, ...]
     classes: tuple[ClassRecord, ...]
-    #: registration (form) groups only: the one kind of group with a OneRoster counterpart
+    #: registration (form) groups: OneRoster's homerooms
     registration_groups: tuple[GroupRecord, ...]
     class_members: tuple[Membership, ...]
+    #: members of every group loaded, registration or other
     group_members: tuple[Membership, ...]
     contact_links: tuple[ContactLinkRecord, ...]
+    #: year, house and the other kinds of group, which OneRoster has no name for
+    other_groups: tuple[GroupRecord, ...] = ()
 
 
 def _columns(table: sa.Table, record: Any) -> list[sa.Column[Any]]:
@@ -168,11 +176,7 @@ def load_roster(conn: sa.Connection, school_id: int) -> Roster:
         GroupRecord(*row)
         for row in conn.execute(
             sa.select(*_columns(groups, GroupRecord))
-            .where(
-                groups.c.school_id == school_id,
-                groups.c.status == "active",
-                groups.c.kind == "registration",
-            )
+            .where(groups.c.school_id == school_id, groups.c.status == "active")
             .order_by(groups.c.id)
         )
     )
@@ -209,7 +213,8 @@ def load_roster(conn: sa.Connection, school_id: int) -> Roster:
         people=loaded_people,
         subjects=loaded_subjects,
         classes=loaded_classes,
-        registration_groups=loaded_groups,
+        registration_groups=tuple(g for g in loaded_groups if g.kind == "registration"),
+        other_groups=tuple(g for g in loaded_groups if g.kind != "registration"),
         class_members=tuple(
             Membership(*row) for row in class_rows if row[0] in class_ids and row[1] in roles
         ),

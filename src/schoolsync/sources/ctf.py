@@ -49,7 +49,7 @@ _ALWAYS_SAYS = frozenset(
 #: What a CTF says only when it carries it for some pupil: a section the school did not export
 #: (a partial CTF has no SEN, FSM or attendance) must not blank what the store knows.
 _SECTIONS: dict[str, tuple[str, ...]] = {
-    "middle_names": ("middle_names",),
+    "middle_names": ("middle_names", "legal_middle_names"),
     "year_group": ("year_group",),
     "sen_status": ("sen_status", "sen_needs"),
     "free_school_meals": ("free_school_meals",),

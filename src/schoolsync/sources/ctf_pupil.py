@@ -14,19 +14,18 @@ Identity: a CTF has no record ids of its own, so a pupil's `source_id` is their 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from schoolsync.model import Attendance, ContactLink, Gender, Issue, Person, SenNeed
 from schoolsync.sources import ctf_codes
+from schoolsync.sources.ctf_ids import contact_source_id
 from schoolsync.sources.ctf_xml import first_text, text_of
 from schoolsync.sources.file_values import (
-    clean_email,
     parse_count,
     parse_date,
+    parse_email,
     parse_flag,
     parse_gender,
 )
@@ -56,23 +55,6 @@ class PupilRead:
     issues: list[Issue] = field(default_factory=list)
     #: whether the pupil had a <Contacts> element (the section was exported)
     has_contacts_section: bool = False
-
-
-def contact_source_id(upn: str, order: str, surname: str, forename: str) -> str:
-    """`ctf-contact-` and 20 hex digits of SHA-256 over the pupil's UPN, the contact's Order
-    (its position among the pupil's contacts when Order is missing) and their names, case- and
-    space-folded.
-
-    The same contact in the next CTF of the same pupil gets the same id, so re-imports update
-    rather than duplicate. A CTF cannot say that a parent of two siblings is one person, so they
-    are two contacts, one per pupil. Hashed so that ids, which appear in issue lists, carry
-    neither a child's UPN nor a parent's name."""
-    key = "\x1f".join((upn, order.strip(), _fold(surname), _fold(forename)))
-    return "ctf-contact-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def read_pupil(element: ET.Element, position: int, context: CtfContext) -> PupilRead:
@@ -132,6 +114,8 @@ class _PupilReader:
                 "used as it is",
             )
         sen_status, sen_needs = self._sen()
+        # A CTF has no preferred middle names: its MiddleNames are legal and also the ones used.
+        middle_names = first_text(self.element, "BasicDetails/MiddleNames", "MiddleNames")
         pupil = Person(
             role="student",
             source_id=self.upn,
@@ -140,10 +124,11 @@ class _PupilReader:
             surname=self.surname or "",
             legal_forename=self.legal_forename,
             legal_surname=self.legal_surname,
-            middle_names=first_text(self.element, "BasicDetails/MiddleNames", "MiddleNames"),
+            middle_names=middle_names,
+            legal_middle_names=middle_names,
             gender=self._gender(self.element, "", field="gender"),
             date_of_birth=self._date(self.element, "DOB", "date of birth", field="date_of_birth"),
-            email=clean_email(text_of(self.element, "Email") or ""),
+            email=self._email(self.element, "", self.unreadable),
             year_group=self._year_group(),
             sen_status=sen_status,
             sen_needs=sen_needs,
@@ -174,6 +159,21 @@ class _PupilReader:
                     self.unreadable.add(field)
                 return None
         return None
+
+    def _email(self, element: ET.Element, base: str, unreadable: set[str]) -> str | None:
+        value = text_of(element, "Email")
+        if value is None:
+            return None
+        try:
+            return parse_email(value)
+        except ValueError:
+            self._warn(
+                f"{base}/Email",
+                f"'{value[:60]}' is not a valid email address; the email was left as it was",
+            )
+            # A stored person keeps the email they had, rather than having it blanked.
+            unreadable.add("email")
+            return None
 
     def _date(
         self, element: ET.Element, path: str, label: str, base: str = "", field: str | None = None
@@ -372,6 +372,8 @@ class _PupilReader:
             if source_id in seen:
                 continue  # the same contact written twice
             seen.add(source_id)
+            unreadable: set[str] = set()
+            email = self._email(element, base, unreadable)
             result.contacts.append(
                 Person(
                     role="contact",
@@ -381,7 +383,8 @@ class _PupilReader:
                     title=text_of(element, "Title"),
                     middle_names=text_of(element, "MiddleNames"),
                     gender=self._gender(element, base),
-                    email=clean_email(text_of(element, "Email") or ""),
+                    email=email,
+                    unreadable=frozenset(unreadable),
                 )
             )
             result.links.append(

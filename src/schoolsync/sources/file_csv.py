@@ -7,6 +7,9 @@
   word, and in a file that is the whole list of something, everyone after it would vanish.
 - Rows may be shorter than the header (trailing empty columns); blank rows are skipped. Each
   row keeps the line it starts on, so every message can point at it.
+- A last row that is shorter than the header (its named columns) *and* has no line break after
+  it is marked `cut`: that is what a file cut short in transfer looks like, and its last value
+  may be cut too. Each reader decides what that means for its format.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schoolsync.errors import FileFormatError
 
@@ -34,6 +37,8 @@ class CsvRow:
     #: comma in a value shifts the rest of the row right
     overflow: int = 0
     extra: int = 0
+    #: the file ends inside this row (see the module doc): none of its values can be trusted
+    cut: bool = False
 
     def get(self, name: str) -> str:
         return self.values.get(name, "")
@@ -63,8 +68,13 @@ def read_csv_table(
         index = _column_index(header, columns, file)
         rows: list[CsvRow] = []
         width = len(header)
+        # Some exporters end the header with empty names (",,") that no row fills.
+        named = max((i + 1 for i, name in enumerate(header) if name.strip()), default=0)
         start = reader.line_num + 1
+        # whether the last line read was a row shorter than the header
+        short_last = False
         for raw in reader:
+            short_last = False
             if any(value.strip() for value in raw):
                 values = {
                     name: (raw[i].strip() if i < len(raw) else "") for name, i in index.items()
@@ -72,9 +82,12 @@ def read_csv_table(
                 overflow = raw[width:]
                 extra = sum(1 for value in overflow if value.strip())
                 rows.append(CsvRow(start, values, len(overflow), extra))
+                short_last = len(raw) < named
             start = reader.line_num + 1
     except csv.Error as exc:
         raise FileFormatError(_csv_problem(str(exc)), file=file, where=f"line {start}") from None
+    if short_last and not text.endswith(("\n", "\r")):
+        rows[-1] = replace(rows[-1], cut=True)
     return CsvTable(file, frozenset(index), tuple(rows))
 
 

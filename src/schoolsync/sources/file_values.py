@@ -1,4 +1,4 @@
-"""Single values as files write them: dates, yes/no flags, sex. Pure and lenient.
+"""Single values as files write them: dates, yes/no flags, sex, emails. Pure and lenient.
 
 Files are written by many programs and by hand in Excel, so each reader accepts every spelling
 we have seen and reports the rest: a parser here raises `ValueError` (or returns None for a
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
+from email_validator import EmailNotValidError, validate_email
 
 from schoolsync.model import Gender
 
@@ -83,3 +85,20 @@ def clean_email(text: str) -> str | None:
     """Emails are compared without case everywhere else, so they are kept lower-case."""
     value = text.strip().lower()
     return value or None
+
+
+def parse_email(text: str) -> str | None:
+    """An email address, lower-case as `clean_email` keeps it; None for a blank.
+
+    Raises `ValueError` for a value that is not an address: no @, a space, a domain without a
+    dot (`user20@sa`, which is what a file cut short in the middle of an email leaves). The
+    syntax is checked by email-validator, without looking the domain up: files are read
+    offline, and a school's domain need not resolve from here."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not an email address: {value[:60]!r} ({exc})") from None
+    return value.lower()

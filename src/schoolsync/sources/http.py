@@ -2,11 +2,14 @@
 
 This is the boundary where httpx and JSON errors become `errors.SourceError`s. Retries back off
 exponentially (with jitter) on 429, 5xx, timeouts, dropped connections and unreadable bodies,
-honouring `Retry-After`; 401, 403 and 404 are final at once.
+honouring `Retry-After`; 401, 403 and 404 are final at once. A `Retry-After` longer than the
+longest wait we make is obeyed, not shortened: the read ends at once with `SourceBusy`, which
+carries the moment the server named, so a scheduler can requeue the run for then.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 import re
@@ -21,6 +24,7 @@ import orjson
 
 from schoolsync.errors import (
     SourceAuthError,
+    SourceBusy,
     SourceDataError,
     SourceNotFound,
     SourceUnavailable,
@@ -40,12 +44,14 @@ class JsonHttp:
         max_backoff_seconds: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
         self._max_attempts = max(1, max_attempts)
         self._max_backoff = max_backoff_seconds
         self._sleep = sleep
         self._jitter = jitter
+        self._clock = clock
 
     def get(self, url: str, params: Mapping[str, str] | None = None) -> Any:
         """GET a URL and decode its JSON body, retrying what is worth retrying."""
@@ -71,7 +77,9 @@ class JsonHttp:
                     raise _final_error(status, response, where)
                 elif status == 429 or status >= 500:
                     last_problem = f"HTTP {status}"
-                    retry_after = _retry_after(response.headers.get("Retry-After"))
+                    retry_after = _retry_after(response.headers.get("Retry-After"), self._clock)
+                    if retry_after is not None and retry_after > self._max_backoff:
+                        raise self._busy(where, status, retry_after)
                 else:
                     raise SourceDataError(f"Wonde answered HTTP {status} to {where}")
             if attempt == self._max_attempts:
@@ -85,6 +93,18 @@ class JsonHttp:
             f"Gave up on {where} after {self._max_attempts} attempts: {last_problem}"
         )
 
+    def _busy(self, where: str, status: int, retry_after: float) -> SourceBusy:
+        # Retrying sooner than asked is what gets a client's token rate-limited for longer.
+        retry_at = dt.datetime.fromtimestamp(self._clock() + retry_after, dt.UTC).replace(
+            microsecond=0
+        )
+        return SourceBusy(
+            f"Wonde is busy (HTTP {status} to {where}) and asked us to wait "
+            f"{_duration(retry_after)}: source busy, retry at "
+            f"{retry_at:%Y-%m-%d %H:%M:%S} UTC",
+            retry_at=retry_at,
+        )
+
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, self._max_backoff)
@@ -92,7 +112,15 @@ class JsonHttp:
         return min(self._max_backoff, exponential)
 
 
-def _retry_after(value: str | None) -> float | None:
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
+def _retry_after(value: str | None, clock: Callable[[], float] = time.time) -> float | None:
     if not value:
         return None
     try:
@@ -103,7 +131,7 @@ def _retry_after(value: str | None) -> float | None:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    seconds: float = moment.timestamp() - time.time()
+    seconds: float = moment.timestamp() - clock()
     return max(0.0, seconds)
 
 

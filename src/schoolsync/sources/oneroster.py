@@ -31,6 +31,7 @@ import re
 from pathlib import Path
 
 from schoolsync.errors import FileFormatError
+from schoolsync.exports.oneroster_spec import SYSTEM_NAME
 from schoolsync.model import Issue, SchoolInfo, Snapshot
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.oneroster_classes import ClassesRead, Roster, read_classes, read_subjects
@@ -69,6 +70,11 @@ def parse_oneroster(package: Package) -> Snapshot:
     if classes is not None:
         roster = Roster(people.roles, users.mode == "bulk") if users is not None else None
         read_classes(classes, enrollments, roster, structures, complete=complete)
+        if classes.mode == "bulk":
+            # In a delta, a course may be a subject of classes sent before.
+            structures.drop_group_only_courses()
+        if manifest.system_name == SYSTEM_NAME:
+            structures.drop_no_subject_course()
         if not members_known:
             structures.issues.append(_memberships_unchanged(classes, enrollments))
 
@@ -119,6 +125,7 @@ _USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "middleName": ("middle_names",),
     "grades": ("year_group",),
     "preferredGivenName": ("legal_forename",),
+    "preferredMiddleName": ("middle_names", "legal_middle_names"),
     "preferredFamilyName": ("legal_surname",),
 }
 

@@ -1,9 +1,12 @@
 """OneRoster courses, classes and enrollments to subjects, classes and groups. Pure.
 
 - A course is a `Subject` (`sourcedId`, `title`, `courseCode`).
-- A class of type `homeroom` is a registration (form) group, `Group(kind="registration")`; any
-  other class (`scheduled`, or an `ext:` type) is a teaching `SchoolClass`, whose subject is its
-  course and whose year group is its first grade.
+- A class of type `homeroom` is a registration (form) group, `Group(kind="registration")`, and
+  one of type `ext:schoolsync.<kind>` (how schoolsync exports year groups, houses and the other
+  kinds) a group of that kind; any other class (`scheduled`, or another `ext:` type) is a
+  teaching `SchoolClass`, whose subject is its course and whose year group is its first grade.
+- A course that only groups name is not a subject: 1.2 requires every class to have a course,
+  so exporters invent one for homerooms (schoolsync's is "Registration").
 - Enrollments make the members: role `student` a pupil, `teacher` a teacher (an employee member
   of a group). 1.2's `administrator` and `proctor` enrollments, and 1.1's rarer roles, are
   people with a duty in the class rather than its members; schoolsync's classes hold pupils and
@@ -15,11 +18,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from schoolsync.model import Deletion, Group, Issue, Role, SchoolClass, Subject
+from schoolsync.exports.oneroster_vocab import GROUP_CLASS_TYPE_PREFIX, NO_SUBJECT_COURSE
+from schoolsync.model import (
+    GROUP_KINDS,
+    Deletion,
+    Group,
+    GroupKind,
+    Issue,
+    Role,
+    SchoolClass,
+    Subject,
+)
 from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.oneroster_people import year_of_grade
+from schoolsync.sources.oneroster_roles import year_of_grade
 from schoolsync.sources.oneroster_tables import (
     Table,
     row_issue,
@@ -38,6 +51,26 @@ class ClassesRead:
     groups: list[Group] = field(default_factory=list)
     deletions: list[Deletion] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    #: courseSourcedIds that groups name
+    group_courses: set[str] = field(default_factory=set)
+
+    def drop_group_only_courses(self) -> None:
+        """Leave out the courses that groups name and no teaching class does: the stand-ins
+        that 1.2's required courseSourcedId makes exporters invent (see the module doc)."""
+        taught = {c.subject_source_id for c in self.classes}
+        stand_ins = self.group_courses - taught
+        self.subjects = [s for s in self.subjects if s.source_id not in stand_ins]
+
+    def drop_no_subject_course(self) -> None:
+        """schoolsync's own export gives classes without a subject a course that says so
+        (`NO_SUBJECT_COURSE`); read back, those classes have no subject again."""
+        _, title, code = NO_SUBJECT_COURSE
+        stand_ins = {s.source_id for s in self.subjects if (s.name, s.code) == (title, code)}
+        self.subjects = [s for s in self.subjects if s.source_id not in stand_ins]
+        self.classes = [
+            replace(c, subject_source_id=None) if c.subject_source_id in stand_ins else c
+            for c in self.classes
+        ]
 
 
 def read_subjects(courses: Table, result: ClassesRead, *, complete: bool) -> None:
@@ -109,12 +142,14 @@ def read_classes(
     members = _members(enrollments, rows, gone, roster, result, whole=classes.mode == "bulk")
     for source_id, row in rows.items():
         found = members.get(source_id, _Members())
-        if _is_group(row):
+        kind = _group_kind(row)
+        if kind is not None:
+            result.group_courses.add(row.get("courseSourcedId"))
             result.groups.append(
                 Group(
                     source_id=source_id,
                     name=row.get("title"),
-                    kind="registration",
+                    kind=kind,
                     code=blank_to_none(row.get("classCode")),
                     student_ids=tuple(found.students),
                     employee_ids=tuple(found.teachers),
@@ -130,14 +165,26 @@ def read_classes(
                 code=blank_to_none(row.get("classCode")),
                 subject_source_id=blank_to_none(row.get("courseSourcedId")),
                 year_group=year_of_grade(grade),
+                location=blank_to_none(row.get("location")),
                 student_ids=tuple(found.students),
                 teacher_ids=tuple(found.teachers),
             )
         )
 
 
+def _group_kind(row: CsvRow) -> GroupKind | None:
+    """The kind of group a class row is, or None for a teaching class."""
+    class_type = row.get("classType").lower()
+    if class_type == "homeroom":
+        return "registration"
+    kind = class_type.removeprefix(GROUP_CLASS_TYPE_PREFIX)
+    if class_type.startswith(GROUP_CLASS_TYPE_PREFIX) and kind in GROUP_KINDS:
+        return kind  # type: ignore[return-value]
+    return None
+
+
 def _is_group(row: CsvRow) -> bool:
-    return row.get("classType").lower() == "homeroom"
+    return _group_kind(row) is not None
 
 
 def _members(

@@ -2,12 +2,15 @@
 
 - `source_id` is the user's `sourcedId` (opaque, stable across exports, as the spec requires);
   `mis_id` is `identifier`, the school's own id for the person.
-- Role: from 1.2 `roles.csv` (the primary role; a secondary one only when a user has no
-  primary), else from 1.1's `users.role`. student -> student; teacher -> teacher; administrator,
-  aide, counselor, principal, proctor and the other adult roles -> staff; parent, guardian and
-  relative -> contact. A user whose role is missing or unknown is left out with an error.
-- `preferredGivenName`/`preferredFamilyName` (1.2) become the names shown, the given ones the
-  legal names, as with a CTF's preferred names.
+- Role: from 1.2 `roles.csv`, else from 1.1's `users.role`, in schoolsync's terms
+  (oneroster_roles.py). A user whose role is missing or unknown is left out with an error.
+- `username` is kept as the user's own (see engine/usernames.py); `email` must be an address,
+  and one that is not is a warning, the stored email being kept.
+- Names: `givenName`, `middleName` and `familyName` are the legal names, the `preferred*` ones
+  (1.2) the names the school uses (as with a CTF's preferred names). The names shown are the
+  preferred ones where given, else the legal ones. A package with the preferred columns states
+  the legal names too (a blank preferred name only means "the same"); one without them (1.1)
+  says nothing of legal names, so those stored from another source are kept.
 - `grades` gives a pupil's year group ("07" -> "7", "KG" -> "R"), the inverse of the export's.
 - `agentSourcedIds` link pupils and their parents, guardians and relatives, from either side.
   Links are made only for pupils in the package, because a pupil's links are replaced as a
@@ -23,10 +26,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from schoolsync.exports.oneroster_vocab import GRADES
 from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
 from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.file_values import clean_email, parse_count, parse_date, parse_gender
+from schoolsync.sources.file_values import parse_date, parse_email, parse_gender
+from schoolsync.sources.oneroster_roles import ENTITY_TYPES, ROLES, role_words, year_of_grade
 from schoolsync.sources.oneroster_tables import (
     Table,
     row_issue,
@@ -34,38 +37,6 @@ from schoolsync.sources.oneroster_tables import (
     row_state,
     split_list,
 )
-
-ROLES: dict[str, Role] = {
-    "student": "student",
-    "teacher": "teacher",
-    "administrator": "staff",
-    "aide": "staff",
-    "counselor": "staff",
-    "districtadministrator": "staff",
-    "principal": "staff",
-    "proctor": "staff",
-    "siteadministrator": "staff",
-    "systemadministrator": "staff",
-    "parent": "contact",
-    "guardian": "contact",
-    "relative": "contact",
-}
-
-ENTITY_TYPES: dict[Role, str] = {
-    "student": "Student",
-    "teacher": "Teacher",
-    "staff": "Staff",
-    "contact": "Contact",
-}
-
-#: CEDS grade -> National Curriculum year: the inverse of what the OneRoster export writes.
-YEARS: dict[str, str] = {grade: year for year, grade in GRADES.items()}
-
-
-def year_of_grade(grade: str) -> str | None:
-    """ "07" (or "7", as Excel leaves it) -> "7"; "KG" -> "R"; None for a grade with no year."""
-    number = parse_count(grade)
-    return YEARS.get(f"{number:02d}" if number is not None else grade.strip().upper())
 
 
 @dataclass(slots=True)
@@ -82,7 +53,7 @@ class PeopleRead:
 def read_people(
     users: Table, roles: Table | None, demographics: Table | None, *, complete: bool
 ) -> PeopleRead:
-    return _PeopleReader(users, complete).read(_role_words(roles), _demographics(demographics))
+    return _PeopleReader(users, complete).read(role_words(roles), _demographics(demographics))
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,27 +184,60 @@ class _PeopleReader:
         self, row: CsvRow, source_id: str, role: Role, demographic: _Demographic | None
     ) -> Person:
         given, family = row.get("givenName"), row.get("familyName")
-        preferred_given = row.get("preferredGivenName")
-        preferred_family = row.get("preferredFamilyName")
+        middle = row.get("middleName")
         name = _name(given, family)
+        # Fields whose value is there but unreadable: a stored person keeps theirs.
+        unreadable: set[str] = set()
         date_of_birth: dt.date | None = None
         gender: Gender | None = None
         if demographic is not None:
-            date_of_birth, gender = self._demographic(demographic, name, role, source_id)
+            date_of_birth, gender = self._demographic(
+                demographic, name, role, source_id, unreadable
+            )
+        email = self._email(row, name, role, source_id, unreadable)
+        year_group = (
+            self._year_group(row, name, role, source_id, unreadable) if role == "student" else None
+        )
         return Person(
             role=role,
             source_id=source_id,
-            forename=preferred_given or given,
-            surname=preferred_family or family,
+            forename=row.get("preferredGivenName") or given,
+            surname=row.get("preferredFamilyName") or family,
             mis_id=blank_to_none(row.get("identifier")),
-            middle_names=blank_to_none(row.get("preferredMiddleName") or row.get("middleName")),
-            legal_forename=(given or None) if preferred_given else None,
-            legal_surname=(family or None) if preferred_family else None,
+            middle_names=blank_to_none(row.get("preferredMiddleName") or middle),
+            legal_forename=self._legal(given, "preferredGivenName"),
+            legal_middle_names=self._legal(middle, "preferredMiddleName"),
+            legal_surname=self._legal(family, "preferredFamilyName"),
             gender=gender,
             date_of_birth=date_of_birth,
-            email=clean_email(row.get("email")),
-            year_group=self._year_group(row, name, role, source_id) if role == "student" else None,
+            email=email,
+            username=blank_to_none(row.get("username")),
+            year_group=year_group,
+            unreadable=frozenset(unreadable),
         )
+
+    def _email(
+        self, row: CsvRow, name: str, role: Role, source_id: str, unreadable: set[str]
+    ) -> str | None:
+        text = row.get("email")
+        try:
+            return parse_email(text)
+        except ValueError:
+            # A stored person keeps the email they had: blanking it would lose their sign-in.
+            unreadable.add("email")
+            self._warn(
+                self.users,
+                row,
+                role,
+                name,
+                source_id,
+                f"email '{text[:60]}' is not a valid email address; the email was left as it was",
+            )
+            return None
+
+    def _legal(self, value: str, preferred_column: str) -> str | None:
+        """A legal name, if this package tells legal names from preferred ones at all."""
+        return (value or None) if self.users.has(preferred_column) else None
 
     def _warn(
         self, table: Table, row: CsvRow, role: Role, name: str, source_id: str, problem: str
@@ -242,13 +246,16 @@ class _PeopleReader:
             row_issue(table, row, ENTITY_TYPES[role], name, problem, source_id, severity="warning")
         )
 
-    def _year_group(self, row: CsvRow, name: str, role: Role, source_id: str) -> str | None:
+    def _year_group(
+        self, row: CsvRow, name: str, role: Role, source_id: str, unreadable: set[str]
+    ) -> str | None:
         grades = split_list(row.get("grades"))
         if not grades:
             return None
         grade = grades[0].upper()
         year = year_of_grade(grade)
         if year is None:
+            unreadable.add("year_group")
             self._warn(
                 self.users,
                 row,
@@ -261,7 +268,12 @@ class _PeopleReader:
         return year
 
     def _demographic(
-        self, demographic: _Demographic, name: str, role: Role, source_id: str
+        self,
+        demographic: _Demographic,
+        name: str,
+        role: Role,
+        source_id: str,
+        unreadable: set[str],
     ) -> tuple[dt.date | None, Gender | None]:
         table, row = demographic.table, demographic.row
         date_of_birth: dt.date | None = None
@@ -271,6 +283,7 @@ class _PeopleReader:
             try:
                 date_of_birth = parse_date(birth)
             except ValueError:
+                unreadable.add("date_of_birth")
                 self._warn(
                     table,
                     row,
@@ -284,6 +297,7 @@ class _PeopleReader:
             try:
                 gender = parse_gender(sex)
             except ValueError:
+                unreadable.add("gender")
                 self._warn(
                     table,
                     row,
@@ -357,23 +371,6 @@ def _likely_role(row: CsvRow) -> Role:
     """For an issue's entity type only: who a user without a known role probably is. Only
     pupils have grades in every export we know; vendor roles are adults' roles."""
     return "student" if row.get("grades") else "staff"
-
-
-def _role_words(roles: Table | None) -> dict[str, str]:
-    """A user's role from roles.csv: the first active primary role, else the first active one,
-    else (for a user whose roles a delta deletes with them) the first deleted one."""
-    if roles is None:
-        return {}
-    # Lowest rank wins: active primary, active secondary, deleted.
-    ranked: dict[str, tuple[int, str]] = {}
-    for row in roles.csv.rows:
-        user, word, state = row.get("userSourcedId"), row.get("role"), row_state(row)
-        if not user or not word or state is None:
-            continue
-        rank = 2 if state == "deleted" else 0 if row.get("roleType").lower() == "primary" else 1
-        if user not in ranked or rank < ranked[user][0]:
-            ranked[user] = (rank, word)
-    return {user: word for user, (_, word) in ranked.items()}
 
 
 def _demographics(table: Table | None) -> dict[str, _Demographic]:

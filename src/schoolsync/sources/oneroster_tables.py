@@ -27,6 +27,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("sourcedId", required=True),
         _STATUS,
         Column("role"),
+        Column("username"),
         Column("givenName", required=True),
         Column("familyName", required=True),
         Column("middleName"),
@@ -64,6 +65,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("courseSourcedId"),
         Column("classCode"),
         Column("classType", required=True),
+        Column("location"),
     ),
     "enrollments": (
         Column("sourcedId"),
@@ -110,7 +112,18 @@ def load_table(package: Package, manifest: Manifest, key: str) -> Table | None:
             file=package.label("manifest.csv"),
         )
     label = package.label(name)
-    return Table(key, mode, read_csv_table(decode_text(data, label), label, COLUMNS[key]))
+    table = read_csv_table(decode_text(data, label), label, COLUMNS[key])
+    if table.rows and table.rows[-1].cut:
+        # Every row of a OneRoster file has every column, so this is a file cut short in
+        # transfer: what else it lacks cannot be known, and a bulk file read as it is would
+        # make everyone after the cut leave. Nothing from the package is used.
+        raise FileFormatError(
+            "the file ends in the middle of this row (was it cut short in transfer?); send the "
+            "whole file again",
+            file=label,
+            where=f"line {table.rows[-1].line}",
+        )
+    return Table(key, mode, table)
 
 
 RowState = Literal["active", "deleted"]

@@ -41,7 +41,7 @@ from schoolsync.sources.file_bytes import read_limited
 from schoolsync.sources.file_csv import Column, CsvRow, CsvTable, blank_to_none, read_csv_table
 from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
 from schoolsync.sources.file_text import decode_text
-from schoolsync.sources.file_values import clean_email, parse_date
+from schoolsync.sources.file_values import parse_date, parse_email
 
 COLUMNS = (
     Column("Staff ID", required=True),
@@ -155,6 +155,7 @@ def _read_row(table: CsvTable, row: CsvRow, issues: list[Issue]) -> _Read | None
     if problem is not None:
         issues.append(Issue(entity, name, f"{where}: {problem}", staff_id, staff_id))
         return None
+    email = _email(row, where, entity, name, staff_id, issues)
     return _Read(
         Person(
             role=role,
@@ -163,11 +164,35 @@ def _read_row(table: CsvTable, row: CsvRow, issues: list[Issue]) -> _Read | None
             forename=row.get("Forename"),
             surname=row.get("Surname"),
             title=blank_to_none(row.get("Title")),
-            email=clean_email(row.get("Email")),
+            email=email or None,
             date_of_birth=_date_of_birth(row, where, entity, name, staff_id, issues),
+            # A stored person keeps the email they had: blanking it would lose their sign-in.
+            unreadable=frozenset({"email"}) if email == "" else frozenset(),
         ),
         row.line,
     )
+
+
+def _email(
+    row: CsvRow, where: str, entity: str, name: str, staff_id: str, issues: list[Issue]
+) -> str | None:
+    """The row's email; None for none, "" for one that is not an address (with a warning)."""
+    value = row.get("Email")
+    try:
+        return parse_email(value)
+    except ValueError:
+        issues.append(
+            Issue(
+                entity,
+                name,
+                f"{where}: Email '{value[:60]}' is not a valid email address; the email was "
+                "left as it was",
+                staff_id,
+                staff_id,
+                severity="warning",
+            )
+        )
+        return ""
 
 
 def _date_of_birth(

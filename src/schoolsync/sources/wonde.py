@@ -1,8 +1,11 @@
 """The Wonde school-data API as a source: what to fetch, how to page, which base URL.
 
 The client follows `meta.pagination.next` exactly as given (it carries every parameter), copes
-with `meta` or `pagination` being absent, and talks to the school's regional domain. Turning
-records into domain values is `wonde_records`' job; this module only fetches.
+with `meta` or `pagination` being absent, and talks to the school's regional domain. A `next`
+is followed only on the origin (scheme, host, port) of the school's API: every request carries
+the school's token, which must never reach another server. A `next` that leads back to a page
+already read ends the read with an error rather than looping. Turning records into domain values
+is `wonde_records`' job; this module only fetches.
 """
 
 from __future__ import annotations
@@ -11,13 +14,20 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from schoolsync import __version__
-from schoolsync.errors import SourceDataError
+from schoolsync.errors import SourceAuthError, SourceDataError
 from schoolsync.model import Snapshot
 from schoolsync.sources.http import JsonHttp
+from schoolsync.sources.wonde_permissions import (
+    endpoint_granted,
+    granted_includes,
+    is_optional,
+    limit_to_granted,
+)
 from schoolsync.sources.wonde_records import RawSchool, build_snapshot
 
 DEFAULT_BASE_URL = "https://api.wonde.com/v1.0/"
@@ -60,6 +70,30 @@ def make_http_client(token: str, timeout_seconds: float) -> httpx.Client:
     )
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port that is not a number matches no origin
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _page_key(url: str, query: dict[str, str] | None) -> str:
+    """The page a request reads, however its query was given."""
+    full = httpx.URL(url).copy_merge_params(query or {})
+    return str(full.copy_with(query=b"&".join(sorted(full.query.split(b"&")))))
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
 @dataclass
 class WondeClient:
     http: JsonHttp
@@ -80,9 +114,12 @@ class WondeClient:
         """Every page of a list endpoint, following `next` as given."""
         url: str | None = self.url(f"schools/{self.school_id}/{path}")
         query: dict[str, str] | None = {"per_page": PAGE_SIZE, **params}
+        origin = _origin(self.base_url)
+        seen: set[str] = set()
         page = 0
         while url:
             page += 1
+            seen.add(_page_key(url, query))
             body = self.http.get(url, query)
             if not isinstance(body, dict) or not isinstance(body.get("data"), list):
                 raise SourceDataError(
@@ -93,7 +130,21 @@ class WondeClient:
             pagination = meta.get("pagination") if isinstance(meta, dict) else None
             if not isinstance(pagination, dict) or pagination.get("more") is False:
                 break
-            url = pagination.get("next") or None
+            following = pagination.get("next") or None
+            if following is None:
+                break
+            url = urljoin(url, str(following))
+            if _origin(url) != origin:
+                raise SourceDataError(
+                    f"Page {page} of {path} from Wonde links its next page to another server "
+                    f"({_origin_text(url)}, not {_origin_text(self.base_url)}); it was not "
+                    "followed, so the school's token was not sent there"
+                )
+            if _page_key(url, None) in seen:
+                raise SourceDataError(
+                    f"Page {page} of {path} from Wonde links its next page back to a page "
+                    "already read; the read stopped there rather than loop"
+                )
             query = None  # the next URL already carries every parameter
 
     def all(
@@ -127,18 +178,30 @@ def fetch_raw(
     progress: Progress = _no_progress,
     with_staff: bool = True,
 ) -> RawSchool:
-    """Read one school. With `updated_after`, only what changed since then plus deletions."""
+    """Read one school. With `updated_after`, only what changed since then plus deletions.
+
+    An optional permission the school withholds (see `wonde_permissions`) does not end the
+    read: what needs it is left out, and `RawSchool.withheld` names it."""
     school = client.school()
     since: dict[str, str] = {}
     if updated_after is not None:
         since = {"updated_after": updated_after.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")}
     counts = client.counts() if updated_after is None else {}
+    withheld: set[str] = set()
 
     def fetch(path: str, include: str | None = None, count_key: str | None = None) -> list[Any]:
-        params = dict(since)
-        if include:
-            params["include"] = include
-        return client.all(path, params, progress, counts.get(count_key or path))
+        while endpoint_granted(path, withheld):
+            params = dict(since)
+            granted = granted_includes(include, withheld)
+            if granted:
+                params["include"] = granted
+            try:
+                return client.all(path, params, progress, counts.get(count_key or path))
+            except SourceAuthError as exc:
+                if not is_optional(exc.permission) or exc.permission in withheld:
+                    raise
+                withheld.add(str(exc.permission))
+        return []
 
     raw = RawSchool(
         school=school,
@@ -153,6 +216,7 @@ def fetch_raw(
     if updated_after is not None:
         raw.contacts = fetch("contacts", "contact_details")
         raw.deletions = fetch("deletions")
+    raw.withheld = frozenset(withheld)
     return raw
 
 
@@ -164,4 +228,5 @@ def fetch_snapshot(
     with_staff: bool = True,
 ) -> Snapshot:
     raw = fetch_raw(client, updated_after=updated_after, progress=progress, with_staff=with_staff)
-    return build_snapshot(raw)
+    school_name = str(raw.school.get("name") or client.school_id)
+    return limit_to_granted(build_snapshot(raw), raw.withheld, school_name)

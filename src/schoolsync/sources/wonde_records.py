@@ -81,6 +81,8 @@ class RawSchool:
     with_staff: bool = True
     contacts: list[Any] = field(default_factory=list)
     deletions: list[Any] = field(default_factory=list)
+    #: optional permissions the school withholds: what needs them was not read
+    withheld: frozenset[str] = frozenset()
 
 
 def build_snapshot(raw: RawSchool) -> Snapshot:

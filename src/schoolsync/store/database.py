@@ -10,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 
 from schoolsync.errors import StoreUnavailable
+from schoolsync.private_paths import private_file
+from schoolsync.store.migration_lock import migration_lock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,15 +20,26 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     """An engine whose errors never quote the values bound to a statement: those are pupils'
     names and dates of birth, and errors end up in logs."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # SQLite would create the file with the umask's mode (usually world-readable);
+            # its -wal and -shm files copy the mode of the database file.
+            private_file(Path(path))
         engine = sa.create_engine(url, hide_parameters=True, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
     sa.event.listen(engine, "handle_error", _translate_outage)
     return engine
+
+
+def store_location(database_url: str) -> str:
+    """Where the data is, as a person can find it: the SQLite file's full path, or the server
+    and database (never the password)."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return str(Path(url.database).absolute()) if url.database else "memory (not kept)"
+    return url.render_as_string(hide_password=True)
 
 
 def _translate_outage(context: sa.engine.ExceptionContext) -> None:
@@ -64,5 +77,7 @@ def alembic_config(engine: sa.Engine) -> Config:
 
 
 def upgrade(engine: sa.Engine) -> None:
-    """Bring the database to the newest schema (idempotent)."""
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the database to the newest schema (idempotent). Processes started at once take
+    turns: the second finds the schema already made."""
+    with migration_lock(engine):
+        command.upgrade(alembic_config(engine), "head")

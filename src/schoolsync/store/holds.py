@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,9 @@ import sqlalchemy as sa
 
 from schoolsync.engine.safeguard import Dependents, Hold
 from schoolsync.store.tables import class_dependents, classes, holds, notifications
+
+#: A hold a person approved through `holds --approve` or the API, waiting for the next sync.
+APPROVED_TO_APPLY = "to_apply"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,28 +33,52 @@ class StoredHold:
 def record_holds(
     conn: sa.Connection, school_id: int, run_id: int, found: Sequence[Hold], now: dt.datetime
 ) -> None:
-    """Close what was waiting (a new run re-decides everything) and store what waits now."""
-    close_pending(conn, school_id, "resolved", now, None)
-    if not found:
-        return
-    conn.execute(
-        sa.insert(holds),
-        [
-            {
-                "school_id": school_id,
-                "run_id": run_id,
-                "rule": h.rule,
-                "subject": h.subject,
-                "message": h.message,
-                "losses": list(h.losses),
-                "fingerprint": h.fingerprint(),
-                "changes": [_change_json(c) for c in h.changes],
-                "status": "pending",
-                "created_at": now,
-            }
-            for h in found
-        ],
+    """A new run re-decides everything: what waits again keeps its number and the date it was
+    first held (so a person can approve it by number after a nightly run), what no longer
+    waits is closed, and what is new is stored."""
+    previous = dict(
+        conn.execute(
+            sa.select(holds.c.fingerprint, holds.c.id).where(
+                holds.c.school_id == school_id, holds.c.status == "pending"
+            )
+        ).all()
     )
+    kept: list[int] = []
+    fresh: list[dict[str, Any]] = []
+    for hold in found:
+        values = {
+            "run_id": run_id,
+            "rule": hold.rule,
+            "subject": hold.subject,
+            "message": hold.message,
+            "losses": list(hold.losses),
+            "changes": [_change_json(c) for c in hold.changes],
+        }
+        hold_id = previous.pop(hold.fingerprint(), None)
+        if hold_id is None:
+            fresh.append(
+                {
+                    **values,
+                    "school_id": school_id,
+                    "fingerprint": hold.fingerprint(),
+                    "status": "pending",
+                    "created_at": now,
+                }
+            )
+        else:
+            kept.append(hold_id)
+            conn.execute(sa.update(holds).where(holds.c.id == hold_id).values(**values))
+    conn.execute(
+        sa.update(holds)
+        .where(
+            holds.c.school_id == school_id,
+            holds.c.status == "pending",
+            holds.c.id.not_in(kept),
+        )
+        .values(status="resolved", closed_at=now, closed_by=None)
+    )
+    if fresh:
+        conn.execute(sa.insert(holds), fresh)
 
 
 def close_pending(
@@ -85,6 +112,16 @@ def pending_holds(conn: sa.Connection, school_id: int) -> list[StoredHold]:
         )
         for r in result
     ]
+
+
+def class_is_known(conn: sa.Connection, school_id: int, class_mis_id: str) -> bool:
+    """Whether the school has (or had) a class with this MIS id."""
+    found = conn.execute(
+        sa.select(classes.c.id)
+        .where(classes.c.school_id == school_id, classes.c.mis_id == class_mis_id)
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def set_dependents(
@@ -186,3 +223,45 @@ def _change_json(change: Any) -> dict[str, Any]:
         "before": plain(change.before),
         "after": plain(change.after),
     }
+
+
+# --- approving some holds, applied by the next sync ----------------------------------------
+
+
+def approve_holds(
+    conn: sa.Connection, school_id: int, hold_ids: Sequence[int], by: str, now: dt.datetime
+) -> None:
+    """Mark waiting holds approved; the next sync applies them if they are still the same."""
+    conn.execute(
+        sa.update(holds)
+        .where(
+            holds.c.school_id == school_id,
+            holds.c.status == "pending",
+            holds.c.id.in_(list(hold_ids)),
+        )
+        .values(status=APPROVED_TO_APPLY, closed_at=now, closed_by=by)
+    )
+
+
+def approvals_waiting(conn: sa.Connection, school_id: int) -> dict[str, str]:
+    """Approved holds not yet applied: fingerprint -> who approved."""
+    rows = conn.execute(
+        sa.select(holds.c.fingerprint, holds.c.closed_by).where(
+            holds.c.school_id == school_id, holds.c.status == APPROVED_TO_APPLY
+        )
+    )
+    return {fingerprint: by or "unknown" for fingerprint, by in rows}
+
+
+def settle_approvals(
+    conn: sa.Connection, school_id: int, applied: Collection[str], now: dt.datetime
+) -> None:
+    """After a run: approvals it applied are done; the others no longer match what the MIS
+    holds now (it changed, or was corrected), so they lapse and any new hold asks again."""
+    for fingerprints, status in ((applied, "approved"), (None, "lapsed")):
+        query = sa.update(holds).where(
+            holds.c.school_id == school_id, holds.c.status == APPROVED_TO_APPLY
+        )
+        if fingerprints is not None:
+            query = query.where(holds.c.fingerprint.in_(list(fingerprints)))
+        conn.execute(query.values(status=status, closed_at=now))

@@ -28,6 +28,8 @@ class RunRecord:
     held: dict[str, dict[str, int]] | None = None
     approved_by: str | None = None
     plan_hash: str | None = None
+    #: the school's open issues when the run ended (None: the run applied nothing)
+    open_issues: int | None = None
 
 
 def start_run(
@@ -68,8 +70,10 @@ def finish_run(
     mode: str | None = None,
     held: dict[str, dict[str, int]] | None = None,
     approved_by: str | None = None,
+    open_issues: int | None = None,
 ) -> None:
     values: dict[str, Any] = {
+        "open_issues": open_issues,
         "status": status,
         "finished_at": now,
         "issue_count": issue_count,
@@ -125,6 +129,10 @@ def list_runs(conn: sa.Connection, school_id: int, limit: int = 50) -> list[RunR
             counts=row["counts"] or {},
             issue_count=row["issue_count"],
             message=row["message"],
+            held=row["held"] or None,
+            approved_by=row["approved_by"],
+            plan_hash=row["plan_hash"],
+            open_issues=row["open_issues"],
         )
         for row in result
     ]

@@ -1,4 +1,5 @@
-"""Schools (the tenants): adding one, finding one, its connection and settings, its lock."""
+"""Schools (the tenants): adding one, finding one, its connection and settings. Its lock is in
+`store/lock.py`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 
-from schoolsync.errors import ConfigError, SchoolNotFound, SyncInProgress
+from schoolsync.errors import ConfigError, SchoolNotFound
 from schoolsync.school_settings import SchoolSettings
 from schoolsync.store.tables import schools
-
-#: A lock older than this belongs to a run that died without releasing it.
-STALE_LOCK = dt.timedelta(hours=6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,33 +114,6 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC)
 
 
-def take_lock(conn: sa.Connection, school: School, run_id: int, now: dt.datetime) -> None:
-    """One school's syncs never overlap: claim the school for this run or fail."""
-    free = sa.or_(schools.c.lock_run_id.is_(None), schools.c.lock_taken_at < now - STALE_LOCK)
-    claimed = conn.execute(
-        sa.update(schools)
-        .where(schools.c.id == school.id)
-        .where(free)
-        .values(lock_run_id=run_id, lock_taken_at=now)
-    ).rowcount
-    if claimed != 1:
-        holder = conn.execute(
-            sa.select(schools.c.lock_run_id).where(schools.c.id == school.id)
-        ).scalar()
-        raise SyncInProgress(
-            f"School {school.key} is already being synced (run {holder}); try again when it ends"
-        )
-
-
-def release_lock(conn: sa.Connection, school_id: int, run_id: int) -> None:
-    conn.execute(
-        sa.update(schools)
-        .where(schools.c.id == school_id)
-        .where(schools.c.lock_run_id == run_id)
-        .values(lock_run_id=None, lock_taken_at=None)
-    )
-
-
 def record_sync_point(
     conn: sa.Connection,
     school_id: int,
@@ -160,6 +131,12 @@ def record_sync_point(
         values.update({k: v for k, v in info.items() if v})
     if values:
         conn.execute(sa.update(schools).where(schools.c.id == school_id).values(values))
+
+
+def forget_sync_point(conn: sa.Connection, school_id: int) -> None:
+    """Make the next sync a full one: records an incremental sync would not re-read (those a
+    scope kept out, say) must come across."""
+    conn.execute(sa.update(schools).where(schools.c.id == school_id).values(sync_cursor=None))
 
 
 def update_settings(conn: sa.Connection, school_id: int, settings: SchoolSettings) -> None:

@@ -44,6 +44,10 @@ schools = sa.Table(
     sa.Column("sync_cursor", _Timestamp),
     sa.Column("lock_run_id", sa.Integer),
     sa.Column("lock_taken_at", _Timestamp),
+    #: the lease: a running sync renews it; one not renewed for minutes belongs to a dead run
+    sa.Column("lock_renewed_at", _Timestamp),
+    #: host:pid of the process holding the lock
+    sa.Column("lock_owner", sa.String(200)),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Index("ix_schools_name_id", "name", "id"),
 )
@@ -64,6 +68,7 @@ people = sa.Table(
     sa.Column("surname", sa.String(120), nullable=False),
     sa.Column("middle_names", sa.String(200)),
     sa.Column("legal_forename", sa.String(120)),
+    sa.Column("legal_middle_names", sa.String(200)),
     sa.Column("legal_surname", sa.String(120)),
     sa.Column("gender", sa.String(12)),
     sa.Column("date_of_birth", sa.Date),
@@ -111,6 +116,7 @@ classes = sa.Table(
     sa.Column("code", sa.String(60)),
     sa.Column("subject_id", sa.ForeignKey("subjects.id")),
     sa.Column("year_group", sa.String(8)),
+    sa.Column("location", sa.String(200)),
     sa.Column("status", sa.String(10), nullable=False, server_default="active"),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Column("updated_at", _Timestamp, nullable=False),
@@ -169,7 +175,7 @@ sync_runs = sa.Table(
     sa.Column("trigger", sa.String(20), nullable=False),
     sa.Column("source", sa.String(20), nullable=False),
     sa.Column("mode", sa.String(12), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(30), nullable=False),
     sa.Column("started_at", _Timestamp, nullable=False),
     sa.Column("finished_at", _Timestamp),
     sa.Column("counts", sa.JSON, nullable=False),
@@ -179,6 +185,8 @@ sync_runs = sa.Table(
     sa.Column("message", sa.Text),
     #: changes held for approval, per entity and kind (like `counts`)
     sa.Column("held", sa.JSON),
+    #: the school's open issues when the run ended (its own, and earlier ones not yet resolved)
+    sa.Column("open_issues", sa.Integer),
     sa.Index("ix_sync_runs_school_latest", "school_id", "id"),
 )
 
@@ -194,6 +202,27 @@ issues = sa.Table(
     sa.Column("mis_id", sa.String(64), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("severity", sa.String(10), nullable=False),
+)
+
+#: The school's issues across runs: open until a run reads the record without finding the issue,
+#: or learns the record is gone; then resolved, with that run. See `engine/open_issues.py`.
+open_issues = sa.Table(
+    "open_issues",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False),
+    sa.Column("source_id", sa.String(64), nullable=False),
+    sa.Column("entity_type", sa.String(20), nullable=False),
+    sa.Column("entity_name", sa.String(300), nullable=False),
+    sa.Column("mis_id", sa.String(64), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("severity", sa.String(10), nullable=False),
+    sa.Column("opened_run_id", sa.ForeignKey("sync_runs.id"), nullable=False),
+    sa.Column("last_run_id", sa.ForeignKey("sync_runs.id"), nullable=False),
+    sa.Column("resolved_run_id", sa.ForeignKey("sync_runs.id")),
+    sa.Column("opened_at", _Timestamp, nullable=False),
+    sa.Column("resolved_at", _Timestamp),
+    sa.Index("ix_open_issues_school_resolved", "school_id", "resolved_run_id"),
 )
 
 changes = sa.Table(

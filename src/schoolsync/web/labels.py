@@ -15,6 +15,11 @@ class StatusLabel:
 
 STATUSES = {
     "success": StatusLabel("Synced", "Everything from the MIS is up to date.", "green"),
+    "success_with_warnings": StatusLabel(
+        "Synced, with warnings",
+        "Everything was synced; some values could not be read. Download the issues to see which.",
+        "green",
+    ),
     "issues_exist": StatusLabel(
         "Issues exist",
         "Some records were left out. Download the issues to see which, and why.",

@@ -191,7 +191,7 @@ def issues_csv(request: Request, key: str, run_id: int, who: CurrentVisitor) -> 
 
 @router.get("/schools/{key}/issues.csv")
 def open_issues_csv(request: Request, key: str, who: CurrentVisitor) -> Response:
-    """The school's open issues: those its latest run found."""
+    """The school's open issues: found and not yet resolved."""
     school_id, _name = visible_school(request, who.user, key)
     with engine_of(request).connect() as conn:
         content = queries.run_issues_csv(conn, school_id, None) or ""

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.store import runs as run_store
+from schoolsync.store.open_issues import open_issue_list
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import holds, schools, sync_runs
 
@@ -195,11 +196,15 @@ def pending_approvals(conn: sa.Connection, school_id: int) -> list[PendingHold]:
 
 def run_issues_csv(conn: sa.Connection, school_id: int, run_id: int | None) -> str | None:
     """The run's issues as the CSV schools download, or None when the school has no such run.
-    `run_id` None: the school's open issues, which are its latest run's."""
-    if run_id is not None and not run_store.run_exists(conn, school_id, run_id):
+    `run_id` None: the school's open issues (not yet resolved, whichever run found them)."""
+    if run_id is None:
+        found = open_issue_list(conn, school_id)
+    elif run_store.run_exists(conn, school_id, run_id):
+        found = run_store.run_issues(conn, school_id, run_id)
+    else:
         return None
     buffer = io.StringIO()
-    write_issues_csv(run_store.run_issues(conn, school_id, run_id), buffer)
+    write_issues_csv(found, buffer)
     return buffer.getvalue()
 
 

@@ -1,0 +1,41 @@
+"""What a run's status can be, and the plain-English label a school reads for each: the one
+place the CLI, the API and the alerts take them from."""
+
+from __future__ import annotations
+
+RUNNING = "running"
+SUCCESS = "success"
+#: Nothing was left out, but some values or rows were dropped (a warning each), as Microsoft SDS
+#: shows it: a school must not read "Successful" and miss them.
+SUCCESS_WITH_WARNINGS = "success_with_warnings"
+ISSUES_EXIST = "issues_exist"
+NEEDS_APPROVAL = "needs_approval"
+FAILED = "failed"
+PAUSED = "paused"
+#: Stopped before it finished (Ctrl-C, or its process ended): nothing it read was applied.
+INTERRUPTED = "interrupted"
+
+LABELS: dict[str, str] = {
+    RUNNING: "Running",
+    SUCCESS: "Successful",
+    SUCCESS_WITH_WARNINGS: "Successful, with warnings",
+    ISSUES_EXIST: "Issues exist: some records were left out",
+    NEEDS_APPROVAL: "Needs approval: major changes are waiting",
+    FAILED: "Failed: nothing was changed",
+    PAUSED: "Paused",
+    INTERRUPTED: "Interrupted: stopped before it finished; nothing was changed",
+}
+
+
+def label(status: str) -> str:
+    return LABELS.get(status, status)
+
+
+def status_of(*, held: bool, errors: int, warnings: int) -> str:
+    """The status of a run that was applied: what waits for a person matters most, then what
+    was left out, then what was dropped."""
+    if held:
+        return NEEDS_APPROVAL
+    if errors:
+        return ISSUES_EXIST
+    return SUCCESS_WITH_WARNINGS if warnings else SUCCESS
