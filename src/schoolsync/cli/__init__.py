@@ -14,13 +14,22 @@ from typing import Any
 import typer
 import typer.main
 
-from schoolsync.cli import classes, holds, reports, run_detail, sandbox, schools, syncing
+from schoolsync.cli import (
+    classes,
+    holds,
+    reports,
+    run_detail,
+    sandbox,
+    schools,
+    syncing,
+    users,
+)
 from schoolsync.cli.common import app, error_json
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.help_text import plain_metavars
 
 __all__ = ["app", "build_command", "main"]
-_COMMAND_GROUPS = (classes, holds, reports, run_detail, sandbox, schools, syncing)
+_COMMAND_GROUPS = (classes, holds, reports, run_detail, sandbox, schools, syncing, users)
 
 
 def main() -> None:

@@ -43,19 +43,22 @@ def serve_api(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Serve the REST API (OpenAPI at /docs). Needs SCHOOLSYNC_API_TOKEN."""
+    """Serve the web app and the REST API (OpenAPI at /docs) until stopped."""
     import uvicorn
 
-    from schoolsync.web.api import create_app
+    from schoolsync.cli.syncing import notifier
+    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.web.app import create_web_app
 
-    token = os.environ.get("SCHOOLSYNC_API_TOKEN", "")
-    if not token:
-        err.print("[red]Error:[/red] set SCHOOLSYNC_API_TOKEN: every API request must send it")
-        raise typer.Exit(ExitCode.USAGE)
+    token = os.environ.get("SCHOOLSYNC_API_TOKEN") or None
     _refuse_busy_port(host, port)
-    with open_store() as (_settings, engine):
-        out.print(f"schoolsync API on http://{host}:{port}/api (docs at /docs)")
-        uvicorn.run(create_app(engine, token), host=host, port=port, log_level="info")
+    with open_store() as (settings, engine):
+        app_ = create_web_app(
+            engine, lambda: wonde_reader(settings), api_token=token, notify=notifier(engine)
+        )
+        out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
+        out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
+        uvicorn.run(app_, host=host, port=port, log_level="info")
 
 
 def _refuse_busy_port(host: str, port: int) -> None:

@@ -11,8 +11,10 @@
                                                            sync applies them, the rest wait
     PUT  /api/schools/{key}/classes/{mis_id}/dependents   {"count": 12, "label": "tasks"}
 
-Every request needs `Authorization: Bearer <SCHOOLSYNC_API_TOKEN>`. The app is built by
-`create_app(engine, api_token)`, never at import time.
+Every request needs `Authorization: Bearer <token>`: a user's own API token (made on the web
+app's "API tokens" page), or `SCHOOLSYNC_API_TOKEN`, a bootstrap token with a vendor admin's
+rights. A school admin's token sees their own school only: any other school answers 404. The
+app is built by `create_app(engine, api_token)`, never at import time.
 
 Every path and body value is checked against what the store can hold before the store sees it
 (ids within a 32-bit integer, text within its column), so a bad value is a 422 naming it, an
@@ -22,7 +24,6 @@ unknown school, run or class a 404, and never a 500.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import io
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -33,6 +34,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync import run_status
+from schoolsync.accounts import User
 from schoolsync.engine.change_labels import describe
 from schoolsync.engine.hold_groups import group_holds
 from schoolsync.errors import SchoolNotFound
@@ -48,6 +50,7 @@ from schoolsync.store.holds import (
     set_dependents,
 )
 from schoolsync.store.open_issues import open_issue_list
+from schoolsync.web.auth import api_user
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
 MAX_INTEGER = 2**31 - 1
@@ -106,21 +109,13 @@ class ApprovalBody(BaseModel):
     approved_by: str = Field(min_length=1, max_length=200, description="Who approves.")
 
 
-def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
-    if not api_token:
-        raise ValueError("the API needs a token (SCHOOLSYNC_API_TOKEN)")
+def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
+    """`api_token` None: only users' own tokens are accepted."""
     app = FastAPI(title="schoolsync", description=__doc__)
     app.state.engine = engine
-    expected = f"Bearer {api_token}".encode()
 
     def authorised(request: Request) -> None:
-        given = request.headers.get("Authorization", "").encode()
-        if not hmac.compare_digest(given, expected):
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "a valid API token is needed",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+        api_user(request, api_token)
 
     def school_of(conn: sa.Connection, key: str) -> school_store.School:
         try:
@@ -131,7 +126,8 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
     router_deps = [Depends(authorised)]
 
     @app.get("/api/schools", dependencies=router_deps)
-    def schools(conn: Conn) -> list[dict[str, Any]]:
+    def schools(conn: Conn, request: Request) -> list[dict[str, Any]]:
+        user: User = request.state.user
         return [
             {
                 "key": s.key,
@@ -140,6 +136,7 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
                 "last_full_sync_at": s.last_full_sync_at,
             }
             for s in school_store.list_schools(conn)
+            if user.sees(s.id)
         ]
 
     @app.get("/api/schools/{key}/runs", dependencies=router_deps)
@@ -212,7 +209,10 @@ def create_app(engine: sa.Engine, api_token: str) -> FastAPI:
         ]
 
     @app.post("/api/schools/{key}/holds/approve", dependencies=router_deps)
-    def approve(key: SchoolKey, body: ApprovalBody, conn: Conn) -> dict[str, Any]:
+    def approve(key: SchoolKey, body: ApprovalBody, conn: Conn, request: Request) -> dict[str, Any]:
+        user: User = request.state.user
+        if not user.can_approve:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "vendor support cannot approve changes")
         school = school_of(conn, key)
         waiting = pending_holds(conn, school.id)
         known, rules = {h.id for h in waiting}, {h.rule for h in waiting}

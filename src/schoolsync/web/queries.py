@@ -1,0 +1,218 @@
+"""Everything the web pages read from or do to the store, behind small functions, so that the
+pages know nothing of tables (and these can move behind a service layer as they are)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from schoolsync.errors import SchoolNotFound
+from schoolsync.issues_csv import write_issues_csv
+from schoolsync.store import runs as run_store
+from schoolsync.store.open_issues import open_issue_list
+from schoolsync.store.schools import as_utc
+from schoolsync.store.tables import holds, schools, sync_runs
+
+PAGE_SIZE = 50
+FILTERS = ("success", "issues_exist", "needs_approval", "failed", "paused", "never")
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRow:
+    id: int
+    key: str
+    name: str
+    urn: str | None
+    status: str | None
+    last_sync: dt.datetime | None
+    open_issues: int
+    needs_approval: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolPage:
+    rows: list[SchoolRow]
+    #: the (name, id) to continue after, when there is a next page
+    next_after: tuple[str, int] | None
+
+
+#: change kinds in the words of the history table, in the order they are listed
+_KIND_WORDS = {
+    "create": "added", "add": "added", "update": "changed", "restore": "came back",
+    "leave": "left", "delete": "removed", "remove": "removed",
+}  # fmt: skip
+
+
+def changes_in_words(counts: dict[str, dict[str, int]]) -> str:
+    """ "12 added, 3 changed, 1 left": a run's counts as the history table says them."""
+    totals: dict[str, int] = {}
+    for kinds in counts.values():
+        for kind, number in kinds.items():
+            word = _KIND_WORDS.get(kind, "changed")
+            totals[word] = totals.get(word, 0) + number
+    order = ("added", "changed", "came back", "left", "removed")
+    ordered = sorted(totals.items(), key=lambda item: order.index(item[0]))
+    return ", ".join(f"{n} {word}" for word, n in ordered if n) or "No changes"
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    id: int
+    trigger: str
+    status: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    changes: str
+    issue_count: int
+    approved_by: str | None
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingHold:
+    subject: str
+    message: str
+
+
+def _latest_run_column(column: sa.Column[Any]) -> sa.ScalarSelect[Any]:
+    """The latest run's value of `column` for the school of the outer query (the index on
+    sync_runs.school_id keeps this one index probe per school shown)."""
+    return (
+        sa.select(column)
+        .where(sync_runs.c.school_id == schools.c.id)
+        .order_by(sync_runs.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def school_overview(
+    conn: sa.Connection,
+    *,
+    search: str = "",
+    status: str = "",
+    after: tuple[str, int] | None = None,
+    page_size: int = PAGE_SIZE,
+) -> SchoolPage:
+    """One page of schools ordered by name, continuing after `after` (keyset pagination: as
+    fast on the last page of 20,000 schools as on the first)."""
+    latest_status = _latest_run_column(sync_runs.c.status)
+    query = sa.select(schools.c.id, schools.c.key, schools.c.name, schools.c.urn)
+    if search.strip():
+        term = search.strip().lower()
+        query = query.where(
+            sa.or_(sa.func.lower(schools.c.name).contains(term, autoescape=True),
+                   schools.c.urn == search.strip())
+        )  # fmt: skip
+    if status == "never":
+        query = query.where(latest_status.is_(None))
+    elif status in FILTERS:
+        query = query.where(latest_status == status)
+    if after is not None:
+        query = query.where(sa.tuple_(schools.c.name, schools.c.id) > sa.tuple_(*after))
+    found = conn.execute(query.order_by(schools.c.name, schools.c.id).limit(page_size + 1)).all()
+    more = len(found) > page_size
+    found = found[:page_size]
+    ids = [r.id for r in found]
+    latest = _latest_runs(conn, ids)
+    waiting = set(
+        conn.execute(
+            sa.select(holds.c.school_id)
+            .where(holds.c.school_id.in_(ids), holds.c.status == "pending")
+            .distinct()
+        ).scalars()
+    )
+    rows = [
+        SchoolRow(
+            id=r.id,
+            key=r.key,
+            name=r.name,
+            urn=r.urn,
+            status=latest[r.id]["status"] if r.id in latest else None,
+            last_sync=as_utc(latest[r.id]["finished_at"]) if r.id in latest else None,
+            open_issues=latest[r.id]["issue_count"] if r.id in latest else 0,
+            needs_approval=r.id in waiting,
+        )
+        for r in found
+    ]
+    next_after = (found[-1].name, found[-1].id) if more and found else None
+    return SchoolPage(rows, next_after)
+
+
+def _latest_runs(conn: sa.Connection, school_ids: list[int]) -> dict[int, Any]:
+    if not school_ids:
+        return {}
+    newest = (
+        sa.select(sa.func.max(sync_runs.c.id))
+        .where(sync_runs.c.school_id.in_(school_ids))
+        .group_by(sync_runs.c.school_id)
+    )
+    rows = conn.execute(sa.select(sync_runs).where(sync_runs.c.id.in_(newest))).mappings()
+    return {r["school_id"]: r for r in rows}
+
+
+def school_id_and_name(conn: sa.Connection, key: str) -> tuple[int, str]:
+    row = conn.execute(sa.select(schools.c.id, schools.c.name).where(schools.c.key == key)).first()
+    if row is None:
+        raise SchoolNotFound(key)
+    return row.id, row.name
+
+
+def run_history(conn: sa.Connection, school_id: int, limit: int = 50) -> list[RunRow]:
+    rows = conn.execute(
+        sa.select(sync_runs)
+        .where(sync_runs.c.school_id == school_id)
+        .order_by(sync_runs.c.id.desc())
+        .limit(limit)
+    ).mappings()
+    return [
+        RunRow(
+            id=r["id"],
+            trigger=r["trigger"],
+            status=r["status"],
+            started_at=as_utc(r["started_at"]) or r["started_at"],
+            finished_at=as_utc(r["finished_at"]),
+            changes=changes_in_words(r["counts"] or {}),
+            issue_count=r["issue_count"],
+            approved_by=r["approved_by"],
+            message=r["message"],
+        )
+        for r in rows
+    ]
+
+
+def pending_approvals(conn: sa.Connection, school_id: int) -> list[PendingHold]:
+    rows = conn.execute(
+        sa.select(holds.c.subject, holds.c.message)
+        .where(holds.c.school_id == school_id, holds.c.status == "pending")
+        .order_by(holds.c.id)
+    )
+    return [PendingHold(r.subject, r.message) for r in rows]
+
+
+def run_issues_csv(conn: sa.Connection, school_id: int, run_id: int | None) -> str | None:
+    """The run's issues as the CSV schools download, or None when the school has no such run.
+    `run_id` None: the school's open issues (not yet resolved, whichever run found them)."""
+    if run_id is None:
+        found = open_issue_list(conn, school_id)
+    elif run_store.run_exists(conn, school_id, run_id):
+        found = run_store.run_issues(conn, school_id, run_id)
+    else:
+        return None
+    buffer = io.StringIO()
+    write_issues_csv(found, buffer)
+    return buffer.getvalue()
+
+
+def running_run(conn: sa.Connection, school_id: int) -> int | None:
+    """The id of the school's run in progress, whoever started it."""
+    return conn.execute(
+        sa.select(sync_runs.c.id)
+        .where(sync_runs.c.school_id == school_id, sync_runs.c.status == "running")
+        .order_by(sync_runs.c.id.desc())
+        .limit(1)
+    ).scalar()
