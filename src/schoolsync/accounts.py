@@ -9,6 +9,7 @@ Pure apart from argon2's hashing; the store keeps users (`store/accounts.py`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -30,7 +31,12 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 #: verified against when the email is unknown, so that a wrong email takes as long as a wrong
 #: password and the timing does not tell which accounts exist
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: hashing costs start-up time for every CLI command.
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +87,7 @@ def hash_password(password: str) -> str:
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """Constant work whether or not there is an account (`stored_hash` None)."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

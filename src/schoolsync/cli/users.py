@@ -6,11 +6,9 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from schoolsync.accounts import ROLE_LABELS, ROLES, new_password
 from schoolsync.cli.common import app, now, open_store, out
-from schoolsync.store import accounts as account_store
 
 user_app = typer.Typer(help="Accounts of the web app and the API.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -29,6 +27,8 @@ def user_add(
     ] = False,
 ) -> None:
     """Create an account. Prints a one-time password unless one comes on standard input."""
+    from schoolsync.store import accounts as account_store
+
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else new_password()
     with open_store() as (_settings, engine), engine.begin() as conn:
         user = account_store.add_user(
@@ -51,6 +51,8 @@ def user_password(
 ) -> None:
     """Give an account a new password (a one-time one unless it comes on standard input) and
     log it out everywhere."""
+    from schoolsync.store import accounts as account_store
+
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else new_password()
     with open_store() as (_settings, engine), engine.begin() as conn:
         user = account_store.set_password(conn, email, password)
@@ -62,6 +64,10 @@ def user_password(
 @user_app.command("list")
 def user_list() -> None:
     """Every account with its role and school."""
+    from rich.table import Table
+
+    from schoolsync.store import accounts as account_store
+
     with open_store() as (_settings, engine), engine.connect() as conn:
         found = account_store.list_users(conn)
     table = Table("Email", "Role", "School")
