@@ -169,3 +169,11 @@ def test_every_command_and_option_the_docs_give_exists(page: Path, cli: Any) -> 
         if hasattr(commands[path], "commands") and not {"--help", "--version"} & set(words):
             wrong.append(f"schoolsync {' '.join(words)}: not a command")
     assert wrong == []
+
+
+def test_the_staff_csv_page_lists_the_columns_the_reader_reads() -> None:
+    from schoolsync.sources.staffcsv import COLUMNS
+
+    page = (ROOT / "docs" / "staff-csv.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([^`]+)` +\| (Yes|No) ", page, re.MULTILINE)
+    assert rows == [(c.name, "Yes" if c.required else "No") for c in COLUMNS]
