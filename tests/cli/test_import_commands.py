@@ -112,7 +112,7 @@ def test_staff_csv_when_the_staff_import_is_off(env, sandbox) -> None:
     synced = json.loads(schoolsync(env, "sync", key, "--json").stdout)
     assert "teacher" not in synced["counts"] and "staff" not in synced["counts"]
     result = import_json(env, key, CASES / "staffcsv" / "staff-excel.csv")
-    assert result["format"] == "staff-csv"
+    assert result["format"] == "staff_csv"
     assert sum(result["counts"].get("teacher", {}).values()) > 0
     again = json.loads(schoolsync(env, "sync", key, "--json", "--full").stdout)
     assert "teacher" not in again["counts"]  # the MIS no longer overwrites the list

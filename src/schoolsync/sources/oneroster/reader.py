@@ -31,14 +31,14 @@ import re
 from pathlib import Path
 
 from schoolsync.errors import FileFormatError
-from schoolsync.exports.oneroster_spec import SYSTEM_NAME
 from schoolsync.model import Issue, SchoolInfo, Snapshot
-from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
-from schoolsync.sources.oneroster_classes import ClassesRead, Roster, read_classes, read_subjects
-from schoolsync.sources.oneroster_manifest import Manifest, parse_manifest
-from schoolsync.sources.oneroster_package import Package, open_package
-from schoolsync.sources.oneroster_people import PeopleRead, read_people
-from schoolsync.sources.oneroster_tables import Table, load_table, row_state
+from schoolsync.sources.files.limits import DEFAULT_LIMITS, FileLimits
+from schoolsync.sources.oneroster.classes import ClassesRead, Roster, read_classes, read_subjects
+from schoolsync.sources.oneroster.manifest import Manifest, parse_manifest
+from schoolsync.sources.oneroster.package import Package, open_package
+from schoolsync.sources.oneroster.people import PeopleRead, read_people
+from schoolsync.sources.oneroster.tables import Table, load_table, row_state
+from schoolsync.sources.oneroster.vocab import SYSTEM_NAME
 
 #: the files whose modes decide `complete`: the ones that become snapshot records
 MAPPED = ("users", "roles", "demographics", "courses", "classes", "enrollments")

@@ -31,11 +31,11 @@ from pathlib import Path
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import ContactLink, Issue, Person, SchoolInfo, Snapshot
-from schoolsync.sources.ctf_pupil import CtfContext, PupilRead, read_pupil
-from schoolsync.sources.ctf_xml import parse_xml, text_of
-from schoolsync.sources.file_bytes import read_limited
-from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
-from schoolsync.sources.file_values import parse_date
+from schoolsync.sources.ctf.pupil import CtfContext, PupilRead, read_pupil
+from schoolsync.sources.ctf.xml import parse_xml, text_of
+from schoolsync.sources.files.bytes import read_limited
+from schoolsync.sources.files.limits import DEFAULT_LIMITS, FileLimits
+from schoolsync.sources.files.values import parse_date
 
 _PUPILS = frozenset({"pupil"})
 _PUPILS_AND_CONTACTS = frozenset({"pupil", "contact", "contact_link"})

@@ -19,10 +19,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from schoolsync.model import Attendance, ContactLink, Gender, Issue, Person, SenNeed
-from schoolsync.sources import ctf_codes
-from schoolsync.sources.ctf_ids import contact_source_id
-from schoolsync.sources.ctf_xml import first_text, text_of
-from schoolsync.sources.file_values import (
+from schoolsync.sources.ctf import codes as ctf_codes
+from schoolsync.sources.ctf.ids import contact_source_id
+from schoolsync.sources.ctf.xml import first_text, text_of
+from schoolsync.sources.files.values import (
     parse_count,
     parse_date,
     parse_email,

@@ -27,10 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
-from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.file_values import parse_date, parse_email, parse_gender
-from schoolsync.sources.oneroster_roles import ENTITY_TYPES, ROLES, role_words, year_of_grade
-from schoolsync.sources.oneroster_tables import (
+from schoolsync.sources.files.csv import CsvRow, blank_to_none
+from schoolsync.sources.files.values import parse_date, parse_email, parse_gender
+from schoolsync.sources.oneroster.roles import ENTITY_TYPES, ROLES, role_words, year_of_grade
+from schoolsync.sources.oneroster.tables import (
     Table,
     row_issue,
     row_problem,
