@@ -31,7 +31,8 @@ from pathlib import Path
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import ContactLink, Issue, Person, SchoolInfo, Snapshot
-from schoolsync.sources.ctf.pupil import CtfContext, PupilRead, read_pupil
+from schoolsync.sources.ctf.pupil import PupilRead, read_pupil
+from schoolsync.sources.ctf.pupil_reading import CtfContext
 from schoolsync.sources.ctf.xml import parse_xml, text_of
 from schoolsync.sources.files.bytes import read_limited
 from schoolsync.sources.files.limits import DEFAULT_LIMITS, FileLimits
