@@ -5,8 +5,8 @@
 
 Versions 9 to 25 read the same way: root `<CTfile>`, a `<Header>` and `<CTFpupilData>` with one
 `<Pupil>` each; with or without a namespace, `<Gender>` or `<Sex>`, elements in any order,
-every block optional (see ctf_pupil.py for the pupil mapping). The parser refuses DTDs and
-entities (ctf_xml.py). A file that cannot be read at all is a `FileFormatError`; a pupil that
+every block optional (see pupil.py for the pupil mapping). The parser refuses DTDs and
+entities (xml.py). A file that cannot be read at all is a `FileFormatError`; a pupil that
 cannot be used, or a value that cannot be read, is an `Issue` and the rest goes on.
 
 What the snapshot claims:

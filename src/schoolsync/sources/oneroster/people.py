@@ -3,7 +3,7 @@
 - `source_id` is the user's `sourcedId` (opaque, stable across exports, as the spec requires);
   `mis_id` is `identifier`, the school's own id for the person.
 - Role: from 1.2 `roles.csv`, else from 1.1's `users.role`, in schoolsync's terms
-  (oneroster_roles.py). A user whose role is missing or unknown is left out with an error.
+  (roles.py). A user whose role is missing or unknown is left out with an error.
 - `username` is kept as the user's own (see engine/usernames.py); `email` must be an address,
   and one that is not is a warning, the stored email being kept.
 - Names: `givenName`, `middleName` and `familyName` are the legal names, the `preferred*` ones

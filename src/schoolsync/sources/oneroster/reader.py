@@ -4,9 +4,9 @@
     parse_oneroster(package)       its CSVs, in memory -> Snapshot (pure)
 
 The manifest decides, per file, whether it is the whole set (bulk), changes only (delta) or not
-sent (absent); see oneroster_manifest.py. Files are read with the leniency real packages need
-(oneroster_tables.py: BOM, CRLF, header-only files, extension columns, 1.0 column names) and
-mapped in oneroster_people.py and oneroster_classes.py. Only users, roles, demographics, courses,
+sent (absent); see manifest.py. Files are read with the leniency real packages need
+(tables.py: BOM, CRLF, header-only files, extension columns, 1.0 column names) and
+mapped in people.py and classes.py. Only users, roles, demographics, courses,
 classes, enrollments and orgs are read; resources, results and the gradebook are not ours.
 
 What the snapshot claims:

@@ -81,7 +81,7 @@ def fetch_raw(
 ) -> RawSchool:
     """Read one school. With `updated_after`, only what changed since then plus deletions.
 
-    An optional permission the school withholds (see `wonde_permissions`) does not end the
+    An optional permission the school withholds (see `permissions`) does not end the
     read: what needs it is left out, and `RawSchool.withheld` names it."""
     school = client.school()
     since: dict[str, str] = {}

@@ -27,7 +27,7 @@ from schoolsync.model import (
     Subject,
 )
 
-# Single values are read in wonde_values; the readers here call them by these short names.
+# Single values are read in `values`; the readers here call them by these short names.
 from schoolsync.sources.wonde.values import attendance as _attendance
 from schoolsync.sources.wonde.values import contact_link as _contact_link
 from schoolsync.sources.wonde.values import date as _date
