@@ -16,6 +16,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+
 from schoolsync.config import Settings
 from schoolsync.errors import ConfigError
 from schoolsync.model import Snapshot
@@ -33,9 +35,12 @@ from schoolsync.sources.oneroster.reader import read_oneroster
 from schoolsync.sources.staffcsv import read_staff_csv
 from schoolsync.sources.wonde.reader import wonde_reader
 
-_SCHOOL_READERS: dict[SchoolSourceKind, Callable[[Settings], SnapshotReader]] = {
+Transport = httpx.BaseTransport | None
+
+#: Each school source kind's reader, given the settings and, in tests, a stand-in transport.
+_SCHOOL_READERS: dict[SchoolSourceKind, Callable[[Settings, Transport], SnapshotReader]] = {
     "wonde": wonde_reader,
-    "files": lambda _settings: _imports_only,
+    "files": lambda _settings, _transport: _imports_only,
 }
 
 _FILE_READERS: dict[FileFormat, Callable[[Path, FileLimits], Snapshot]] = {
@@ -58,17 +63,20 @@ def _imports_only(school: SchoolConnection, _since: dt.datetime | None, _p: Prog
     )
 
 
-def reader_for(school: SchoolConnection, settings: Settings) -> SnapshotReader:
-    """The reader for a school's source kind, configured by `settings`."""
-    return _SCHOOL_READERS[school_source_kind(school.source_kind)](settings)
+def reader_for(
+    school: SchoolConnection, settings: Settings, transport: Transport = None
+) -> SnapshotReader:
+    """The reader for a school's source kind, configured by `settings`; `transport` stands in
+    for the network (an `httpx.MockTransport` in tests)."""
+    return _SCHOOL_READERS[school_source_kind(school.source_kind)](settings, transport)
 
 
-def school_reader(settings: Settings) -> SnapshotReader:
+def school_reader(settings: Settings, transport: Transport = None) -> SnapshotReader:
     """A reader that finds the school's own reader when it is called, for callers that know
     only the school's key (the pipeline loads the school)."""
 
     def read(school: SchoolConnection, since: dt.datetime | None, progress: Progress) -> Snapshot:
-        return reader_for(school, settings)(school, since, progress)
+        return reader_for(school, settings, transport)(school, since, progress)
 
     return read
 

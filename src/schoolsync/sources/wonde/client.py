@@ -20,7 +20,7 @@ import httpx
 from schoolsync import __version__
 from schoolsync.errors import SourceDataError
 from schoolsync.sources.base import Progress
-from schoolsync.sources.http import JsonHttp
+from schoolsync.sources.http import JsonHttp, client_for
 
 DEFAULT_BASE_URL = "https://api.wonde.com/v1.0/"
 PAGE_SIZE = "200"
@@ -33,15 +33,21 @@ def base_url_for(school: dict[str, Any]) -> str:
     return f"https://{domain}/v1.0/" if domain else DEFAULT_BASE_URL
 
 
-def make_http_client(token: str, timeout_seconds: float) -> httpx.Client:
-    return httpx.Client(
+#: Where a Wonde school grants what a 403 says is missing.
+GRANT_HINT = "Ask the school to approve it in the Wonde portal."
+
+
+def make_http_client(
+    token: str, timeout_seconds: float, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    return client_for(
         headers={
             "Authorization": f"Bearer {token}",
             "Accept": "application/json",
             "User-Agent": f"schoolsync/{__version__}",
         },
-        timeout=httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
-        follow_redirects=False,
+        timeout_seconds=timeout_seconds,
+        transport=transport,
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import httpx
+
 from schoolsync.config import Settings
 from schoolsync.errors import ConfigError, SourceAuthError
 from schoolsync.model import Snapshot
@@ -17,6 +19,7 @@ from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader, 
 from schoolsync.sources.http import JsonHttp
 from schoolsync.sources.wonde.client import (
     DEFAULT_BASE_URL,
+    GRANT_HINT,
     WondeClient,
     base_url_for,
     make_http_client,
@@ -40,8 +43,11 @@ CLASS_INCLUDES = "students,employees"
 GROUP_INCLUDES = "students,employees"
 
 
-def wonde_reader(settings: Settings) -> SnapshotReader:
-    """Reads a school connected to Wonde, with the timeouts and retries `settings` give."""
+def wonde_reader(
+    settings: Settings, transport: httpx.BaseTransport | None = None
+) -> SnapshotReader:
+    """Reads a school connected to Wonde, with the timeouts and retries `settings` give;
+    `transport` stands in for the network in tests."""
 
     def read(school: SchoolConnection, since: dt.datetime | None, progress: Progress) -> Snapshot:
         token = school.token(settings.secret_key)
@@ -50,11 +56,12 @@ def wonde_reader(settings: Settings) -> SnapshotReader:
                 f"School {school.key} has no Wonde connection; import files for it instead "
                 "(`schoolsync import`)"
             )
-        with make_http_client(token, settings.wonde_timeout_seconds) as client:
+        with make_http_client(token, settings.wonde_timeout_seconds, transport) as client:
             http = JsonHttp(
                 client,
                 max_attempts=settings.wonde_max_attempts,
                 max_backoff_seconds=settings.wonde_max_backoff_seconds,
+                grant_hint=GRANT_HINT,
             )
             base_url = school.api_base_url
             if not base_url:
