@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from schoolsync.config import Settings
 from schoolsync.errors import ConfigError, FileFormatError
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
-from schoolsync.sources.base import no_progress
+from schoolsync.sources.base import SCHOOL_SOURCE_KINDS, no_progress
 from schoolsync.sources.registry import (
     FILE_FORMATS,
     file_format,
@@ -133,3 +133,11 @@ def test_finding_a_reader_loads_no_engine_store_cli_web_or_exports() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert found == ""
+
+
+def test_every_registered_format_passes_the_shared_contract() -> None:
+    # A source added with its registry line but no contract case would go unchecked.
+    from tests.files.test_contract import SOURCE_CASES
+
+    readers = set(FILE_FORMATS) | set(SCHOOL_SOURCE_KINDS) - {"files"}  # files: the formats
+    assert readers <= set(SOURCE_CASES)
