@@ -47,14 +47,14 @@ def serve_api(
     import uvicorn
 
     from schoolsync.cli.syncing import notifier
-    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.sources.registry import school_reader
     from schoolsync.web.app import create_web_app
 
     token = os.environ.get("SCHOOLSYNC_API_TOKEN") or None
     _refuse_busy_port(host, port)
     with open_store() as (settings, engine):
         app_ = create_web_app(
-            engine, lambda: wonde_reader(settings), api_token=token, notify=notifier(engine)
+            engine, lambda: school_reader(settings), api_token=token, notify=notifier(engine)
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")

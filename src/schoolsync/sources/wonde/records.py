@@ -27,19 +27,19 @@ from schoolsync.model import (
     Subject,
 )
 
-# Single values are read in wonde_values; the readers here call them by these short names.
-from schoolsync.sources.wonde_values import attendance as _attendance
-from schoolsync.sources.wonde_values import contact_link as _contact_link
-from schoolsync.sources.wonde_values import date as _date
-from schoolsync.sources.wonde_values import email as _email
-from schoolsync.sources.wonde_values import flag as _flag
-from schoolsync.sources.wonde_values import given as _given
-from schoolsync.sources.wonde_values import member_ids as _member_ids
-from schoolsync.sources.wonde_values import related_list as _related_list
-from schoolsync.sources.wonde_values import related_one as _related_one
-from schoolsync.sources.wonde_values import sen_needs as _sen_needs
-from schoolsync.sources.wonde_values import shown as _shown
-from schoolsync.sources.wonde_values import text as _text
+# Single values are read in `values`; the readers here call them by these short names.
+from schoolsync.sources.wonde.values import attendance as _attendance
+from schoolsync.sources.wonde.values import contact_link as _contact_link
+from schoolsync.sources.wonde.values import date as _date
+from schoolsync.sources.wonde.values import email as _email
+from schoolsync.sources.wonde.values import flag as _flag
+from schoolsync.sources.wonde.values import given as _given
+from schoolsync.sources.wonde.values import member_ids as _member_ids
+from schoolsync.sources.wonde.values import related_list as _related_list
+from schoolsync.sources.wonde.values import related_one as _related_one
+from schoolsync.sources.wonde.values import sen_needs as _sen_needs
+from schoolsync.sources.wonde.values import shown as _shown
+from schoolsync.sources.wonde.values import text as _text
 
 _GENDERS: dict[str, Gender] = {
     "MALE": "male",

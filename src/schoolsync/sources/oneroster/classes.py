@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from schoolsync.exports.oneroster_vocab import GROUP_CLASS_TYPE_PREFIX, NO_SUBJECT_COURSE
 from schoolsync.model import (
     GROUP_KINDS,
     Deletion,
@@ -31,15 +30,16 @@ from schoolsync.model import (
     SchoolClass,
     Subject,
 )
-from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.oneroster_roles import year_of_grade
-from schoolsync.sources.oneroster_tables import (
+from schoolsync.sources.files.csv import CsvRow, blank_to_none
+from schoolsync.sources.oneroster.roles import year_of_grade
+from schoolsync.sources.oneroster.tables import (
     Table,
     row_issue,
     row_problem,
     row_state,
     split_list,
 )
+from schoolsync.sources.oneroster.vocab import GROUP_CLASS_TYPE_PREFIX, NO_SUBJECT_COURSE
 
 _MEMBER_ROLES: dict[str, Role] = {"student": "student", "teacher": "teacher"}
 

@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from schoolsync.exports.oneroster_vocab import GRADES
 from schoolsync.model import Role
-from schoolsync.sources.file_values import parse_count
-from schoolsync.sources.oneroster_tables import Table, row_state
+from schoolsync.sources.files.values import parse_count
+from schoolsync.sources.oneroster.tables import Table, row_state
+from schoolsync.sources.oneroster.vocab import GRADES
 
 ROLES: dict[str, Role] = {
     "student": "student",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from schoolsync.errors import FileFormatError
-from schoolsync.sources.file_limits import megabytes
+from schoolsync.sources.files.limits import megabytes
 
 
 def read_limited(path: Path, limit: int, label: str | None = None) -> bytes:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from schoolsync.exports.oneroster_vocab import (
+from schoolsync.sources.oneroster.vocab import (
     Relation,
     contact_role,
     grade,

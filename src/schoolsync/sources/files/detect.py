@@ -1,51 +1,32 @@
-"""Uploaded files as a source: which format a file is, reading it, and the reader a sync uses.
+"""Which format an uploaded file is, by its content, not its name.
 
-    detect_format(path)        -> "ctf" | "oneroster" | "staff-csv", by content, not name
-    read_file(path, fmt=None)  -> Snapshot
-    file_reader(path, fmt)     -> a `SnapshotReader` for `sync_school`; it ignores `since`,
-                                  because a file is always read whole
+    detect_format(path) -> "ctf" | "oneroster" | "staff_csv"
 
 Formats, and how each is recognised:
 - `ctf`: XML whose root element is `<CTfile>` (any namespace);
 - `oneroster`: a zip, or a folder, with `manifest.csv` at the top (or one folder down);
-- `staff-csv`: a CSV whose header has Staff ID, Forename and Surname.
+- `staff_csv`: a CSV whose header has Staff ID, Forename and Surname.
 
-Anything else is a `FileFormatError` that says what was expected, and so is every problem met
-while reading: it is the only exception these readers raise.
+Anything else is a `FileFormatError` that says what was expected. Reading the file is the
+format's own reader's job, found through `sources.registry`.
 """
 
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from schoolsync.errors import ConfigError, FileFormatError
-from schoolsync.model import Snapshot
-from schoolsync.sources.ctf import read_ctf
-from schoolsync.sources.file_bytes import unreadable
-from schoolsync.sources.file_csv import header_key
-from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
-from schoolsync.sources.oneroster import read_oneroster
-from schoolsync.sources.oneroster_package import manifest_folder
-from schoolsync.sources.staffcsv import REQUIRED, read_staff_csv
+from schoolsync.errors import FileFormatError
+from schoolsync.sources.files.bytes import unreadable
+from schoolsync.sources.files.csv import header_key
+from schoolsync.sources.oneroster.package import manifest_folder
+from schoolsync.sources.staffcsv import REQUIRED
 
-if TYPE_CHECKING:  # the store and engine are not needed to read a file
-    from schoolsync.engine.sync import Progress, SnapshotReader
-    from schoolsync.store.schools import School
-
-FileFormat = Literal["ctf", "oneroster", "staff-csv"]
-FORMATS: tuple[FileFormat, ...] = ("ctf", "oneroster", "staff-csv")
-
-_READERS: dict[FileFormat, Callable[[Path, FileLimits], Snapshot]] = {
-    "ctf": read_ctf,
-    "oneroster": read_oneroster,
-    "staff-csv": read_staff_csv,
-}
+#: One spelling per format, the same as the `Snapshot.source` its reader gives.
+FileFormat = Literal["ctf", "oneroster", "staff_csv"]
 
 _EXPECTED = (
     "expected a Common Transfer File (.xml), a OneRoster package (a .zip with manifest.csv) or "
@@ -84,7 +65,7 @@ def detect_format(path: Path) -> FileFormat:
     first_line = stripped.split("\n", 1)[0]
     keys = {header_key(cell) for cell in re.split(r"[,;\t]", first_line)}
     if all(header_key(column) in keys for column in REQUIRED):
-        return "staff-csv"
+        return "staff_csv"
     if "sourcedid" in keys:
         raise FileFormatError(
             "is a single OneRoster CSV; upload the whole package: a zip of its CSV files "
@@ -92,33 +73,6 @@ def detect_format(path: Path) -> FileFormat:
             file=name,
         )
     raise FileFormatError(f"is not in a format schoolsync reads; {_EXPECTED}", file=name)
-
-
-def read_file(path: Path, fmt: str | None = None, limits: FileLimits = DEFAULT_LIMITS) -> Snapshot:
-    chosen = detect_format(path) if fmt is None else _format(fmt)
-    return _READERS[chosen](path, limits)
-
-
-def file_reader(
-    path: Path, fmt: str | None = None, limits: FileLimits = DEFAULT_LIMITS
-) -> SnapshotReader:
-    chosen = None if fmt is None else _format(fmt)  # a bad name fails now, not mid-sync
-
-    def read(_school: School, _since: dt.datetime | None, progress: Progress) -> Snapshot:
-        progress(path.name, 0, 1)
-        snapshot = read_file(path, chosen, limits)
-        progress(path.name, 1, 1)
-        return snapshot
-
-    return read
-
-
-def _format(fmt: str) -> FileFormat:
-    wanted = fmt.strip().lower().replace("_", "-")
-    for known in FORMATS:
-        if wanted == known:
-            return known
-    raise ConfigError(f"Unknown file format {fmt!r}; use one of: {', '.join(FORMATS)}")
 
 
 def _head(path: Path, name: str) -> bytes:

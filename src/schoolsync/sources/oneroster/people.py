@@ -3,7 +3,7 @@
 - `source_id` is the user's `sourcedId` (opaque, stable across exports, as the spec requires);
   `mis_id` is `identifier`, the school's own id for the person.
 - Role: from 1.2 `roles.csv`, else from 1.1's `users.role`, in schoolsync's terms
-  (oneroster_roles.py). A user whose role is missing or unknown is left out with an error.
+  (roles.py). A user whose role is missing or unknown is left out with an error.
 - `username` is kept as the user's own (see engine/usernames.py); `email` must be an address,
   and one that is not is a warning, the stored email being kept.
 - Names: `givenName`, `middleName` and `familyName` are the legal names, the `preferred*` ones
@@ -27,10 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
-from schoolsync.sources.file_csv import CsvRow, blank_to_none
-from schoolsync.sources.file_values import parse_date, parse_email, parse_gender
-from schoolsync.sources.oneroster_roles import ENTITY_TYPES, ROLES, role_words, year_of_grade
-from schoolsync.sources.oneroster_tables import (
+from schoolsync.sources.files.csv import CsvRow, blank_to_none
+from schoolsync.sources.files.values import parse_date, parse_email, parse_gender
+from schoolsync.sources.oneroster.roles import ENTITY_TYPES, ROLES, role_words, year_of_grade
+from schoolsync.sources.oneroster.tables import (
     Table,
     row_issue,
     row_problem,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from schoolsync.sources.file_values import parse_count
+from schoolsync.sources.files.values import parse_count
 
 # SEN provision. Historic codes are read as what replaced them, because a pupil's status today is
 # what a teacher needs: statements (S) all became EHC plans (E) by April 2018; School Action (A)

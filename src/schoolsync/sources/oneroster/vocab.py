@@ -1,4 +1,5 @@
-"""English school conventions in OneRoster's (largely US) vocabulary. Pure.
+"""English school conventions in OneRoster's (largely US) vocabulary, shared by the reader
+(`sources.oneroster`) and the writer (`exports.oneroster`). Pure.
 
 Every mapping here is a judgement call; each says why it was made, so a consumer who disagrees
 knows what they are disagreeing with.
@@ -10,6 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+#: The `source.systemName` our own exports carry in their manifest: a package we wrote is
+#: recognised when it comes back.
+SYSTEM_NAME = "schoolsync"
 
 # --- grades -------------------------------------------------------------------------------
 # OneRoster grades are CEDS Entry Grade Level codes. National Curriculum years map by number

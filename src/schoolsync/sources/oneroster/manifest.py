@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from schoolsync.errors import FileFormatError
-from schoolsync.sources.file_csv import Column, read_csv_table
-from schoolsync.sources.file_text import decode_text
+from schoolsync.sources.files.csv import Column, read_csv_table
+from schoolsync.sources.files.text import decode_text
 
 Mode = Literal["bulk", "delta", "absent"]
 _MODES: dict[str, Mode] = {"bulk": "bulk", "delta": "delta", "absent": "absent", "": "absent"}

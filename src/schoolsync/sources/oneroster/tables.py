@@ -15,10 +15,10 @@ from typing import Literal
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import Issue
-from schoolsync.sources.file_csv import Column, CsvRow, CsvTable, read_csv_table
-from schoolsync.sources.file_text import decode_text
-from schoolsync.sources.oneroster_manifest import Manifest, Mode
-from schoolsync.sources.oneroster_package import Package
+from schoolsync.sources.files.csv import Column, CsvRow, CsvTable, read_csv_table
+from schoolsync.sources.files.text import decode_text
+from schoolsync.sources.oneroster.manifest import Manifest, Mode
+from schoolsync.sources.oneroster.package import Package
 
 _STATUS = Column("status")
 

@@ -2,7 +2,7 @@
 
 Wonde sends DateTime objects or plain dates, flags as booleans or Y/N strings, relations
 wrapped as `{"data": ...}` or missing altogether (specs/wonde-api.md §10); these read each
-such value, and `wonde_records` builds domain values from them.
+such value, and `records` builds domain values from them.
 """
 
 from __future__ import annotations

@@ -5,13 +5,12 @@ with `meta` or `pagination` being absent, and talks to the school's regional dom
 is followed only on the origin (scheme, host, port) of the school's API: every request carries
 the school's token, which must never reach another server. A `next` that leads back to a page
 already read ends the read with an error rather than looping. Turning records into domain values
-is `wonde_records`' job; this module only fetches.
+is `records`' job, choosing what to fetch is `reader`'s; this module only talks HTTP.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -19,36 +18,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from schoolsync import __version__
-from schoolsync.errors import SourceAuthError, SourceDataError
-from schoolsync.model import Snapshot
-from schoolsync.sources.http import JsonHttp
-from schoolsync.sources.wonde_permissions import (
-    endpoint_granted,
-    granted_includes,
-    is_optional,
-    limit_to_granted,
-)
-from schoolsync.sources.wonde_records import RawSchool, build_snapshot
+from schoolsync.errors import SourceDataError
+from schoolsync.sources.base import Progress
+from schoolsync.sources.http import JsonHttp, client_for
 
 DEFAULT_BASE_URL = "https://api.wonde.com/v1.0/"
 PAGE_SIZE = "200"
-
-#: What one sync asks for, endpoint by endpoint. Contacts come with their pupils, because
-#: only that route carries the relationship (mother, priority, parental responsibility).
-STUDENT_INCLUDES = (
-    "education_details,extended_details,contact_details,contacts,contacts.contact_details,"
-    "sen_needs,attendance_summary"
-)
-EMPLOYEE_INCLUDES = "employment_details,contact_details"
-CLASS_INCLUDES = "students,employees"
-GROUP_INCLUDES = "students,employees"
-
-#: (called for every page) what is being fetched, records so far, records expected or None
-Progress = Callable[[str, int, int | None], None]
-
-
-def _no_progress(_what: str, _done: int, _total: int | None) -> None:
-    return None
 
 
 def base_url_for(school: dict[str, Any]) -> str:
@@ -58,15 +33,21 @@ def base_url_for(school: dict[str, Any]) -> str:
     return f"https://{domain}/v1.0/" if domain else DEFAULT_BASE_URL
 
 
-def make_http_client(token: str, timeout_seconds: float) -> httpx.Client:
-    return httpx.Client(
+#: Where a Wonde school grants what a 403 says is missing.
+GRANT_HINT = "Ask the school to approve it in the Wonde portal."
+
+
+def make_http_client(
+    token: str, timeout_seconds: float, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    return client_for(
         headers={
             "Authorization": f"Bearer {token}",
             "Accept": "application/json",
             "User-Agent": f"schoolsync/{__version__}",
         },
-        timeout=httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
-        follow_redirects=False,
+        timeout_seconds=timeout_seconds,
+        transport=transport,
     )
 
 
@@ -169,64 +150,3 @@ class WondeClient:
                 if isinstance(count, int):
                     result[name] = count
         return result
-
-
-def fetch_raw(
-    client: WondeClient,
-    *,
-    updated_after: dt.datetime | None = None,
-    progress: Progress = _no_progress,
-    with_staff: bool = True,
-) -> RawSchool:
-    """Read one school. With `updated_after`, only what changed since then plus deletions.
-
-    An optional permission the school withholds (see `wonde_permissions`) does not end the
-    read: what needs it is left out, and `RawSchool.withheld` names it."""
-    school = client.school()
-    since: dict[str, str] = {}
-    if updated_after is not None:
-        since = {"updated_after": updated_after.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")}
-    counts = client.counts() if updated_after is None else {}
-    withheld: set[str] = set()
-
-    def fetch(path: str, include: str | None = None, count_key: str | None = None) -> list[Any]:
-        while endpoint_granted(path, withheld):
-            params = dict(since)
-            granted = granted_includes(include, withheld)
-            if granted:
-                params["include"] = granted
-            try:
-                return client.all(path, params, progress, counts.get(count_key or path))
-            except SourceAuthError as exc:
-                if not is_optional(exc.permission) or exc.permission in withheld:
-                    raise
-                withheld.add(str(exc.permission))
-        return []
-
-    raw = RawSchool(
-        school=school,
-        students=fetch("students", STUDENT_INCLUDES),
-        employees=fetch("employees", EMPLOYEE_INCLUDES) if with_staff else [],
-        subjects=fetch("subjects"),
-        classes=fetch("classes", CLASS_INCLUDES),
-        groups=fetch("groups", GROUP_INCLUDES),
-        complete=updated_after is None,
-        with_staff=with_staff,
-    )
-    if updated_after is not None:
-        raw.contacts = fetch("contacts", "contact_details")
-        raw.deletions = fetch("deletions")
-    raw.withheld = frozenset(withheld)
-    return raw
-
-
-def fetch_snapshot(
-    client: WondeClient,
-    *,
-    updated_after: dt.datetime | None = None,
-    progress: Progress = _no_progress,
-    with_staff: bool = True,
-) -> Snapshot:
-    raw = fetch_raw(client, updated_after=updated_after, progress=progress, with_staff=with_staff)
-    school_name = str(raw.school.get("name") or client.school_id)
-    return limit_to_granted(build_snapshot(raw), raw.withheld, school_name)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from schoolsync.errors import FileFormatError
-from schoolsync.sources.file_bytes import read_limited, unreadable
-from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits, megabytes
+from schoolsync.sources.files.bytes import read_limited, unreadable
+from schoolsync.sources.files.limits import DEFAULT_LIMITS, FileLimits, megabytes
 
 _CHUNK = 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")

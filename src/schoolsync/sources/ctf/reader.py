@@ -5,8 +5,8 @@
 
 Versions 9 to 25 read the same way: root `<CTfile>`, a `<Header>` and `<CTFpupilData>` with one
 `<Pupil>` each; with or without a namespace, `<Gender>` or `<Sex>`, elements in any order,
-every block optional (see ctf_pupil.py for the pupil mapping). The parser refuses DTDs and
-entities (ctf_xml.py). A file that cannot be read at all is a `FileFormatError`; a pupil that
+every block optional (see pupil.py for the pupil mapping). The parser refuses DTDs and
+entities (xml.py). A file that cannot be read at all is a `FileFormatError`; a pupil that
 cannot be used, or a value that cannot be read, is an `Issue` and the rest goes on.
 
 What the snapshot claims:
@@ -31,11 +31,12 @@ from pathlib import Path
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import ContactLink, Issue, Person, SchoolInfo, Snapshot
-from schoolsync.sources.ctf_pupil import CtfContext, PupilRead, read_pupil
-from schoolsync.sources.ctf_xml import parse_xml, text_of
-from schoolsync.sources.file_bytes import read_limited
-from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
-from schoolsync.sources.file_values import parse_date
+from schoolsync.sources.ctf.pupil import PupilRead, read_pupil
+from schoolsync.sources.ctf.pupil_reading import CtfContext
+from schoolsync.sources.ctf.xml import parse_xml, text_of
+from schoolsync.sources.files.bytes import read_limited
+from schoolsync.sources.files.limits import DEFAULT_LIMITS, FileLimits
+from schoolsync.sources.files.values import parse_date
 
 _PUPILS = frozenset({"pupil"})
 _PUPILS_AND_CONTACTS = frozenset({"pupil", "contact", "contact_link"})

@@ -4,9 +4,9 @@
     parse_oneroster(package)       its CSVs, in memory -> Snapshot (pure)
 
 The manifest decides, per file, whether it is the whole set (bulk), changes only (delta) or not
-sent (absent); see oneroster_manifest.py. Files are read with the leniency real packages need
-(oneroster_tables.py: BOM, CRLF, header-only files, extension columns, 1.0 column names) and
-mapped in oneroster_people.py and oneroster_classes.py. Only users, roles, demographics, courses,
+sent (absent); see manifest.py. Files are read with the leniency real packages need
+(tables.py: BOM, CRLF, header-only files, extension columns, 1.0 column names) and
+mapped in people.py and classes.py. Only users, roles, demographics, courses,
 classes, enrollments and orgs are read; resources, results and the gradebook are not ours.
 
 What the snapshot claims:
@@ -31,14 +31,14 @@ import re
 from pathlib import Path
 
 from schoolsync.errors import FileFormatError
-from schoolsync.exports.oneroster_spec import SYSTEM_NAME
 from schoolsync.model import Issue, SchoolInfo, Snapshot
-from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
-from schoolsync.sources.oneroster_classes import ClassesRead, Roster, read_classes, read_subjects
-from schoolsync.sources.oneroster_manifest import Manifest, parse_manifest
-from schoolsync.sources.oneroster_package import Package, open_package
-from schoolsync.sources.oneroster_people import PeopleRead, read_people
-from schoolsync.sources.oneroster_tables import Table, load_table, row_state
+from schoolsync.sources.files.limits import DEFAULT_LIMITS, FileLimits
+from schoolsync.sources.oneroster.classes import ClassesRead, Roster, read_classes, read_subjects
+from schoolsync.sources.oneroster.manifest import Manifest, parse_manifest
+from schoolsync.sources.oneroster.package import Package, open_package
+from schoolsync.sources.oneroster.people import PeopleRead, read_people
+from schoolsync.sources.oneroster.tables import Table, load_table, row_state
+from schoolsync.sources.oneroster.vocab import SYSTEM_NAME
 
 #: the files whose modes decide `complete`: the ones that become snapshot records
 MAPPED = ("users", "roles", "demographics", "courses", "classes", "enrollments")
