@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from schoolsync.accounts import ROLE_LABELS
+from schoolsync.engine.change_labels import RELATIONS
 from schoolsync.store import accounts as account_store
 from schoolsync.web import queries
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
@@ -173,6 +174,18 @@ def sync_progress(request: Request, key: str, who: CurrentVisitor) -> HTMLRespon
     progress = jobs_of(request).progress(key)
     syncing = running or (progress is not None and not progress.finished)
     return page(request, "_progress.html", key=key, syncing=syncing, progress=progress)
+
+
+@router.get("/schools/{key}/runs/{run_id}")
+def run_page(request: Request, key: str, run_id: int, who: CurrentVisitor) -> HTMLResponse:
+    """One run: every change by name, its issues with how to fix them, what it held back."""
+    school_id, name = visible_school(request, who.user, key)
+    with engine_of(request).connect() as conn:
+        detail = queries.run_detail(conn, school_id, run_id)
+    if detail is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    return page(request, "run.html", who=who, key=key, school_name=name, detail=detail,
+                kinds=queries.KIND_WORDS, relations=RELATIONS)  # fmt: skip
 
 
 @router.get("/schools/{key}/runs/{run_id}/issues.csv")
