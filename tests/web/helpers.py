@@ -112,8 +112,14 @@ def log_in(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.
 
 
 @contextmanager
+def browser_client_at(url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=url, follow_redirects=True, timeout=30) as client:
+        yield client
+
+
+@contextmanager
 def browser_client(site: Site, email: str | None = None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=site.url, follow_redirects=True, timeout=30) as client:
+    with browser_client_at(site.url) as client:
         if email:
             response = log_in(client, email)
             assert response.status_code == 200, response.text
