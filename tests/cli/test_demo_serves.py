@@ -46,8 +46,8 @@ def test_demo_prints_a_login_that_opens_the_synced_school(tmp_path: Path) -> Non
         assert "Start sync" in page
     finally:
         demo.send_signal(signal.SIGINT)  # as Ctrl-C
-        rest, _ = demo.communicate(timeout=30)
-    assert demo.returncode is not None
+        demo.communicate(timeout=30)
+    assert demo.returncode == 0  # Ctrl-C is how a person stops it: not an error
 
 
 def _logged_in_page(url: str, email: str, password: str) -> str:
