@@ -17,6 +17,7 @@ from schoolsync.engine.change_labels import RELATIONS
 from schoolsync.store import accounts as account_store
 from schoolsync.web import queries
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
+from schoolsync.web.chart import chart_svg
 from schoolsync.web.labels import TRIGGERS, status_label
 from schoolsync.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_cookie, tokens_match
 from schoolsync.web.sync_jobs import SyncJobs
@@ -147,13 +148,14 @@ def school(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
     school_id, name = visible_school(request, who.user, key)
     with engine_of(request).connect() as conn:
         runs = queries.run_history(conn, school_id)
+        chart = chart_svg(queries.run_points(conn, school_id))
         waiting = queries.pending_approvals(conn, school_id)
         running = queries.running_run(conn, school_id) is not None
     progress = jobs_of(request).progress(key)
     syncing = running or (progress is not None and not progress.finished)
     return page(
         request, "school.html", who=who, key=key, school_name=name, runs=runs, waiting=waiting,
-        syncing=syncing, progress=progress,
+        syncing=syncing, progress=progress, chart=chart,
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from schoolsync.store.directory import load_directory
 from schoolsync.store.open_issues import open_issue_list
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import holds, schools, sync_runs
+from schoolsync.web.chart import RunPoint
 
 PAGE_SIZE = 50
 FILTERS = ("success", "issues_exist", "needs_approval", "failed", "paused", "never")
@@ -189,6 +190,24 @@ def _run_row(r: Any) -> RunRow:
         approved_by=r["approved_by"],
         message=r["message"],
     )
+
+
+def run_points(conn: sa.Connection, school_id: int, limit: int = 60) -> list[RunPoint]:
+    """Changes and issues of the school's last `limit` finished runs, oldest first."""
+    rows = conn.execute(
+        sa.select(sync_runs.c.started_at, sync_runs.c.counts, sync_runs.c.issue_count)
+        .where(sync_runs.c.school_id == school_id, sync_runs.c.status != "running")
+        .order_by(sync_runs.c.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        RunPoint(
+            as_utc(r.started_at) or r.started_at,
+            sum(n for kinds in (r.counts or {}).values() for n in kinds.values()),
+            r.issue_count,
+        )
+        for r in reversed(rows)
+    ]
 
 
 def pending_approvals(conn: sa.Connection, school_id: int) -> list[PendingHold]:
