@@ -48,7 +48,7 @@ def site(engine: sa.Engine) -> Iterator[Site]:
 def test_the_school_page_charts_its_last_60_runs(site: Site) -> None:
     for n in range(1, 62):
         moment = NOW + n * DAY
-        sync_school(site.engine, site.key_a, lambda *_: mis("Larkfield"), now=lambda: moment)
+        sync_school(site.engine, site.key_a, lambda *_: mis("Larkfield"), now=lambda m=moment: m)
     with browser_client(site, HEAD_A) as client:
         page = client.get(f"/schools/{site.key_a}").text
     svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
