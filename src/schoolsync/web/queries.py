@@ -15,7 +15,9 @@ from schoolsync.engine.validate import resolution_for
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue
+from schoolsync.school_settings import SchoolSettings
 from schoolsync.store import runs as run_store
+from schoolsync.store import schools as school_store
 from schoolsync.store.change_log import run_changes
 from schoolsync.store.directory import load_directory
 from schoolsync.store.open_issues import open_issue_list
@@ -159,6 +161,14 @@ def _latest_runs(conn: sa.Connection, school_ids: list[int]) -> dict[int, Any]:
     )
     rows = conn.execute(sa.select(sync_runs).where(sync_runs.c.id.in_(newest))).mappings()
     return {r["school_id"]: r for r in rows}
+
+
+def school_settings(conn: sa.Connection, key: str) -> SchoolSettings:
+    return school_store.get_school(conn, key).settings
+
+
+def save_school_settings(conn: sa.Connection, school_id: int, settings: SchoolSettings) -> None:
+    school_store.update_settings(conn, school_id, settings)
 
 
 def school_id_and_name(conn: sa.Connection, key: str) -> tuple[int, str]:
