@@ -8,6 +8,7 @@ import html
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -74,3 +75,18 @@ def test_a_run_of_another_school_or_none_is_not_found(site: Site) -> None:
     with browser_client(site, HEAD_A) as client:
         assert client.get(f"/schools/{site.key_a}/runs/{site.run_b}").status_code == 404
         assert client.get(f"/schools/{site.key_a}/runs/99999").status_code == 404
+
+
+def test_the_api_gives_a_run_as_its_page_does(engine: sa.Engine) -> None:
+    with running_site(engine, api_token="bootstrap") as site:
+        headers = {"Authorization": "Bearer bootstrap"}
+        found = httpx.get(f"{site.url}/api/schools/{site.key_a}/runs/{site.run_a}",
+                          headers=headers).json()  # fmt: skip
+        missing = httpx.get(f"{site.url}/api/schools/{site.key_a}/runs/{site.run_b}",
+                            headers=headers)  # fmt: skip
+    assert found["status"] == "issues_exist" and found["change_count"] == 3
+    assert {c["name"] for c in found["changes"]} >= {"Ayaan Abdullahi", "Larkfield 7A/Ma1"}
+    [issue] = found["issues"]
+    assert issue["message"] == "User is missing an email"
+    assert issue["resolution"].startswith("Ensure the user has an email")
+    assert missing.status_code == 404
