@@ -133,11 +133,13 @@ def run_sync(
 
 def notifier(engine: sa.Engine) -> Notify | None:
     """Email alerts when SMTP is configured (SCHOOLSYNC_SMTP_HOST and friends)."""
-    from schoolsync.alerts import SmtpMailer, SmtpSettings
+    from schoolsync.alerts import SmtpMailer, SmtpSettings, base_url_from
     from schoolsync.notify import email_notifier
 
     smtp = SmtpSettings.from_env(os.environ)
-    return email_notifier(engine, SmtpMailer(smtp)) if smtp else None
+    if smtp is None:
+        return None
+    return email_notifier(engine, SmtpMailer(smtp), base_url=base_url_from(os.environ))
 
 
 @app.command("import")
