@@ -94,14 +94,14 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
 
     from schoolsync.accounts import new_password
     from schoolsync.cli.syncing import notifier
-    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.sources.registry import school_reader
     from schoolsync.web.app import create_web_app
 
     password = new_password()
     _demo_admin(engine, password)
     app_ = create_web_app(
         engine,
-        lambda: wonde_reader(settings),
+        lambda: school_reader(settings),
         api_token=os.environ.get("SCHOOLSYNC_API_TOKEN") or None,
         notify=notifier(engine),
     )
