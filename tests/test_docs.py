@@ -150,7 +150,7 @@ def _invocations(text: str) -> list[list[str]]:
             for word in tail.split():
                 if word in ("&", "&&", "|", "||", ";") or word.startswith(("#", ")")):
                     break
-                words.append(word.rstrip(")"))
+                words.append(word.rstrip(")`").strip("`"))
             found.append(words)
     return found
 
