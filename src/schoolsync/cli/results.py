@@ -14,22 +14,9 @@ from schoolsync.cli.common import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import sqlalchemy as sa
-
-    from schoolsync.cli.left_out import RoleLeftOut
     from schoolsync.engine.hold_groups import HoldLike
+    from schoolsync.engine.left_out import RoleLeftOut
     from schoolsync.engine.sync import SyncResult
-
-
-def left_out_by(engine: sa.Engine, key: str, result: SyncResult) -> list[RoleLeftOut]:
-    """The roles of which this run left everybody out (nobody of them is synced)."""
-    from schoolsync.cli.left_out import roles_left_out
-    from schoolsync.store.schools import summary
-
-    if not result.issues:
-        return []
-    with engine.connect() as conn:
-        return roles_left_out(result.issues, summary(conn, key))
 
 
 def result_json(result: SyncResult, left_out: Sequence[RoleLeftOut] = ()) -> dict[str, Any]:

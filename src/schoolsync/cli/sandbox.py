@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,15 +45,17 @@ def serve_api(
     """Serve the web app and the REST API (OpenAPI at /docs) until stopped."""
     import uvicorn
 
-    from schoolsync.cli.syncing import notifier
-    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.services.sources import mis_readers
+    from schoolsync.services.syncing import notifier
     from schoolsync.web.app import create_web_app
 
-    token = os.environ.get("SCHOOLSYNC_API_TOKEN") or None
     _refuse_busy_port(host, port)
     with open_store() as (settings, engine):
         app_ = create_web_app(
-            engine, lambda: wonde_reader(settings), api_token=token, notify=notifier(engine)
+            engine,
+            mis_readers(settings),
+            api_token=settings.api_token,
+            notify=notifier(engine, settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
@@ -172,10 +173,10 @@ def demo(
     pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
 ) -> None:
     """The main job on the embedded default: sync the built-in sandbox school into SQLite."""
-    from schoolsync.cli.results import left_out_by, print_result
+    from schoolsync.cli.results import print_result
     from schoolsync.cli.syncing import run_sync
     from schoolsync.sandbox import Sandbox, running_sandbox
-    from schoolsync.store import schools as school_store
+    from schoolsync.services.demo import demo_school, school_summary
     from schoolsync.store.database import store_location
 
     token = "sandbox-token"
@@ -185,25 +186,13 @@ def demo(
     with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
         out.print(f"Started the sandbox Wonde API at {base_url}")
         out.print(f"Your data is kept in {store_location(settings.database_url)}")
-        with engine.begin() as conn:
-            key = school_store.find_by_name(conn, name)
-            if key is None:
-                key = school_store.add_school(
-                    conn,
-                    name=name,
-                    now=now(),
-                    secret_key=settings.secret_key,
-                    wonde_school_id=school_id,
-                    api_base_url=base_url,
-                    token=token,
-                ).key
-                out.print(f"Added {name}: school key {key}")
-            else:
-                school_store.set_api_base_url(conn, key, base_url)
-        result = run_sync(engine, settings, key, full=True, show_progress=True)
-        print_result(result, key, left_out_by(engine, key, result))
-        with engine.connect() as conn:
-            summary = school_store.summary(conn, key)
+        key, added = demo_school(engine, settings, name, school_id, base_url, token, now())
+        if added:
+            out.print(f"Added {name}: school key {key}")
+        done = run_sync(engine, settings, key, full=True, show_progress=True)
+        result = done.result
+        print_result(result, key, done.left_out)
+        summary = school_summary(engine, key)
     out.print(
         f"\n{name} now has {summary['student']} pupils, {summary['teacher']} teachers, "
         f"{summary['staff']} other staff, {summary['contact']} contacts and "
