@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -99,10 +99,7 @@ def holds_command(
     )
 
 
-def _change_names(hold: object, directory: Directory) -> list[str]:
-    from schoolsync.store.holds import StoredHold
-
-    assert isinstance(hold, StoredHold)
+def _change_names(hold: Any, directory: Directory) -> list[str]:
     return [
         f"{d.kind} {d.name}".strip()
         for d in (describe(change, directory) for change in hold.changes)

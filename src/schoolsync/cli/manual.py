@@ -9,8 +9,8 @@ are `services/manual.py`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from rich.console import Console
 from rich.prompt import Prompt
 from rich.table import Table
@@ -19,10 +19,14 @@ from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.engine import choices
 from schoolsync.engine.choices import Offer
 from schoolsync.engine.safeguard import Hold
-from schoolsync.engine.sync import DryRun, SnapshotReader, SyncResult
 from schoolsync.errors import PlanChanged
 from schoolsync.services import manual as steps
 from schoolsync.services.manual import MAX_REPLANS
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from schoolsync.engine.sync import DryRun, SnapshotReader, SyncResult
 
 __all__ = ["MAX_REPLANS", "SCOPE_NOTE", "manual_sync"]
 
@@ -46,7 +50,7 @@ def manual_sync(
     approved_by: str,
 ) -> SyncResult | None:
     """Returns the run, or None when the person stopped before Continue."""
-    start = steps.begin(engine, key, read)
+    start = steps.start(engine, key, read)
     console.print(SCOPE_NOTE.format(key=start.school.key))
     snapshot = start.dry.snapshot
     console.rule("Step 1 of 3: subjects")

@@ -177,7 +177,7 @@ def demo(
     from schoolsync.cli.syncing import run_sync
     from schoolsync.sandbox import Sandbox, running_sandbox
     from schoolsync.services.demo import demo_school, school_summary
-    from schoolsync.store.database import store_location
+    from schoolsync.services.store import location
 
     token = "sandbox-token"
     sandbox = Sandbox.demo(seed=1, pupils=pupils, token=token)
@@ -185,7 +185,7 @@ def demo(
     name = f"{sandbox_school.name} (sandbox)"
     with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
         out.print(f"Started the sandbox Wonde API at {base_url}")
-        out.print(f"Your data is kept in {store_location(settings.database_url)}")
+        out.print(f"Your data is kept in {location(settings)}")
         key, added = demo_school(engine, settings, name, school_id, base_url, token, now())
         if added:
             out.print(f"Added {name}: school key {key}")

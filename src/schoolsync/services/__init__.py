@@ -12,4 +12,6 @@ errors from `schoolsync.errors`; none prints, prompts or reads `os.environ`.
     manual.py    the manual sync's steps (the choices themselves are `engine/choices.py`)
     holds.py     what waits for approval; approving some of it
     demo.py      the demo's sandbox school
+    reports.py   runs, issues, one run in detail, the export
+    accounts.py  the web app's and the API's accounts
 """

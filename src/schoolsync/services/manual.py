@@ -1,7 +1,7 @@
 """The manual sync's steps against the store and the MIS; the choices themselves are pure
 (`engine/choices.py`) and the questions belong to whoever asks them (CLI or web wizard).
 
-    begin()    the full dry run whose subjects and classes are offered, and the saved scope
+    start()    the full dry run whose subjects and classes are offered, and the saved scope
     preview()  the plan for a chosen scope, as it would be approved
     apply()    apply exactly that plan; `PlanChanged` when the MIS moved in between
 """
@@ -39,7 +39,7 @@ class Start:
         return scope_for(chosen, self.previous, self.dry.snapshot, self.stored_subjects)
 
 
-def begin(engine: sa.Engine, key: str, read: SnapshotReader) -> Start:
+def start(engine: sa.Engine, key: str, read: SnapshotReader) -> Start:
     from schoolsync.engine.sync import plan_school
     from schoolsync.store.catalogue import structure_names
     from schoolsync.store.schools import get_school

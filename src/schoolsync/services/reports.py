@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from schoolsync.errors import NotFound
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
+    from schoolsync.engine.change_labels import Described
     from schoolsync.model import Issue
     from schoolsync.store.runs import RunRecord
     from schoolsync.store.schools import School
@@ -58,3 +59,32 @@ def export_oneroster(engine: sa.Engine, key: str, output: Path, now: dt.datetime
     with engine.connect() as conn:
         school = school_store.get_school(conn, key)
         return export(conn, school.id, output, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class RunDetail:
+    """One run's summary and every change it made, each named."""
+
+    school: School
+    run: dict[str, Any]
+    changes: list[Described]
+
+
+def run_detail(engine: sa.Engine, key: str, run_id: int) -> RunDetail:
+    """What one run changed, record by record. An unknown run raises `NotFound`."""
+    from schoolsync.engine.change_labels import describe
+    from schoolsync.store import schools as school_store
+    from schoolsync.store.change_log import run_changes, run_summary
+    from schoolsync.store.directory import load_directory
+
+    with engine.connect() as conn:
+        school = school_store.get_school(conn, key)
+        # Checked before the store sees it: an id past a 32-bit integer is no run, not an error.
+        run = run_summary(conn, school.id, run_id) if 0 < run_id < 2**31 else None
+        if run is None:
+            raise NotFound(
+                f"School {key} has no run {run_id}; `schoolsync history {key}` lists them"
+            )
+        directory = load_directory(conn, school.id)
+        changes = [describe(c, directory) for c in run_changes(conn, school.id, run_id)]
+    return RunDetail(school, run, changes)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from schoolsync.config import Settings
     from schoolsync.school_settings import SchoolSettings
+    from schoolsync.store.catalogue import ClassEntry
     from schoolsync.store.schools import School
 
 #: The settings `update_settings` changes, by the name `SchoolSettings.to_json` gives them.
@@ -158,3 +159,13 @@ def set_class_dependents(
                 f"`schoolsync classes {record.key} --search NAME` finds a class's MIS id"
             )
         set_dependents(conn, record.id, class_mis_id, count, label.strip() or "items", now)
+
+
+def find_classes(engine: sa.Engine, key: str, search: str | None = None) -> list[ClassEntry]:
+    """The school's synced classes by name, with their MIS ids; `search` matches the name,
+    code, MIS id or subject, whatever the case."""
+    from schoolsync.store import schools as school_store
+    from schoolsync.store.catalogue import find_classes as find
+
+    with engine.connect() as conn:
+        return find(conn, school_store.get_school(conn, key).id, search)

@@ -44,3 +44,10 @@ def close_all() -> None:
         for engine in _ENGINES.values():
             engine.dispose()
         _ENGINES.clear()
+
+
+def location(settings: Settings) -> str:
+    """Where the data is, as a person can find it (never a password)."""
+    from schoolsync.store.database import store_location
+
+    return store_location(settings.database_url)
