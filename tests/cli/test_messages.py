@@ -33,7 +33,7 @@ def test_an_unknown_required_role_lists_the_valid_ones(env) -> None:
         assert result.returncode == 2
         assert "Traceback" not in result.stderr
         assert "pupils" in result.stderr
-        assert "student, teacher, staff" in result.stderr.replace("\n", " ")
+        assert "pupil, teacher, staff" in result.stderr.replace("\n", " ")
 
 
 def test_an_unreachable_wonde_is_named(env) -> None:

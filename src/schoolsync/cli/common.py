@@ -154,7 +154,7 @@ RequireEmail = Annotated[
     str | None,
     typer.Option(
         "--require-email",
-        help="Roles that must have an email, comma separated (student, teacher, staff). "
+        help="Roles that must have an email, comma separated (pupil, teacher, staff). "
         "Default: teacher,staff.",
     ),
 ]

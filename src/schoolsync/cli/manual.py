@@ -22,6 +22,7 @@ from schoolsync.engine.safeguard import Hold
 from schoolsync.errors import PlanChanged
 from schoolsync.services import manual as steps
 from schoolsync.services.manual import MAX_REPLANS
+from schoolsync.wording import entity_word
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -108,8 +109,7 @@ def _warnings(console: Console, dry: DryRun) -> None:
         console.print("Nothing would change: your data already matches the MIS.")
     for entity, kinds in counts.items():
         console.print(
-            f"  {entity.replace('_', ' ')}: "
-            + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+            f"  {entity_word(entity)}: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
         )
     holds: Sequence[Hold] = dry.guarded.holds
     if holds:

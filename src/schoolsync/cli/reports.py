@@ -19,6 +19,7 @@ from schoolsync.cli.common import (
 )
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.errors import ConfigError, NotFound, SchoolNotFound
+from schoolsync.wording import entity_word
 
 
 @app.command()
@@ -98,11 +99,11 @@ def _issues(own: int, still_open: int | None) -> str:
 
 
 def _held(held: dict[str, dict[str, int]] | None) -> str:
-    """What waited for approval, e.g. "student leave: 80"."""
+    """What waited for approval, e.g. "pupil leave: 80"."""
     if not held:
         return ""
     return "\n".join(
-        f"{entity.replace('_', ' ')} {kind}: {count}"
+        f"{entity_word(entity)} {kind}: {count}"
         for entity, kinds in held.items()
         for kind, count in kinds.items()
     )

@@ -10,6 +10,7 @@ from schoolsync.cli.common import (
     STATUS_LABELS,
     out,
 )
+from schoolsync.wording import entity_word
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -63,7 +64,7 @@ def print_result(result: SyncResult, key: str, left_out: Sequence[RoleLeftOut] =
         table = Table("What", "Change", "Count")
         for entity, kinds in result.counts.items():
             for kind, count in kinds.items():
-                table.add_row(entity.replace("_", " "), kind, str(count))
+                table.add_row(entity_word(entity), kind, str(count))
         out.print(table)
     elif result.status != "failed":
         out.print("Nothing changed: the store already matches the MIS.")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from schoolsync.cli.common import STATUS_LABELS, app, open_store, out
 from schoolsync.errors import ConfigError, NotFound, SchoolNotFound
+from schoolsync.wording import entity_word
 
 
 @app.command("run")
@@ -49,7 +50,7 @@ def run_command(
     table = Table("What", "Change", "Name", "Before", "After")
     for shown in described[:limit]:
         table.add_row(
-            shown.entity.replace("_", " "),
+            entity_word(shown.entity),
             shown.kind,
             escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
             escape(shown.values(shown.before)),

@@ -24,6 +24,7 @@ from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.cli.interrupt import interruptible
 from schoolsync.cli.results import groups_json, print_result, result_json
 from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe
+from schoolsync.wording import entity_word, reading_word
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -119,7 +120,7 @@ def run_sync(
 
         def progress(what: str, done: int, total: int | None) -> None:
             if what not in tasks:
-                tasks[what] = bar.add_task(f"Reading {what}", total=total)
+                tasks[what] = bar.add_task(f"Reading {reading_word(what)}", total=total)
             bar.update(tasks[what], completed=done, total=total or done)
 
         return syncing.run_sync(engine, settings, school, full=full, progress=progress)
@@ -204,7 +205,7 @@ def plan_command(
     for change in dry.plan.changes[:limit]:
         shown = describe(change_mapping(change), directory)
         table.add_row(
-            change.entity.replace("_", " "),
+            entity_word(change.entity),
             change.kind,
             escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
             escape(shown.values(shown.before)),
