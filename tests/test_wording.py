@@ -7,6 +7,7 @@ import pytest
 from schoolsync.cli.reports import _held
 from schoolsync.errors import ConfigError
 from schoolsync.school_settings import parse_roles
+from schoolsync.web.sync_jobs import SyncProgress
 from schoolsync.wording import entity_word, reading_word
 
 
@@ -19,6 +20,9 @@ def test_counts_and_holds_say_pupil() -> None:
 
 def test_progress_says_pupils_and_leaves_a_file_name_alone() -> None:
     assert reading_word("students") == "pupils"
+    web = SyncProgress()
+    web.update("students", 40, 900)
+    assert (web.reading, web.done, web.total) == ("pupils", 40, 900)
     assert reading_word("students.csv") == "students.csv"
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from schoolsync.engine.sync import Notify, SnapshotReader, sync_school
 from schoolsync.errors import SchoolsyncError
+from schoolsync.wording import reading_word
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 class SyncProgress:
     """What one sync has done so far. Counts only: never a person's data."""
 
-    #: what is being read now ("students") and how far it has got
+    #: what is being read now ("pupils") and how far it has got
     reading: str = "Starting"
     done: int = 0
     total: int | None = None
@@ -31,7 +32,7 @@ class SyncProgress:
 
     def update(self, what: str, done: int, total: int | None) -> None:
         with self.lock:
-            self.reading, self.done, self.total = what, done, total
+            self.reading, self.done, self.total = reading_word(what), done, total
 
 
 class SyncJobs:
