@@ -73,16 +73,28 @@ def run_sync(
     progress: Progress | None = None,
     read: SnapshotReader | None = None,
 ) -> Outcome:
-    """One sync of a school from its MIS now, under the autosync rules."""
-    from schoolsync.engine.sync import sync_school
-
+    """One sync of a school from its MIS now, under the autosync rules, with alert emails."""
     reader = read or mis_reader(settings)
     notify = notifier(engine, settings)
-    if progress is None:
-        result = sync_school(engine, key, reader, full=full, notify=notify)
-    else:
-        result = sync_school(engine, key, reader, full=full, progress=progress, notify=notify)
+    result = sync_with(engine, key, reader, full=full, progress=progress, notify=notify)
     return Outcome(result, left_out(engine, key, result))
+
+
+def sync_with(
+    engine: sa.Engine,
+    key: str,
+    read: SnapshotReader,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
+) -> SyncResult:
+    """One sync with the reader and alerts given (a worker that built them once)."""
+    from schoolsync.engine.sync import sync_school
+
+    if progress is None:
+        return sync_school(engine, key, read, full=full, notify=notify)
+    return sync_school(engine, key, read, full=full, progress=progress, notify=notify)
 
 
 def import_file(

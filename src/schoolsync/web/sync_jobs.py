@@ -7,12 +7,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import Notify, SnapshotReader, sync_school
 from schoolsync.errors import SchoolsyncError
+from schoolsync.services.syncing import sync_with
 from schoolsync.wording import reading_word
+
+if TYPE_CHECKING:
+    from schoolsync.engine.sync import Notify, SnapshotReader
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +73,7 @@ class SyncJobs:
 
     def _run(self, school_key: str, progress: SyncProgress) -> None:
         try:
-            result = sync_school(
+            result = sync_with(
                 self._engine,
                 school_key,
                 self._reader(),
