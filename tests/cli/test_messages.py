@@ -117,3 +117,12 @@ def test_a_run_that_syncs_some_of_every_role_says_nothing_of_the_kind(env, sandb
     result = json.loads(schoolsync(env, "sync", key, "--json").stdout)
     assert result["roles_left_out"] == {}
     assert "No teachers" not in schoolsync(env, "sync", key).stdout
+
+
+def test_pupil_is_the_role_people_name_and_read(env) -> None:
+    added = schoolsync(env, "school", "add", "--name", "X", "--require-email", "pupil,teacher")
+    key = added.stdout.split()[-1]
+    shown = schoolsync(env, "school", "settings", key).stdout
+    assert "require_email: ['pupil', 'teacher']" in shown and "student" not in shown
+    as_json = json.loads(schoolsync(env, "school", "settings", key, "--json").stdout)
+    assert as_json["require_email"] == ["student", "teacher"]  # scripts keep the stored value

@@ -189,6 +189,7 @@ def school_settings(
 ) -> None:
     """Show or change a school's settings."""
     from schoolsync.services.schools import update_settings
+    from schoolsync.wording import entity_word
 
     changes: dict[str, Any] = {
         "alert_emails": alert_email,
@@ -209,6 +210,8 @@ def school_settings(
         print(json.dumps({k: v for k, v in updated.to_json().items() if k != "extra"}))
         return
     for name, value in updated.to_json().items():
+        if name == "require_email":
+            value = [entity_word(role) for role in value]  # people say pupil
         if name != "extra" and not name.startswith("scope_"):
             out.print(f"{name}: {value}")
     out.print("sync scope:", highlight=False)
