@@ -6,7 +6,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from schoolsync.config import Settings
+from schoolsync.errors import ConfigError
 
 SRC = Path(__file__).parents[2] / "src" / "schoolsync"
 
@@ -57,3 +60,9 @@ def test_only_config_reads_the_environment() -> None:
             ):
                 readers.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert {r.split(":")[0] for r in readers} <= {"config.py"}, readers
+
+
+def test_a_bad_smtp_port_is_named(tmp_path: Path) -> None:
+    environ = {"SCHOOLSYNC_HOME": str(tmp_path), "SCHOOLSYNC_SMTP_HOST": "mail.example"}
+    with pytest.raises(ConfigError, match="SCHOOLSYNC_SMTP_PORT must be a number, not 'smtp'"):
+        Settings.from_env({**environ, "SCHOOLSYNC_SMTP_PORT": "smtp"})
