@@ -94,7 +94,7 @@ class Settings:
             smtp=SmtpSettings.from_env(env),
             wonde_token=env.get("SCHOOLSYNC_WONDE_TOKEN") or None,
             api_token=env.get("SCHOOLSYNC_API_TOKEN") or None,
-            operator=(env.get("USER") or "").strip() or None,
+            operator=operator(env),
             log_level=log_level(env),
         )
 
@@ -102,6 +102,11 @@ class Settings:
 def environment() -> Mapping[str, str]:
     """The process's environment: read here and nowhere else in schoolsync."""
     return os.environ
+
+
+def operator(environ: Mapping[str, str]) -> str | None:
+    """Who is at the keyboard ($USER): the approver recorded when a person names nobody."""
+    return (environ.get("USER") or "").strip() or None
 
 
 def log_level(environ: Mapping[str, str]) -> str:

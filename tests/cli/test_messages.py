@@ -126,3 +126,10 @@ def test_pupil_is_the_role_people_name_and_read(env) -> None:
     assert "require_email: ['pupil', 'teacher']" in shown and "student" not in shown
     as_json = json.loads(schoolsync(env, "school", "settings", key, "--json").stdout)
     assert as_json["require_email"] == ["student", "teacher"]  # scripts keep the stored value
+
+
+def test_a_bad_setting_before_a_manual_sync_is_named_not_a_traceback(env) -> None:
+    broken = {**env, "USER": "mpatel", "SCHOOLSYNC_SECRET_KEY": "not-a-key"}
+    result = schoolsync(broken, "sync", "sch_any", "--manual", check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "SCHOOLSYNC_SECRET_KEY must be a Fernet key" in result.stderr

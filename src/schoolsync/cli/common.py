@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from schoolsync import run_status
 from schoolsync.cli.exit_codes import ExitCode
-from schoolsync.config import environment, home_from, legacy_store_hint
+from schoolsync.config import environment, home_from, legacy_store_hint, operator
 from schoolsync.errors import ConfigError, SchoolsyncError
 
 if TYPE_CHECKING:
@@ -129,8 +129,9 @@ def open_store(*, as_json: bool = False) -> Iterator[tuple[Settings, sa.Engine]]
 
 
 def approver(given: str | None) -> str:
-    """Who approves: the name given, else the person at the keyboard; empty when neither."""
-    return (given or settings().operator or "").strip()
+    """Who approves: the name given, else the person at the keyboard; empty when neither.
+    Asked before the settings are built, so that a bad setting is still reported as one."""
+    return (given or operator(environment()) or "").strip()
 
 
 WondeUrl = Annotated[
