@@ -68,6 +68,8 @@ class Settings:
     #: Who is at the keyboard ($USER): the approver recorded when none is named.
     operator: str | None = None
     log_level: str = "WARNING"
+    #: Where the web app is reached (`SCHOOLSYNC_BASE_URL`): emails link to its pages.
+    base_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +98,7 @@ class Settings:
             api_token=env.get("SCHOOLSYNC_API_TOKEN") or None,
             operator=operator(env),
             log_level=log_level(env),
+            base_url=_base_url(env),
         )
 
 
@@ -107,6 +110,12 @@ def environment() -> Mapping[str, str]:
 def operator(environ: Mapping[str, str]) -> str | None:
     """Who is at the keyboard ($USER): the approver recorded when a person names nobody."""
     return (environ.get("USER") or "").strip() or None
+
+
+def _base_url(environ: Mapping[str, str]) -> str | None:
+    from schoolsync.alerts import base_url_from  # the check lives with the links it makes
+
+    return base_url_from(environ)
 
 
 def log_level(environ: Mapping[str, str]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from schoolsync.engine.current import Current
-from schoolsync.sources.wonde_records import RawSchool, build_snapshot
+from schoolsync.sources.wonde.records import RawSchool, build_snapshot
 from tests.builders import group, plan_for, pupil, school_class, snapshot, stored_person, teacher
 
 

@@ -1,4 +1,4 @@
-"""The sandbox Wonde server, the demo, and serving the API."""
+"""The sandbox Wonde server, and serving the web app and the API."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from schoolsync.cli.common import (
     app,
     err,
     fail,
-    now,
     open_store,
     out,
     sandbox_app,
@@ -49,7 +48,7 @@ def serve_api(
     from schoolsync.services.syncing import notifier
     from schoolsync.web.app import create_web_app
 
-    _refuse_busy_port(host, port)
+    refuse_busy_port(host, port)
     with open_store() as (settings, engine):
         app_ = create_web_app(
             engine,
@@ -62,7 +61,7 @@ def serve_api(
         uvicorn.run(app_, host=host, port=port, log_level="info")
 
 
-def _refuse_busy_port(host: str, port: int) -> None:
+def refuse_busy_port(host: str, port: int) -> None:
     """Say plainly that the port is taken, before the server prints a raw bind error."""
     import socket
 
@@ -92,7 +91,7 @@ def sandbox_serve(
     """Serve a generated school over a Wonde-compatible API until stopped."""
     from schoolsync.sandbox import Sandbox, serve
 
-    _refuse_busy_port("127.0.0.1", port)
+    refuse_busy_port("127.0.0.1", port)
     sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token)
     for school_id, school in sandbox.schools.items():
         out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils)")
@@ -166,43 +165,3 @@ def sandbox_ctf(
     school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
     output.write_bytes(school_ctf(school))
     out.print(f"Wrote {len(school.students)} pupils of {school.name} to {output}")
-
-
-@app.command()
-def demo(
-    pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
-) -> None:
-    """The main job on the embedded default: sync the built-in sandbox school into SQLite."""
-    from schoolsync.cli.results import print_result
-    from schoolsync.cli.syncing import run_sync
-    from schoolsync.sandbox import Sandbox, running_sandbox
-    from schoolsync.services.demo import demo_school, school_summary
-    from schoolsync.services.store import location
-
-    token = "sandbox-token"
-    sandbox = Sandbox.demo(seed=1, pupils=pupils, token=token)
-    school_id, sandbox_school = next(iter(sandbox.schools.items()))
-    name = f"{sandbox_school.name} (sandbox)"
-    with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
-        out.print(f"Started the sandbox Wonde API at {base_url}")
-        out.print(f"Your data is kept in {location(settings)}")
-        key, added = demo_school(engine, settings, name, school_id, base_url, token, now())
-        if added:
-            out.print(f"Added {name}: school key {key}")
-        done = run_sync(engine, settings, key, full=True, show_progress=True)
-        result = done.result
-        print_result(result, key, done.left_out)
-        summary = school_summary(engine, key)
-    out.print(
-        f"\n{name} now has {summary['student']} pupils, {summary['teacher']} teachers, "
-        f"{summary['staff']} other staff, {summary['contact']} contacts and "
-        f"{summary['class']} classes ({len(result.issues)} issues)."
-    )
-    out.print(
-        "\nWhat to try next:\n"
-        f"  schoolsync history {key}\n"
-        f"  schoolsync issues {key} --output issues.csv\n"
-        f"  schoolsync export {key} --format oneroster --output oneroster/\n"
-        "  schoolsync demo          (again: a re-sync of unchanged data changes nothing)\n"
-        "  schoolsync sandbox serve (a sandbox you can point `school add --wonde-url` at)"
-    )

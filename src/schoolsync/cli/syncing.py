@@ -134,7 +134,7 @@ def import_command(
     ],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="ctf, oneroster or staff-csv; detected when not given."),
+        typer.Option("--format", help="ctf, oneroster or staff_csv; detected when not given."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

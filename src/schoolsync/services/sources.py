@@ -10,21 +10,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from schoolsync.errors import ConfigError
+from schoolsync.errors import ConfigError, FileFormatError
 
 if TYPE_CHECKING:
-    from schoolsync.config import Settings
-    from schoolsync.engine.sync import SnapshotReader
+    import datetime as dt
 
-#: The file formats `import` reads, as a person names them.
-FILE_FORMATS = ("ctf", "oneroster", "staff-csv")
+    from schoolsync.config import Settings
+    from schoolsync.model import Snapshot
+    from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader
+
+#: The source recorded for an import whose format could not be told from the file.
+UNDETECTED = "unknown"
 
 
 def mis_reader(settings: Settings) -> SnapshotReader:
-    """Reads a school from its MIS connection (Wonde today)."""
-    from schoolsync.sources.readers import wonde_reader
+    """Reads a school from its own source, found by the registry from its source kind."""
+    from schoolsync.sources.registry import school_reader
 
-    return wonde_reader(settings)
+    return school_reader(settings)
 
 
 def mis_readers(settings: Settings) -> Callable[[], SnapshotReader]:
@@ -33,11 +36,25 @@ def mis_readers(settings: Settings) -> Callable[[], SnapshotReader]:
 
 
 def file_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
-    """The file's format (given, or detected) and a reader for it. A file whose format cannot
-    be told gets a reader that fails inside the run, so the attempt is in the history."""
-    from schoolsync.sources.readers import import_reader
+    """The file's format (given, in any spelling, or detected) and a reader for it. A file
+    whose format cannot be told gets a reader that fails inside the run, so the attempt is in
+    the school's history with its reason."""
+    from schoolsync.sources.registry import FILE_FORMATS, file_format, file_reader_for
 
-    if fmt is not None and fmt not in FILE_FORMATS:
-        raise ConfigError(f"unknown format {fmt!r}; choose {', '.join(FILE_FORMATS[:-1])} or "
-                          f"{FILE_FORMATS[-1]}")  # fmt: skip
-    return import_reader(path, fmt)
+    if fmt is not None:
+        try:
+            fmt = file_format(fmt)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"unknown format {fmt!r}; choose {', '.join(FILE_FORMATS[:-1])} or "
+                f"{FILE_FORMATS[-1]}"
+            ) from exc
+    try:
+        return file_reader_for(path, fmt)
+    except FileFormatError as exc:
+        error = exc
+
+    def refuse(school: SchoolConnection, since: dt.datetime | None, progress: Progress) -> Snapshot:
+        raise error
+
+    return UNDETECTED, refuse

@@ -61,7 +61,7 @@ def notifier(engine: sa.Engine, settings: Settings) -> Notify | None:
     from schoolsync.alerts import SmtpMailer
     from schoolsync.notify import email_notifier
 
-    return email_notifier(engine, SmtpMailer(settings.smtp))
+    return email_notifier(engine, SmtpMailer(settings.smtp), base_url=settings.base_url)
 
 
 def run_sync(
