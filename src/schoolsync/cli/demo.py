@@ -3,7 +3,6 @@ app served with a demo vendor admin until Ctrl-C (`--no-serve` stops after the s
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -90,7 +89,7 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
     app_ = create_web_app(
         engine,
         mis_readers(settings),
-        api_token=os.environ.get("SCHOOLSYNC_API_TOKEN") or None,
+        api_token=settings.api_token,
         notify=notifier(engine, settings),
     )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -102,13 +101,9 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
 
 def _demo_admin(engine: Engine, password: str) -> None:
     """The demo's vendor admin, made on the first run and given `password` on every run."""
-    from schoolsync.store import accounts as account_store
+    from schoolsync.services.accounts import add_user, list_users, set_password
 
-    with engine.begin() as conn:
-        known = {user.email for user in account_store.list_users(conn)}
-        if DEMO_ADMIN in known:
-            account_store.set_password(conn, DEMO_ADMIN, password)
-        else:
-            account_store.add_user(
-                conn, email=DEMO_ADMIN, role="vendor-admin", password=password, now=now()
-            )
+    if DEMO_ADMIN in {user.email for user in list_users(engine)}:
+        set_password(engine, DEMO_ADMIN, password)
+    else:
+        add_user(engine, email=DEMO_ADMIN, role="vendor-admin", password=password, now=now())
