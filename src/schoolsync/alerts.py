@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from schoolsync.config import SmtpSettings
 from schoolsync.engine.hold_groups import group_holds
 from schoolsync.engine.safeguard import Hold
 from schoolsync.errors import ConfigError
@@ -28,30 +29,6 @@ class Alert:
     subject: str
     body: str
     fingerprint: str
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    host: str
-    port: int = 25
-    username: str | None = None
-    password: str | None = None
-    sender: str = "schoolsync@localhost"
-    starttls: bool = False
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings | None:
-        host = env.get("SCHOOLSYNC_SMTP_HOST")
-        if not host:
-            return None
-        return cls(
-            host=host,
-            port=int(env.get("SCHOOLSYNC_SMTP_PORT", "25")),
-            username=env.get("SCHOOLSYNC_SMTP_USER") or None,
-            password=env.get("SCHOOLSYNC_SMTP_PASSWORD") or None,
-            sender=env.get("SCHOOLSYNC_SMTP_FROM", "schoolsync@localhost"),
-            starttls=env.get("SCHOOLSYNC_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
-        )
 
 
 class SmtpMailer:

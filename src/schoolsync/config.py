@@ -1,5 +1,9 @@
 """Settings, read from the environment by entry points (never at import time).
 
+This module is the only one that reads `os.environ`: each entry point (the CLI, the web server,
+a worker) builds one `Settings` with `Settings.from_env()` and passes it down, so the services
+below never look at the environment themselves and tests hand them any settings they like.
+
 With no configuration at all schoolsync runs on an embedded SQLite file in the user's data
 folder (`default_home()`, or `$SCHOOLSYNC_HOME`), next to a generated key that encrypts stored
 Wonde tokens. The folder is per user, not per working directory: a command run from another
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -22,17 +26,54 @@ APP_NAME = "schoolsync"
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """Where alert emails go out; none configured means no emails."""
+
+    host: str
+    port: int = 25
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = "schoolsync@localhost"
+    starttls: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings | None:
+        host = env.get("SCHOOLSYNC_SMTP_HOST")
+        if not host:
+            return None
+        return cls(
+            host=host,
+            port=int(_float(env, "SCHOOLSYNC_SMTP_PORT", 25)),
+            username=env.get("SCHOOLSYNC_SMTP_USER") or None,
+            password=env.get("SCHOOLSYNC_SMTP_PASSWORD") or None,
+            sender=env.get("SCHOOLSYNC_SMTP_FROM", "schoolsync@localhost"),
+            starttls=env.get("SCHOOLSYNC_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
     home: Path
-    secret_key: bytes
+    secret_key: bytes = field(repr=False)
     wonde_timeout_seconds: float = 30.0
     wonde_max_attempts: int = 5
     wonde_max_backoff_seconds: float = 60.0
+    #: Alert emails; None sends none.
+    smtp: SmtpSettings | None = None
+    #: The Wonde token `school add` and `school connect` use when none is given.
+    wonde_token: str | None = field(default=None, repr=False)
+    #: The REST API's bootstrap token (a vendor admin's rights); None accepts users' own only.
+    api_token: str | None = field(default=None, repr=False)
+    #: Who is at the keyboard ($USER): the approver recorded when none is named.
+    operator: str | None = None
+    log_level: str = "WARNING"
+    #: Where the web app is reached (`SCHOOLSYNC_BASE_URL`): emails link to its pages.
+    base_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
+        env = environment() if environ is None else environ
         home = home_from(env)
         url = env.get("SCHOOLSYNC_DATABASE_URL") or f"sqlite:///{home / 'schoolsync.db'}"
         if url.startswith("postgresql://"):
@@ -52,7 +93,34 @@ class Settings:
             secret_key=secret,
             wonde_timeout_seconds=_float(env, "SCHOOLSYNC_WONDE_TIMEOUT", 30.0),
             wonde_max_attempts=int(_float(env, "SCHOOLSYNC_WONDE_MAX_ATTEMPTS", 5)),
+            smtp=SmtpSettings.from_env(env),
+            wonde_token=env.get("SCHOOLSYNC_WONDE_TOKEN") or None,
+            api_token=env.get("SCHOOLSYNC_API_TOKEN") or None,
+            operator=operator(env),
+            log_level=log_level(env),
+            base_url=_base_url(env),
         )
+
+
+def environment() -> Mapping[str, str]:
+    """The process's environment: read here and nowhere else in schoolsync."""
+    return os.environ
+
+
+def operator(environ: Mapping[str, str]) -> str | None:
+    """Who is at the keyboard ($USER): the approver recorded when a person names nobody."""
+    return (environ.get("USER") or "").strip() or None
+
+
+def _base_url(environ: Mapping[str, str]) -> str | None:
+    from schoolsync.alerts import base_url_from  # the check lives with the links it makes
+
+    return base_url_from(environ)
+
+
+def log_level(environ: Mapping[str, str]) -> str:
+    """Logs carry run ids, school keys and counts only; WARNING keeps a terminal quiet."""
+    return environ.get("SCHOOLSYNC_LOG_LEVEL", "WARNING").upper()
 
 
 def default_home() -> Path:

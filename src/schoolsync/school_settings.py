@@ -96,12 +96,14 @@ class SchoolSettings:
 
 def parse_roles(value: str | list[str] | frozenset[str]) -> frozenset[str]:
     items = value.split(",") if isinstance(value, str) else list(value)
-    roles = {item.strip().lower() for item in items if item.strip()}
+    named = {item.strip().lower() for item in items if item.strip()}
+    # People say pupil; the store (and scripts written before) say student.
+    roles = {"student" if role == "pupil" else role for role in named}
     bad = roles - set(USER_ROLES)
     if bad:
         raise ConfigError(
             f"Unknown role(s) for --require-email: {', '.join(sorted(bad))} "
-            f"(choose from {', '.join(USER_ROLES)})"
+            "(choose from pupil, teacher, staff)"
         )
     return frozenset(roles)
 

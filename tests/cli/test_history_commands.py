@@ -56,7 +56,7 @@ def test_history_table_shows_who_approved_and_what_was_held(env, held_then_appro
     table = schoolsync(env, "history", held_then_approved).stdout
     assert "Approved by" in table
     assert "Ms Patel" in table
-    assert "student leave: 10" in table
+    assert "pupil leave: 10" in table
 
 
 def test_api_runs_show_who_approved_and_what_was_held(

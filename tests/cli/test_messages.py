@@ -33,7 +33,7 @@ def test_an_unknown_required_role_lists_the_valid_ones(env) -> None:
         assert result.returncode == 2
         assert "Traceback" not in result.stderr
         assert "pupils" in result.stderr
-        assert "student, teacher, staff" in result.stderr.replace("\n", " ")
+        assert "pupil, teacher, staff" in result.stderr.replace("\n", " ")
 
 
 def test_an_unreachable_wonde_is_named(env) -> None:
@@ -117,3 +117,19 @@ def test_a_run_that_syncs_some_of_every_role_says_nothing_of_the_kind(env, sandb
     result = json.loads(schoolsync(env, "sync", key, "--json").stdout)
     assert result["roles_left_out"] == {}
     assert "No teachers" not in schoolsync(env, "sync", key).stdout
+
+
+def test_pupil_is_the_role_people_name_and_read(env) -> None:
+    added = schoolsync(env, "school", "add", "--name", "X", "--require-email", "pupil,teacher")
+    key = added.stdout.split()[-1]
+    shown = schoolsync(env, "school", "settings", key).stdout
+    assert "require_email: ['pupil', 'teacher']" in shown and "student" not in shown
+    as_json = json.loads(schoolsync(env, "school", "settings", key, "--json").stdout)
+    assert as_json["require_email"] == ["student", "teacher"]  # scripts keep the stored value
+
+
+def test_a_bad_setting_before_a_manual_sync_is_named_not_a_traceback(env) -> None:
+    broken = {**env, "USER": "mpatel", "SCHOOLSYNC_SECRET_KEY": "not-a-key"}
+    result = schoolsync(broken, "sync", "sch_any", "--manual", check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "SCHOOLSYNC_SECRET_KEY must be a Fernet key" in result.stderr

@@ -47,7 +47,7 @@ def test_approving_one_rule_or_one_hold(api: httpx.Client, engine: sa.Engine) ->
     bad = api.post(
         f"/api/schools/{key}/holds/approve", json={"hold_ids": [9999], "approved_by": "x"}
     )
-    assert bad.status_code == 422 and "no hold 9999 is waiting" in bad.text
+    assert bad.status_code == 422 and "no hold #9999 is waiting" in bad.text
     empty = api.post(f"/api/schools/{key}/holds/approve", json={"approved_by": "x"})
     assert empty.status_code == 422 and "name hold_ids or rules" in empty.text
     huge = api.post(

@@ -113,7 +113,7 @@ def test_log_in_start_a_sync_and_watch_it_finish(page: Any, site: Site, tmp_path
     page.get_by_role("button", name="Start sync").click()
     panel = page.locator("#progress")
     playwright_api.expect(panel).to_contain_text("Syncing now")
-    playwright_api.expect(panel).to_contain_text("Reading students")
+    playwright_api.expect(panel).to_contain_text("Reading pupils")
     playwright_api.expect(panel.get_by_role("link", name="Refresh")).to_be_hidden()
     check(page, tmp_path, "school-syncing")
     # The page polls, then reloads itself when the run ends: nobody presses anything.

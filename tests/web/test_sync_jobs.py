@@ -49,7 +49,7 @@ def test_progress_is_reported_while_reading(engine: sa.Engine, key: str) -> None
     assert reading.wait(10)
     progress = jobs.progress(key)
     assert progress is not None
-    assert (progress.reading, progress.done, progress.total) == ("students", 40, 100)
+    assert (progress.reading, progress.done, progress.total) == ("pupils", 40, 100)
     assert not jobs.start(key)  # one sync of a school at a time
     go_on.set()
     wait(jobs, key)

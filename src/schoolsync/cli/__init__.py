@@ -7,7 +7,6 @@ whole command tree.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from typing import Any
 
@@ -28,15 +27,15 @@ from schoolsync.cli import (
 from schoolsync.cli.common import app, error_json
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.help_text import plain_metavars
+from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (classes, demo, holds, reports, run_detail, sandbox, schools, syncing, users)
 
 
 def main() -> None:
-    # Logs carry run ids, school keys and counts only; WARNING keeps a terminal quiet.
     logging.basicConfig(
-        level=os.environ.get("SCHOOLSYNC_LOG_LEVEL", "WARNING").upper(),
+        level=log_level(environment()),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     command = build_command()

@@ -22,12 +22,10 @@ def classes_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The school's synced classes with their MIS ids, subjects and pupil counts."""
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.catalogue import find_classes
+    from schoolsync.services.schools import find_classes
 
-    with open_store() as (_settings, engine), engine.connect() as conn:
-        record = school_store.get_school(conn, school)
-        found = find_classes(conn, record.id, search)
+    with open_store() as (_settings, engine):
+        found = find_classes(engine, school, search)
     if as_json:
         print(json.dumps([asdict(entry) for entry in found]))
         return
@@ -46,6 +44,6 @@ def classes_command(
         )
     out.print(table)
     out.print(
-        f"{len(found)} class(es). `schoolsync class dependents {record.key} MIS_ID --count N` "
+        f"{len(found)} class(es). `schoolsync class dependents {school} MIS_ID --count N` "
         "tells schoolsync what hangs off one."
     )

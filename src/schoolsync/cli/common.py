@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from schoolsync import run_status
 from schoolsync.cli.exit_codes import ExitCode
-from schoolsync.config import home_from, legacy_store_hint
+from schoolsync.config import environment, home_from, legacy_store_hint, operator
 from schoolsync.errors import ConfigError, SchoolsyncError
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ app = typer.Typer(
     help="Keep an education product's people and classes in step with each school's MIS.\n\n"
     # Said up front: a store nobody can find is a store people start again by accident.
     # "\b" keeps Click from wrapping the paragraph, which would break a long path in two.
-    f"\b\nData folder: {home_from(os.environ)}\n(set SCHOOLSYNC_HOME to move it).",
+    f"\b\nData folder: {home_from(environment())}\n(set SCHOOLSYNC_HOME to move it).",
     pretty_exceptions_enable=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -98,30 +98,40 @@ def fail(message: str, code: ExitCode, *, as_json: bool = False) -> NoReturn:
     raise typer.Exit(code)
 
 
+@functools.cache
+def settings() -> Settings:
+    """The process's settings, built once from the environment (the CLI is an entry point)."""
+    from schoolsync.config import Settings
+
+    return Settings.from_env()
+
+
 @contextlib.contextmanager
 def open_store(*, as_json: bool = False) -> Iterator[tuple[Settings, sa.Engine]]:
-    """Settings and a migrated database, or a clear message and exit code 2."""
-    from schoolsync.config import Settings
-    from schoolsync.store.database import make_engine
-    from schoolsync.store.schema import ensure_schema
+    """Settings and the migrated store (one per process, from the service layer), or a clear
+    message and exit code 2; errors of the command inside are shown the same way."""
+    from schoolsync.services.store import engine_for
 
-    hint = legacy_store_hint(os.environ, Path.cwd())
+    hint = legacy_store_hint(environment(), Path.cwd())
     if hint:
         err.print(hint)
     try:
-        settings = Settings.from_env()
-        engine = make_engine(settings.database_url)
-        ensure_schema(engine)
+        found = settings()
+        engine = engine_for(found)
     except SchoolsyncError as exc:
         fail(str(exc), ExitCode.USAGE, as_json=as_json)
     try:
-        yield settings, engine
+        yield found, engine
     except ConfigError as exc:
         fail(str(exc), ExitCode.USAGE, as_json=as_json)
     except SchoolsyncError as exc:
         fail(str(exc), ExitCode.FAILED, as_json=as_json)
-    finally:
-        engine.dispose()
+
+
+def approver(given: str | None) -> str:
+    """Who approves: the name given, else the person at the keyboard; empty when neither.
+    Asked before the settings are built, so that a bad setting is still reported as one."""
+    return (given or operator(environment()) or "").strip()
 
 
 WondeUrl = Annotated[
@@ -145,7 +155,7 @@ RequireEmail = Annotated[
     str | None,
     typer.Option(
         "--require-email",
-        help="Roles that must have an email, comma separated (student, teacher, staff). "
+        help="Roles that must have an email, comma separated (pupil, teacher, staff). "
         "Default: teacher,staff.",
     ),
 ]

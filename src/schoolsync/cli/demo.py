@@ -3,7 +3,6 @@ app served with a demo vendor admin until Ctrl-C (`--no-serve` stops after the s
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,11 +34,11 @@ def demo(
 ) -> None:
     """The main job on the embedded default: sync the built-in sandbox school into SQLite, then
     serve the web app (log in with the account it prints) until Ctrl-C."""
-    from schoolsync.cli.results import left_out_by, print_result
+    from schoolsync.cli.results import print_result
     from schoolsync.cli.syncing import run_sync
     from schoolsync.sandbox import Sandbox, running_sandbox
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.database import store_location
+    from schoolsync.services.demo import demo_school, school_summary
+    from schoolsync.services.store import location
 
     if serve:
         # Before the sync: a busy port is said at once, not after a minute of syncing.
@@ -50,26 +49,14 @@ def demo(
     name = f"{sandbox_school.name} (sandbox)"
     with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
         out.print(f"Started the sandbox Wonde API at {base_url}")
-        out.print(f"Your data is kept in {store_location(settings.database_url)}")
-        with engine.begin() as conn:
-            key = school_store.find_by_name(conn, name)
-            if key is None:
-                key = school_store.add_school(
-                    conn,
-                    name=name,
-                    now=now(),
-                    secret_key=settings.secret_key,
-                    wonde_school_id=school_id,
-                    api_base_url=base_url,
-                    token=token,
-                ).key
-                out.print(f"Added {name}: school key {key}")
-            else:
-                school_store.set_api_base_url(conn, key, base_url)
-        result = run_sync(engine, settings, key, full=True, show_progress=True)
-        print_result(result, key, left_out_by(engine, key, result))
-        with engine.connect() as conn:
-            summary = school_store.summary(conn, key)
+        out.print(f"Your data is kept in {location(settings)}")
+        key, added = demo_school(engine, settings, name, school_id, base_url, token, now())
+        if added:
+            out.print(f"Added {name}: school key {key}")
+        done = run_sync(engine, settings, key, full=True, show_progress=True)
+        result = done.result
+        print_result(result, key, done.left_out)
+        summary = school_summary(engine, key)
         out.print(
             f"\n{name} now has {summary['student']} pupils, {summary['teacher']} teachers, "
             f"{summary['staff']} other staff, {summary['contact']} contacts and "
@@ -93,17 +80,17 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
     import uvicorn
 
     from schoolsync.accounts import new_password
-    from schoolsync.cli.syncing import notifier
-    from schoolsync.sources.registry import school_reader
+    from schoolsync.services.sources import mis_readers
+    from schoolsync.services.syncing import notifier
     from schoolsync.web.app import create_web_app
 
     password = new_password()
     _demo_admin(engine, password)
     app_ = create_web_app(
         engine,
-        lambda: school_reader(settings),
-        api_token=os.environ.get("SCHOOLSYNC_API_TOKEN") or None,
-        notify=notifier(engine),
+        mis_readers(settings),
+        api_token=settings.api_token,
+        notify=notifier(engine, settings),
     )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"\nOpen the web app: http://{shown}:{port}/schools/{key}", highlight=False)
@@ -114,13 +101,9 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
 
 def _demo_admin(engine: Engine, password: str) -> None:
     """The demo's vendor admin, made on the first run and given `password` on every run."""
-    from schoolsync.store import accounts as account_store
+    from schoolsync.services.accounts import add_user, list_users, set_password
 
-    with engine.begin() as conn:
-        known = {user.email for user in account_store.list_users(conn)}
-        if DEMO_ADMIN in known:
-            account_store.set_password(conn, DEMO_ADMIN, password)
-        else:
-            account_store.add_user(
-                conn, email=DEMO_ADMIN, role="vendor-admin", password=password, now=now()
-            )
+    if DEMO_ADMIN in {user.email for user in list_users(engine)}:
+        set_password(engine, DEMO_ADMIN, password)
+    else:
+        add_user(engine, email=DEMO_ADMIN, role="vendor-admin", password=password, now=now())

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from schoolsync.cli.common import app, now, open_store, out
+from schoolsync.cli.common import app, approver, now, open_store, out
 from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.engine.change_labels import Directory, describe
 from schoolsync.errors import ConfigError
@@ -43,31 +42,39 @@ def holds_command(
 ) -> None:
     """Changes waiting for a person's approval, one line per rule; approve one hold or one
     rule's holds and the rest stay held."""
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.directory import load_directory
-    from schoolsync.store.holds import approve_holds, pending_holds
+    from schoolsync.services import holds as hold_service
+    from schoolsync.services.holds import hold_json
 
+    chosen: list[StoredHold] = []
     with open_store() as (settings, engine):
-        with engine.begin() as conn:
-            record = school_store.get_school(conn, school)
-            waiting = pending_holds(conn, record.id)
-            directory = load_directory(conn, record.id)
-            chosen = _chosen(waiting, approve or [], approve_rule or [])
-            if chosen:
-                who = approved_by or os.environ.get("USER") or "unknown"
-                approve_holds(conn, record.id, [h.id for h in chosen], who, now())
+        if approve or approve_rule:
+            try:
+                chosen = hold_service.approve(
+                    engine,
+                    school,
+                    hold_ids=approve or [],
+                    rules=approve_rule or [],
+                    approved_by=approver(approved_by) or "unknown",
+                    now=now(),
+                )
+            except ConfigError as exc:
+                raise ConfigError(f"{exc} (`schoolsync holds KEY --detail` lists them)") from exc
         if chosen and not later:
             from schoolsync.cli.results import print_result, result_json
             from schoolsync.cli.syncing import run_sync
 
-            result = run_sync(engine, settings, school, full=True, show_progress=not as_json)
+            done = run_sync(engine, settings, school, full=True, show_progress=not as_json)
+            result = done.result
             if as_json:
                 print(json.dumps({**result_json(result), "approved": [h.id for h in chosen]}))
             else:
                 out.print(f"Approved {len(chosen)} hold(s); applied by run {result.run_id}.")
-                print_result(result, record.key)
+                print_result(result, school)
             return
-    waiting = [h for h in waiting if h not in chosen]  # approved with --later
+        shown = hold_service.pending(engine, school)
+    record, waiting, directory = shown.school, shown.holds, shown.directory
+    approved = {h.id for h in chosen}
+    waiting = [h for h in waiting if h.id not in approved]  # approved with --later
     if as_json:
         print(json.dumps([hold_json(h, directory) for h in waiting], default=str))
         return
@@ -92,35 +99,8 @@ def holds_command(
     )
 
 
-def _chosen(waiting: list[StoredHold], ids: list[int], rules: list[str]) -> list[StoredHold]:
-    known = {h.id for h in waiting}
-    present = {h.rule for h in waiting}
-    problems = [f"no hold #{n} is waiting" for n in ids if n not in known]
-    problems += [f"nothing is held by rule {r!r}" for r in rules if r not in present]
-    if problems:
-        raise ConfigError("; ".join(problems) + " (`schoolsync holds KEY --detail` lists them)")
-    return [h for h in waiting if h.id in ids or h.rule in rules]
-
-
-def _change_names(hold: object, directory: Directory) -> list[str]:
-    from schoolsync.store.holds import StoredHold
-
-    assert isinstance(hold, StoredHold)
+def _change_names(hold: Any, directory: Directory) -> list[str]:
     return [
         f"{d.kind} {d.name}".strip()
         for d in (describe(change, directory) for change in hold.changes)
     ]
-
-
-def hold_json(hold: StoredHold, directory: Directory) -> dict[str, Any]:
-    return {
-        "id": hold.id,
-        "run_id": hold.run_id,
-        "rule": hold.rule,
-        "subject": hold.subject,
-        "message": hold.message,
-        "losses": hold.losses,
-        "changes": len(hold.changes),
-        "items": [describe(change, directory).as_json() for change in hold.changes],
-        "since": hold.created_at,
-    }

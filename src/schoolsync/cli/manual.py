@@ -1,38 +1,35 @@
 """The manual sync, step by step, as schools know it: subjects, then classes, then the
-warnings; Continue applies exactly the plan that was shown."""
+warnings; Continue applies exactly the plan that was shown.
+
+Only the questions and tables live here: what is offered, what an answer means and the scope
+that is saved are `engine/choices.py`, shared with the web wizard; the steps against the store
+are `services/manual.py`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from rich.console import Console
 from rich.prompt import Prompt
 from rich.table import Table
 
 from schoolsync.cli.hold_view import print_hold_groups
-from schoolsync.engine.hold_groups import parse_answer
-from schoolsync.engine.manual_choice import (
-    Choice,
-    class_label,
-    classes_chosen,
-    classes_offered,
-    subjects_chosen,
-    subjects_offered,
-)
+from schoolsync.engine import choices
+from schoolsync.engine.choices import Offer
 from schoolsync.engine.safeguard import Hold
-from schoolsync.engine.scope import Scope, scope_to_save
-from schoolsync.engine.sync import (
-    Approval,
-    DryRun,
-    SnapshotReader,
-    SyncResult,
-    plan_school,
-    sync_school,
-)
 from schoolsync.errors import PlanChanged
-from schoolsync.store.catalogue import structure_names
-from schoolsync.store.schools import get_school
+from schoolsync.services import manual as steps
+from schoolsync.services.manual import MAX_REPLANS
+from schoolsync.wording import entity_word
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from schoolsync.engine.sync import DryRun, SnapshotReader, SyncResult
+
+__all__ = ["MAX_REPLANS", "SCOPE_NOTE", "manual_sync"]
 
 #: Said before the first choice: what is chosen here lasts beyond this sync.
 SCOPE_NOTE = (
@@ -42,9 +39,6 @@ SCOPE_NOTE = (
     "from your MIS today keeps its place and syncs again if it comes back. "
     "`schoolsync school settings {key}` shows the scope; `--reset-scope` syncs everything again."
 )
-
-#: How often to re-plan when the MIS keeps changing under a non-interactive approval.
-MAX_REPLANS = 3
 
 
 def manual_sync(
@@ -57,29 +51,26 @@ def manual_sync(
     approved_by: str,
 ) -> SyncResult | None:
     """Returns the run, or None when the person stopped before Continue."""
-    with engine.connect() as conn:
-        school = get_school(conn, key)
-        stored_subjects, _classes = structure_names(conn, school.id)
-    first = plan_school(engine, key, read, full=True)
-    previous = Scope.of(school.settings)
-    console.print(SCOPE_NOTE.format(key=school.key))
-    choice = _choose(console, first, previous, assume_yes)
-    offered = {s.source_id for s in first.snapshot.subjects}
-    scope = scope_to_save(choice.scope(), previous, offered, stored_subjects)
+    start = steps.start(engine, key, read)
+    console.print(SCOPE_NOTE.format(key=start.school.key))
+    snapshot = start.dry.snapshot
+    console.rule("Step 1 of 3: subjects")
+    subjects = _pick(console, "subject", choices.subjects_offered(snapshot, start.previous),
+                     assume_yes)  # fmt: skip
+    console.rule("Step 2 of 3: classes")
+    offered = choices.classes_offered(snapshot, start.previous, subjects)
+    classes = _pick(console, "class", offered, assume_yes)
+    scope = start.scope(choices.choice(snapshot, subjects, classes))
     for _ in range(MAX_REPLANS):
-        shown = plan_school(engine, key, read, scope=scope)
+        shown = steps.preview(engine, key, read, scope)
         _warnings(console, shown)
         keep = frozenset[str]() if assume_yes else _approve(console, shown.guarded.holds)
         if keep is None:
             console.print("Stopped: nothing was changed.")
             return None
         try:
-            return sync_school(
-                engine,
-                key,
-                read,
-                trigger="manual",
-                approval=Approval(shown.plan.digest(), approved_by, scope, keep),
+            return steps.apply(
+                engine, key, read, shown, scope=scope, approved_by=approved_by, keep=keep
             )
         except PlanChanged as exc:
             console.print(f"[yellow]{exc}[/yellow]")
@@ -87,38 +78,14 @@ def manual_sync(
     return None
 
 
-def _choose(console: Console, dry: DryRun, scope: Scope, assume_yes: bool) -> Choice:
-    subjects = subjects_offered(dry.snapshot)
-    chosen = subjects_chosen(dry.snapshot, scope)
-    console.rule("Step 1 of 3: subjects")
-    chosen = _pick(
-        console, "subject", [(s.source_id, s.name) for s in subjects], chosen, assume_yes
-    )
-    classes = classes_offered(dry.snapshot, chosen)
-    picked = classes_chosen(classes, scope, chosen)
-    console.rule("Step 2 of 3: classes")
-    picked = _pick(
-        console,
-        "class",
-        [(c.source_id, class_label(c, subjects)) for c in classes],
-        picked,
-        assume_yes,
-    )
-    return Choice(
-        frozenset(chosen), frozenset(picked), frozenset(c.source_id for c in dry.snapshot.classes)
-    )
-
-
-def _pick(
-    console: Console, noun: str, items: list[tuple[str, str]], chosen: set[str], assume_yes: bool
-) -> set[str]:
+def _pick(console: Console, noun: str, offer: Offer, assume_yes: bool) -> frozenset[str]:
     """Show what is selected and what is not; take numbers to add or remove."""
+    chosen = offer.chosen
     while True:
         table = Table("#", noun.capitalize(), "Synced?", show_lines=False)
-        for number, (source_id, label) in enumerate(items, start=1):
-            table.add_row(
-                str(number), label, "[green]yes[/green]" if source_id in chosen else "[red]no[/red]"
-            )
+        for number, option in enumerate(offer.options, start=1):
+            synced = "[green]yes[/green]" if option.source_id in chosen else "[red]no[/red]"
+            table.add_row(str(number), option.label, synced)
         console.print(table)
         if assume_yes:
             return chosen
@@ -129,12 +96,10 @@ def _pick(
         )
         if not answer.strip():
             return chosen
-        for part in answer.replace(" ", "").split(","):
-            if part.isdigit() and 1 <= int(part) <= len(items):
-                source_id = items[int(part) - 1][0]
-                chosen ^= {source_id}
-            else:
-                console.print(f"[red]{part!r} is not a number from the list[/red]")
+        toggled = choices.toggle(offer, chosen, answer)
+        for problem in toggled.problems:
+            console.print(f"[red]{problem}[/red]")
+        chosen = toggled.chosen
 
 
 def _warnings(console: Console, dry: DryRun) -> None:
@@ -144,8 +109,7 @@ def _warnings(console: Console, dry: DryRun) -> None:
         console.print("Nothing would change: your data already matches the MIS.")
     for entity, kinds in counts.items():
         console.print(
-            f"  {entity.replace('_', ' ')}: "
-            + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+            f"  {entity_word(entity)}: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
         )
     holds: Sequence[Hold] = dry.guarded.holds
     if holds:
@@ -167,24 +131,16 @@ def _approve(console: Console, holds: Sequence[Hold]) -> frozenset[str] | None:
         )
     while True:
         answer = Prompt.ask(f"{question} [y/n]", console=console, default="n", show_default=False)
-        text = answer.strip().lower()
-        if text in ("y", "yes"):
-            return frozenset()
-        if text in ("", "n", "no"):
+        meant = choices.approval(answer, holds)
+        if meant.action == "stop":
             return None
-        if holds and text == "detail":
+        if meant.action == "detail":
             print_hold_groups(console, holds, lead="!", detail=True)
-            continue
-        try:
-            picked = parse_answer(text, holds) if holds else None
-        except ValueError as exc:
-            console.print(f"[red]{exc}[/red]")
-            continue
-        if picked is None:
-            console.print("[red]Answer y or n[/red]")
-            continue
-        if picked.left:
-            console.print(
-                f"{len(picked.left)} hold(s) stay held; `schoolsync holds` shows them later."
-            )
-        return frozenset(h.fingerprint() for h in picked.left)
+        elif meant.action == "again":
+            console.print(f"[red]{meant.message}[/red]")
+        else:
+            if meant.keep:
+                console.print(
+                    f"{len(meant.keep)} hold(s) stay held; `schoolsync holds` shows them later."
+                )
+            return meant.keep

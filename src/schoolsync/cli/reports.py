@@ -18,7 +18,8 @@ from schoolsync.cli.common import (
     out,
 )
 from schoolsync.cli.exit_codes import ExitCode
-from schoolsync.errors import ConfigError
+from schoolsync.errors import ConfigError, NotFound, SchoolNotFound
+from schoolsync.wording import entity_word
 
 
 @app.command()
@@ -30,12 +31,11 @@ def history(
     """The school's sync history, newest first."""
     from rich.table import Table
 
-    from schoolsync.store import runs as run_store
-    from schoolsync.store import schools as school_store
+    from schoolsync.services.reports import list_runs
 
-    with open_store(as_json=as_json) as (_settings, engine), engine.connect() as conn:
-        record = school_store.get_school(conn, school)
-        found = run_store.list_runs(conn, record.id, limit)
+    with open_store(as_json=as_json) as (_settings, engine):
+        history_ = list_runs(engine, school, limit)
+    record, found = history_.school, history_.runs
     if as_json:
         print(
             json.dumps(
@@ -99,11 +99,11 @@ def _issues(own: int, still_open: int | None) -> str:
 
 
 def _held(held: dict[str, dict[str, int]] | None) -> str:
-    """What waited for approval, e.g. "student leave: 80"."""
+    """What waited for approval, e.g. "pupil leave: 80"."""
     if not held:
         return ""
     return "\n".join(
-        f"{entity.replace('_', ' ')} {kind}: {count}"
+        f"{entity_word(entity)} {kind}: {count}"
         for entity, kinds in held.items()
         for kind, count in kinds.items()
     )
@@ -121,18 +121,15 @@ def issues_command(
     """Write the school's open issues (what it still has to fix, whichever run found them) as
     the CSV schools download, or one run's own issues with --run."""
     from schoolsync.issues_csv import write_issues_csv
-    from schoolsync.store import runs as run_store
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.open_issues import open_issue_list
+    from schoolsync.services.reports import issues
 
-    with open_store() as (_settings, engine), engine.connect() as conn:
-        record = school_store.get_school(conn, school)
-        if run is None:
-            found = open_issue_list(conn, record.id)
-        elif not run_store.run_exists(conn, record.id, run):
-            raise ConfigError(f"School {school} has no run {run}; `schoolsync history` lists them")
-        else:
-            found = run_store.run_issues(conn, record.id, run)
+    with open_store() as (_settings, engine):
+        try:
+            found = issues(engine, school, run)
+        except SchoolNotFound:
+            raise
+        except NotFound as exc:  # a run number that is not the school's: a usage error here
+            raise ConfigError(str(exc)) from exc
     if output is None:
         write_issues_csv(found, sys.stdout)
         return
@@ -149,14 +146,12 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="Only 'oneroster' for now.")] = "oneroster",
 ) -> None:
     """Export what is synced now (OneRoster 1.2 bulk CSV)."""
-    from schoolsync.exports.oneroster import export_oneroster
-    from schoolsync.store import schools as school_store
+    from schoolsync.services.reports import export_oneroster
 
     if fmt != "oneroster":
         err.print(f"[red]Error:[/red] unknown format {fmt!r}; choose oneroster")
         raise typer.Exit(ExitCode.USAGE)
-    with open_store() as (_settings, engine), engine.connect() as conn:
-        record = school_store.get_school(conn, school)
-        written = export_oneroster(conn, record.id, output, now=now())
+    with open_store() as (_settings, engine):
+        written = export_oneroster(engine, school, output, now())
     total = sum(written.values())
     out.print(f"Wrote {total} rows in {len(written)} files to {output}")

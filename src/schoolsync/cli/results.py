@@ -10,26 +10,14 @@ from schoolsync.cli.common import (
     STATUS_LABELS,
     out,
 )
+from schoolsync.wording import entity_word
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import sqlalchemy as sa
-
-    from schoolsync.cli.left_out import RoleLeftOut
     from schoolsync.engine.hold_groups import HoldLike
+    from schoolsync.engine.left_out import RoleLeftOut
     from schoolsync.engine.sync import SyncResult
-
-
-def left_out_by(engine: sa.Engine, key: str, result: SyncResult) -> list[RoleLeftOut]:
-    """The roles of which this run left everybody out (nobody of them is synced)."""
-    from schoolsync.cli.left_out import roles_left_out
-    from schoolsync.store.schools import summary
-
-    if not result.issues:
-        return []
-    with engine.connect() as conn:
-        return roles_left_out(result.issues, summary(conn, key))
 
 
 def result_json(result: SyncResult, left_out: Sequence[RoleLeftOut] = ()) -> dict[str, Any]:
@@ -76,7 +64,7 @@ def print_result(result: SyncResult, key: str, left_out: Sequence[RoleLeftOut] =
         table = Table("What", "Change", "Count")
         for entity, kinds in result.counts.items():
             for kind, count in kinds.items():
-                table.add_row(entity.replace("_", " "), kind, str(count))
+                table.add_row(entity_word(entity), kind, str(count))
         out.print(table)
     elif result.status != "failed":
         out.print("Nothing changed: the store already matches the MIS.")

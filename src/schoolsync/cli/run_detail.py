@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from schoolsync.cli.common import STATUS_LABELS, app, open_store, out
-from schoolsync.engine.change_labels import describe
-from schoolsync.errors import ConfigError
+from schoolsync.errors import ConfigError, NotFound, SchoolNotFound
+from schoolsync.wording import entity_word
 
 
 @app.command("run")
@@ -22,19 +22,16 @@ def run_command(
     limit: Annotated[int, typer.Option(help="How many changes to list.")] = 100,
 ) -> None:
     """What one run changed, record by record (new memberships are counted, not listed)."""
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.change_log import run_changes, run_summary
-    from schoolsync.store.directory import load_directory
+    from schoolsync.services.reports import run_detail
 
-    with open_store() as (_settings, engine), engine.connect() as conn:
-        record = school_store.get_school(conn, school)
-        run = run_summary(conn, record.id, run_id) if 0 < run_id < 2**31 else None
-        if run is None:
-            raise ConfigError(
-                f"School {school} has no run {run_id}; `schoolsync history {school}` lists them"
-            )
-        directory = load_directory(conn, record.id)
-        described = [describe(c, directory) for c in run_changes(conn, record.id, run_id)]
+    with open_store() as (_settings, engine):
+        try:
+            detail = run_detail(engine, school, run_id)
+        except SchoolNotFound:
+            raise
+        except NotFound as exc:  # a run number that is not the school's: a usage error here
+            raise ConfigError(str(exc)) from exc
+    run, described = detail.run, detail.changes
     if as_json:
         print(
             json.dumps(
@@ -53,7 +50,7 @@ def run_command(
     table = Table("What", "Change", "Name", "Before", "After")
     for shown in described[:limit]:
         table.add_row(
-            shown.entity.replace("_", " "),
+            entity_word(shown.entity),
             shown.kind,
             escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
             escape(shown.values(shown.before)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,15 +44,17 @@ def serve_api(
     """Serve the web app and the REST API (OpenAPI at /docs) until stopped."""
     import uvicorn
 
-    from schoolsync.cli.syncing import notifier
-    from schoolsync.sources.registry import school_reader
+    from schoolsync.services.sources import mis_readers
+    from schoolsync.services.syncing import notifier
     from schoolsync.web.app import create_web_app
 
-    token = os.environ.get("SCHOOLSYNC_API_TOKEN") or None
     refuse_busy_port(host, port)
     with open_store() as (settings, engine):
         app_ = create_web_app(
-            engine, lambda: school_reader(settings), api_token=token, notify=notifier(engine)
+            engine,
+            mis_readers(settings),
+            api_token=settings.api_token,
+            notify=notifier(engine, settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Annotated, Any
 
 import typer
@@ -20,7 +19,6 @@ from schoolsync.cli.common import (
     out,
     school_app,
 )
-from schoolsync.errors import ConfigError
 
 
 @school_app.command("add")
@@ -35,31 +33,20 @@ def school_add(
     require_email: RequireEmail = None,
 ) -> None:
     """Add a school. Without Wonde options it is fed only by files (CTF, OneRoster)."""
-    from schoolsync.school_settings import SchoolSettings, parse_domains, parse_roles
-    from schoolsync.store import schools as school_store
+    from schoolsync.services.schools import add_school
 
-    token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") if wonde_school_id else None
     with open_store() as (settings, engine):
-        policy = SchoolSettings()
-        if email_domain:
-            policy = SchoolSettings.from_json(
-                {**policy.to_json(), "allowed_domains": parse_domains(email_domain)}
-            )
-        if require_email is not None:
-            policy = SchoolSettings.from_json(
-                {**policy.to_json(), "require_email": sorted(parse_roles(require_email))}
-            )
-        with engine.begin() as conn:
-            school = school_store.add_school(
-                conn,
-                name=name,
-                now=now(),
-                secret_key=settings.secret_key,
-                wonde_school_id=wonde_school_id,
-                api_base_url=wonde_url,
-                token=token,
-                settings=policy,
-            )
+        school = add_school(
+            engine,
+            settings,
+            name=name,
+            now=now(),
+            wonde_school_id=wonde_school_id,
+            wonde_url=wonde_url,
+            wonde_token=wonde_token,
+            email_domains=email_domain or (),
+            require_email=require_email,
+        )
     source = f"Wonde school {school.wonde_school_id}" if school.wonde_school_id else "files"
     # Plain print: a script takes the key as the last word, so it must never be wrapped.
     print(f"Added {school.name} (fed by {source}). School key: {school.key}")
@@ -73,17 +60,16 @@ def school_connect(
     wonde_token: WondeToken = None,
 ) -> None:
     """Connect a school (for example one fed by CTF files so far) to Wonde."""
-    from schoolsync.store import schools as school_store
+    from schoolsync.services.schools import connect_school
 
-    token = wonde_token or os.environ.get("SCHOOLSYNC_WONDE_TOKEN") or ""
-    with open_store() as (settings, engine), engine.begin() as conn:
-        record = school_store.connect_wonde(
-            conn,
+    with open_store() as (settings, engine):
+        record = connect_school(
+            engine,
+            settings,
             school,
             wonde_school_id=wonde_school_id,
-            token=token,
-            secret_key=settings.secret_key,
-            api_base_url=wonde_url,
+            wonde_url=wonde_url,
+            wonde_token=wonde_token,
         )
     out.print(
         f"{record.name} is now fed by Wonde school {wonde_school_id}. "
@@ -98,10 +84,10 @@ def school_list(
     """List the schools and their keys."""
     from rich.table import Table
 
-    from schoolsync.store import schools as school_store
+    from schoolsync.services.schools import list_schools
 
-    with open_store(as_json=as_json) as (_settings, engine), engine.connect() as conn:
-        found = school_store.list_schools(conn)
+    with open_store(as_json=as_json) as (_settings, engine):
+        found = list_schools(engine)
     if as_json:
         print(
             json.dumps(
@@ -144,20 +130,12 @@ def class_dependents(
     label: Annotated[str, typer.Option(help="What they are, e.g. tasks.")] = "items",
 ) -> None:
     """Tell schoolsync what depends on a class, so warnings say what would be lost."""
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.catalogue import class_known
-    from schoolsync.store.holds import set_dependents
+    from schoolsync.services.schools import set_class_dependents
 
     if count < 0:
         raise typer.BadParameter("--count cannot be negative")
-    with open_store() as (_settings, engine), engine.begin() as conn:
-        record = school_store.get_school(conn, school)
-        if not class_known(conn, record.id, class_mis_id):
-            raise ConfigError(
-                f"School {record.key} has no class with MIS id {class_mis_id!r}; "
-                f"`schoolsync classes {record.key} --search NAME` finds a class's MIS id"
-            )
-        set_dependents(conn, record.id, class_mis_id, count, label.strip() or "items", now())
+    with open_store() as (_settings, engine):
+        set_class_dependents(engine, school, class_mis_id, count, label, now())
     out.print(f"Class {class_mis_id}: {count} {label}")
 
 
@@ -210,10 +188,8 @@ def school_settings(
     ] = False,
 ) -> None:
     """Show or change a school's settings."""
-    from schoolsync.engine.scope import Scope, describe_scope
-    from schoolsync.school_settings import SchoolSettings
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.catalogue import structure_names
+    from schoolsync.services.schools import update_settings
+    from schoolsync.wording import entity_word
 
     changes: dict[str, Any] = {
         "alert_emails": alert_email,
@@ -222,32 +198,24 @@ def school_settings(
         "staff_leavers_pct": staff_leavers_pct,
         "email_changes_pct": email_changes_pct,
         "allowed_domains": email_domain,
-        # Checked by SchoolSettings.from_json inside open_store, which turns a bad role into a
-        # clear error (exit 2) instead of a traceback.
+        # Checked by the service inside open_store, which turns a bad role into a clear error
+        # (exit 2) instead of a traceback.
         "require_email": require_email,
         "import_staff": import_staff,
     }
-    with open_store(as_json=as_json) as (_settings, engine), engine.begin() as conn:
-        record = school_store.get_school(conn, school)
-        values = {
-            **record.settings.to_json(),
-            **{k: v for k, v in changes.items() if v is not None},
-        }
-        if reset_scope:
-            values.update(scope_subjects=None, scope_classes=None, scope_known_classes=None)
-        updated = SchoolSettings.from_json(values)
-        school_store.update_settings(conn, record.id, updated)
-        if reset_scope:
-            school_store.forget_sync_point(conn, record.id)
-        subject_names, class_names = structure_names(conn, record.id)
+    with open_store(as_json=as_json) as (_settings, engine):
+        shown = update_settings(engine, school, changes, reset_scope=reset_scope)
+    updated = shown.settings
     if as_json:
         print(json.dumps({k: v for k, v in updated.to_json().items() if k != "extra"}))
         return
     for name, value in updated.to_json().items():
+        if name == "require_email":
+            value = [entity_word(role) for role in value]  # people say pupil
         if name != "extra" and not name.startswith("scope_"):
             out.print(f"{name}: {value}")
     out.print("sync scope:", highlight=False)
-    for line in describe_scope(Scope.of(updated), subject_names, class_names):
+    for line in shown.scope_lines:
         out.print(f"  {escape(line)}", highlight=False)
     if reset_scope:
         out.print("The scope was reset: the next sync brings across every subject and class.")

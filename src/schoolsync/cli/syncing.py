@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,6 +12,7 @@ from rich.table import Table
 
 from schoolsync.cli.common import (
     app,
+    approver,
     err,
     fail,
     now,
@@ -22,19 +22,15 @@ from schoolsync.cli.common import (
 from schoolsync.cli.exit_codes import ExitCode, for_status
 from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.cli.interrupt import interruptible
-from schoolsync.cli.results import groups_json, left_out_by, print_result, result_json
-from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe, with_snapshot
+from schoolsync.cli.results import groups_json, print_result, result_json
+from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe
+from schoolsync.wording import entity_word, reading_word
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     import sqlalchemy as sa
 
     from schoolsync.config import Settings
-    from schoolsync.engine.sync import Notify, SyncResult
-    from schoolsync.model import Snapshot
-    from schoolsync.sources.base import Progress as SourceProgress
-    from schoolsync.sources.base import SchoolConnection, SnapshotReader
+    from schoolsync.services.syncing import Outcome
 
 
 @app.command()
@@ -58,11 +54,9 @@ def sync(
     ] = None,
 ) -> None:
     """Run one sync of a school now (autosync rules), or a manual sync that approves."""
-    from schoolsync.sources.registry import school_reader
-
     if yes and not manual:
         fail("--yes goes with --manual", ExitCode.USAGE, as_json=as_json)
-    who = (approved_by or os.environ.get("USER") or "").strip()
+    who = approver(approved_by)
     if manual and not who:
         # An approval is only worth recording if it names a person.
         fail(
@@ -73,12 +67,14 @@ def sync(
     with interruptible(), open_store(as_json=as_json) as (settings, engine):
         if manual:
             from schoolsync.cli.manual import manual_sync
+            from schoolsync.services.sources import mis_reader
+            from schoolsync.services.syncing import left_out as roles_left_out
 
             # With --json, stdout carries only the JSON: the wizard's tables go to stderr.
             outcome = manual_sync(
                 engine,
                 school,
-                school_reader(settings),
+                mis_reader(settings),
                 err if as_json else out,
                 assume_yes=yes,
                 approved_by=who,
@@ -86,9 +82,10 @@ def sync(
             if outcome is None:
                 raise typer.Exit(ExitCode.FAILED)
             result = outcome
+            left_out = roles_left_out(engine, school, result)
         else:
-            result = run_sync(engine, settings, school, full=full, show_progress=not as_json)
-        left_out = left_out_by(engine, school, result)
+            done = run_sync(engine, settings, school, full=full, show_progress=not as_json)
+            result, left_out = done.result, done.left_out
     if as_json:
         print(json.dumps(result_json(result, left_out)))
     else:
@@ -98,7 +95,12 @@ def sync(
 
 def run_sync(
     engine: sa.Engine, settings: Settings, school: str, *, full: bool, show_progress: bool
-) -> SyncResult:
+) -> Outcome:
+    """The sync service, with a progress bar on a terminal."""
+    from schoolsync.services import syncing
+
+    if not (show_progress and out.is_terminal):
+        return syncing.run_sync(engine, settings, school, full=full)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -107,13 +109,6 @@ def run_sync(
         TimeElapsedColumn,
     )
 
-    from schoolsync.engine.sync import sync_school
-    from schoolsync.sources.registry import school_reader
-
-    reader = school_reader(settings)
-    notify = notifier(engine)
-    if not (show_progress and out.is_terminal):
-        return sync_school(engine, school, reader, full=full, notify=notify)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -125,21 +120,10 @@ def run_sync(
 
         def progress(what: str, done: int, total: int | None) -> None:
             if what not in tasks:
-                tasks[what] = bar.add_task(f"Reading {what}", total=total)
+                tasks[what] = bar.add_task(f"Reading {reading_word(what)}", total=total)
             bar.update(tasks[what], completed=done, total=total or done)
 
-        return sync_school(engine, school, reader, full=full, progress=progress, notify=notify)
-
-
-def notifier(engine: sa.Engine) -> Notify | None:
-    """Email alerts when SMTP is configured (SCHOOLSYNC_SMTP_HOST and friends)."""
-    from schoolsync.alerts import SmtpMailer, SmtpSettings, base_url_from
-    from schoolsync.notify import email_notifier
-
-    smtp = SmtpSettings.from_env(os.environ)
-    if smtp is None:
-        return None
-    return email_notifier(engine, SmtpMailer(smtp), base_url=base_url_from(os.environ))
+        return syncing.run_sync(engine, settings, school, full=full, progress=progress)
 
 
 @app.command("import")
@@ -155,31 +139,11 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Import a file through the same engine as a sync: issues, history and holds alike."""
-    from schoolsync.engine.sync import sync_school
-    from schoolsync.errors import ConfigError
-    from schoolsync.sources.registry import file_format
+    from schoolsync.services.syncing import import_file
 
-    if fmt is not None:
-        try:
-            fmt = file_format(fmt)
-        except ConfigError:
-            fail(
-                f"unknown format {fmt!r}; choose ctf, oneroster or staff_csv",
-                ExitCode.USAGE,
-                as_json=as_json,
-            )
-    with interruptible(), open_store(as_json=as_json) as (_settings, engine):
-        kind, reader = import_reader(file, fmt)
-        result = sync_school(
-            engine,
-            school,
-            reader,
-            trigger="file",
-            file_import=True,
-            source=kind,
-            notify=notifier(engine),
-        )
-        left_out = left_out_by(engine, school, result)
+    with interruptible(), open_store(as_json=as_json) as (settings, engine):
+        imported = import_file(engine, settings, school, file, fmt)
+    kind, result, left_out = imported.format, imported.outcome.result, imported.outcome.left_out
     if as_json:
         print(json.dumps({**result_json(result, left_out), "format": kind}))
     else:
@@ -203,19 +167,11 @@ def plan_command(
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
-    from schoolsync.engine.sync import plan_school
-    from schoolsync.sources.registry import school_reader
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.directory import load_directory
+    from schoolsync.services.syncing import dry_run
 
     with open_store(as_json=as_json) as (settings, engine):
-        dry = plan_school(engine, school, school_reader(settings), full=full)
-        with engine.connect() as conn:
-            record = school_store.get_school(conn, school)
-            directory = with_snapshot(load_directory(conn, record.id), dry.snapshot)
-    held = {id(c) for h in dry.guarded.holds for c in h.changes}
-    if dry.guarded.apply_now.changes == () and dry.guarded.holds:
-        held = {id(c) for c in dry.plan.changes}  # strict mode holds the whole run
+        preview = dry_run(engine, settings, school, full=full)
+    dry, directory, held = preview.dry, preview.directory, preview.held()
     if as_json:
         print(
             json.dumps(
@@ -249,7 +205,7 @@ def plan_command(
     for change in dry.plan.changes[:limit]:
         shown = describe(change_mapping(change), directory)
         table.add_row(
-            change.entity.replace("_", " "),
+            entity_word(change.entity),
             change.kind,
             escape(f"{shown.name} (MIS {shown.mis_id})" if shown.mis_id else shown.name),
             escape(shown.values(shown.before)),
@@ -282,39 +238,14 @@ def unlock(
 ) -> None:
     """Free a school that a sync still holds (its run ends as interrupted). A sync whose process
     is gone is taken over by itself within minutes; this is for a person who knows."""
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.lock import unlock as free
+    from schoolsync.services.syncing import unlock as free
 
-    with open_store() as (_settings, engine), engine.begin() as conn:
-        record = school_store.get_school(conn, school)
-        freed = free(conn, record, now(), force=force)
+    with open_store() as (_settings, engine):
+        freed = free(engine, school, now(), force=force)
     if freed is None:
         out.print(f"School {school} was not locked.")
     else:
         out.print(f"Unlocked school {school}: {freed.describe()} is recorded as interrupted.")
-
-
-#: The source recorded for an import whose format could not be told from the file.
-UNDETECTED = "unknown"
-
-
-def import_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
-    """The file's format and its reader; for a file whose format cannot be told, a reader that
-    refuses it inside the run, so the attempt is in the school's history with its reason."""
-    from schoolsync.errors import FileFormatError
-    from schoolsync.sources.registry import file_reader_for
-
-    try:
-        return file_reader_for(path, fmt)
-    except FileFormatError as exc:
-        error = exc
-
-    def refuse(
-        _school: SchoolConnection, _since: dt.datetime | None, _progress: SourceProgress
-    ) -> Snapshot:
-        raise error
-
-    return UNDETECTED, refuse
 
 
 def _article(word: str) -> str:

@@ -27,12 +27,12 @@ def user_add(
     ] = False,
 ) -> None:
     """Create an account. Prints a one-time password unless one comes on standard input."""
-    from schoolsync.store import accounts as account_store
+    from schoolsync.services.accounts import add_user
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else new_password()
-    with open_store() as (_settings, engine), engine.begin() as conn:
-        user = account_store.add_user(
-            conn, email=email, role=role, password=password, now=now(), school_key=school
+    with open_store() as (_settings, engine):
+        user = add_user(
+            engine, email=email, role=role, password=password, now=now(), school_key=school
         )
     where = f" of school {user.school_key}" if user.school_key else ""
     out.print(f"Added {user.email}: {ROLE_LABELS[user.role]}{where}.")
@@ -51,11 +51,11 @@ def user_password(
 ) -> None:
     """Give an account a new password (a one-time one unless it comes on standard input) and
     log it out everywhere."""
-    from schoolsync.store import accounts as account_store
+    from schoolsync.services.accounts import set_password
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else new_password()
-    with open_store() as (_settings, engine), engine.begin() as conn:
-        user = account_store.set_password(conn, email, password)
+    with open_store() as (_settings, engine):
+        user = set_password(engine, email, password)
     out.print(f"New password set for {user.email}; every session of it has ended.")
     if not password_stdin:
         out.print(f"One-time password: {password}", highlight=False)
@@ -66,10 +66,10 @@ def user_list() -> None:
     """Every account with its role and school."""
     from rich.table import Table
 
-    from schoolsync.store import accounts as account_store
+    from schoolsync.services.accounts import list_users
 
-    with open_store() as (_settings, engine), engine.connect() as conn:
-        found = account_store.list_users(conn)
+    with open_store() as (_settings, engine):
+        found = list_users(engine)
     table = Table("Email", "Role", "School")
     for user in found:
         table.add_row(user.email, ROLE_LABELS[user.role], user.school_key or "every school")

@@ -25,6 +25,7 @@ unknown school, run or class a 404, and never a 500.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -37,23 +38,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync import run_status
 from schoolsync.accounts import User
-from schoolsync.engine.change_labels import describe
 from schoolsync.engine.hold_groups import group_holds
-from schoolsync.errors import SchoolNotFound
+from schoolsync.errors import BadInput, NotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue
-from schoolsync.store import runs as run_store
-from schoolsync.store import schools as school_store
-from schoolsync.store.directory import load_directory
-from schoolsync.store.holds import (
-    approve_holds,
-    class_is_known,
-    pending_holds,
-    set_dependents,
-)
-from schoolsync.store.open_issues import open_issue_list
+from schoolsync.services import holds as hold_service
+from schoolsync.services import reports, schools
 from schoolsync.web.auth import api_user
-from schoolsync.web.queries import run_detail
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
 MAX_INTEGER = 2**31 - 1
@@ -61,20 +52,31 @@ MAX_INTEGER = 2**31 - 1
 SchoolKey = Annotated[
     str, Path(min_length=1, max_length=40, description="The school's key, e.g. sch_...")
 ]
+#: The most runs one listing returns, whatever is asked.
+MAX_RUNS = 200
 RunId = Annotated[int, Path(ge=1, le=MAX_INTEGER, description="A run id from .../runs")]
 ClassMisId = Annotated[
     str, Path(min_length=1, max_length=64, description="The class's MIS id, as stored")
 ]
 
 
-def _connection(request: Request) -> Iterator[sa.Connection]:
-    """One transaction per request, committed when the request succeeds."""
+def _engine(request: Request) -> sa.Engine:
     engine: sa.Engine = request.app.state.engine
-    with engine.begin() as conn:
-        yield conn
+    return engine
 
 
-Conn = Annotated[sa.Connection, Depends(_connection)]
+Store = Annotated[sa.Engine, Depends(_engine)]
+
+
+@contextlib.contextmanager
+def _answering() -> Iterator[None]:
+    """The services' errors as HTTP answers: unknown is 404, bad input 422, with their words."""
+    try:
+        yield
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except BadInput as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 
 
 class DependentsBody(BaseModel):
@@ -120,16 +122,10 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
     def authorised(request: Request) -> None:
         api_user(request, api_token)
 
-    def school_of(conn: sa.Connection, key: str) -> school_store.School:
-        try:
-            return school_store.get_school(conn, key)
-        except SchoolNotFound as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-
     router_deps = [Depends(authorised)]
 
     @app.get("/api/schools", dependencies=router_deps)
-    def schools(conn: Conn, request: Request) -> list[dict[str, Any]]:
+    def list_schools(store: Store, request: Request) -> list[dict[str, Any]]:
         user: User = request.state.user
         return [
             {
@@ -138,15 +134,16 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
                 "source": s.source_kind,
                 "last_full_sync_at": s.last_full_sync_at,
             }
-            for s in school_store.list_schools(conn)
+            for s in schools.list_schools(store)
             if user.sees(s.id)
         ]
 
     @app.get("/api/schools/{key}/runs", dependencies=router_deps)
     def runs(
-        key: SchoolKey, conn: Conn, limit: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 20
+        key: SchoolKey, store: Store, limit: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 20
     ) -> list[dict[str, Any]]:
-        school = school_of(conn, key)
+        with _answering():
+            found = reports.list_runs(store, key, min(max(limit, 1), MAX_RUNS)).runs
         return [
             {
                 "run_id": r.id,
@@ -164,17 +161,15 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
                 "approved_by": r.approved_by,
                 "message": r.message,
             }
-            for r in run_store.list_runs(conn, school.id, min(max(limit, 1), 200))
+            for r in found
         ]
 
     @app.get("/api/schools/{key}/runs/{run_id}", dependencies=router_deps)
-    def run(key: SchoolKey, run_id: RunId, conn: Conn) -> dict[str, Any]:
+    def run(key: SchoolKey, run_id: RunId, store: Store) -> dict[str, Any]:
         """What the run's page shows: every change by name (the first 500), its issues with
         how to fix each, and the changes it held with what approving would remove."""
-        school = school_of(conn, key)
-        detail = run_detail(conn, school.id, run_id)
-        if detail is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id} for {key}")
+        with _answering():
+            detail = reports.run_page(store, key, run_id)
         return {
             "run_id": detail.run.id,
             "status": detail.run.status,
@@ -195,39 +190,25 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
         }  # fmt: skip
 
     @app.get("/api/schools/{key}/issues.csv", dependencies=router_deps)
-    def open_issues_csv(key: SchoolKey, conn: Conn) -> Response:
-        school = school_of(conn, key)
-        return _csv(open_issue_list(conn, school.id), f"issues-{key}-open.csv")
+    def open_issues_csv(key: SchoolKey, store: Store) -> Response:
+        with _answering():
+            return _csv(reports.issues(store, key), f"issues-{key}-open.csv")
 
     @app.get("/api/schools/{key}/runs/{run_id}/issues.csv", dependencies=router_deps)
-    def issues_csv(key: SchoolKey, run_id: RunId, conn: Conn) -> Response:
-        school = school_of(conn, key)
-        if not run_store.run_exists(conn, school.id, run_id):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id} for {key}")
-        return _csv(run_store.run_issues(conn, school.id, run_id), f"issues-{run_id}.csv")
+    def issues_csv(key: SchoolKey, run_id: RunId, store: Store) -> Response:
+        with _answering():
+            return _csv(reports.issues(store, key, run_id), f"issues-{run_id}.csv")
 
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
-    def holds(key: SchoolKey, conn: Conn) -> list[dict[str, Any]]:
-        school = school_of(conn, key)
-        directory = load_directory(conn, school.id)
-        return [
-            {
-                "id": h.id,
-                "run_id": h.run_id,
-                "rule": h.rule,
-                "subject": h.subject,
-                "message": h.message,
-                "losses": h.losses,
-                "changes": len(h.changes),
-                "items": [describe(c, directory).as_json() for c in h.changes],
-                "since": h.created_at,
-            }
-            for h in pending_holds(conn, school.id)
-        ]
+    def holds(key: SchoolKey, store: Store) -> list[dict[str, Any]]:
+        with _answering():
+            waiting = hold_service.pending(store, key)
+        return [hold_service.hold_json(h, waiting.directory) for h in waiting.holds]
 
     @app.get("/api/schools/{key}/holds/groups", dependencies=router_deps)
-    def hold_groups(key: SchoolKey, conn: Conn) -> list[dict[str, Any]]:
-        school = school_of(conn, key)
+    def hold_groups(key: SchoolKey, store: Store) -> list[dict[str, Any]]:
+        with _answering():
+            waiting = hold_service.pending(store, key)
         return [
             {
                 "rule": group.rule,
@@ -235,40 +216,39 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
                 "summary": group.summary,
                 "hold_ids": [h.id for h in group.holds],
             }
-            for group in group_holds(pending_holds(conn, school.id))
+            for group in group_holds(waiting.holds)
         ]
 
     @app.post("/api/schools/{key}/holds/approve", dependencies=router_deps)
-    def approve(key: SchoolKey, body: ApprovalBody, conn: Conn, request: Request) -> dict[str, Any]:
+    def approve(
+        key: SchoolKey, body: ApprovalBody, store: Store, request: Request
+    ) -> dict[str, Any]:
         user: User = request.state.user
         if not user.can_approve:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "vendor support cannot approve changes")
-        school = school_of(conn, key)
-        waiting = pending_holds(conn, school.id)
-        known, rules = {h.id for h in waiting}, {h.rule for h in waiting}
-        problems = [f"no hold {n} is waiting" for n in body.hold_ids if n not in known]
-        problems += [f"nothing is held by rule {r!r}" for r in body.rules if r not in rules]
-        if problems or not (body.hold_ids or body.rules):
-            detail = "; ".join(problems) or "name hold_ids or rules to approve"
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
-        chosen = [h.id for h in waiting if h.id in body.hold_ids or h.rule in body.rules]
-        approve_holds(conn, school.id, chosen, body.approved_by.strip(), dt.datetime.now(dt.UTC))
-        return {"approved": chosen, "applied": "by the next sync"}
+        if not (body.hold_ids or body.rules):
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, "name hold_ids or rules to approve"
+            )
+        with _answering():
+            chosen = hold_service.approve(
+                store,
+                key,
+                hold_ids=body.hold_ids,
+                rules=body.rules,
+                approved_by=body.approved_by,
+                now=dt.datetime.now(dt.UTC),
+            )
+        return {"approved": [h.id for h in chosen], "applied": "by the next sync"}
 
     @app.put("/api/schools/{key}/classes/{class_mis_id}/dependents", dependencies=router_deps)
     def dependents(
-        key: SchoolKey, class_mis_id: ClassMisId, body: DependentsBody, conn: Conn
+        key: SchoolKey, class_mis_id: ClassMisId, body: DependentsBody, store: Store
     ) -> dict[str, Any]:
-        school = school_of(conn, key)
-        if not class_is_known(conn, school.id, class_mis_id):
-            # Dependents of a class the school never had would warn about nothing, forever.
-            raise HTTPException(
-                status.HTTP_404_NOT_FOUND,
-                f"{key} has no class with MIS id {class_mis_id!r}",
+        with _answering():
+            schools.set_class_dependents(
+                store, key, class_mis_id, body.count, body.label, dt.datetime.now(dt.UTC)
             )
-        set_dependents(
-            conn, school.id, class_mis_id, body.count, body.label, dt.datetime.now(dt.UTC)
-        )
         return {"class_mis_id": class_mis_id, "count": body.count, "label": body.label}
 
     return app

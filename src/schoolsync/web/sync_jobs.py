@@ -7,11 +7,16 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import Notify, SnapshotReader, sync_school
 from schoolsync.errors import SchoolsyncError
+from schoolsync.services.syncing import sync_with
+from schoolsync.wording import reading_word
+
+if TYPE_CHECKING:
+    from schoolsync.engine.sync import Notify, SnapshotReader
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +25,7 @@ log = logging.getLogger(__name__)
 class SyncProgress:
     """What one sync has done so far. Counts only: never a person's data."""
 
-    #: what is being read now ("students") and how far it has got
+    #: what is being read now ("pupils") and how far it has got
     reading: str = "Starting"
     done: int = 0
     total: int | None = None
@@ -31,7 +36,7 @@ class SyncProgress:
 
     def update(self, what: str, done: int, total: int | None) -> None:
         with self.lock:
-            self.reading, self.done, self.total = what, done, total
+            self.reading, self.done, self.total = reading_word(what), done, total
 
 
 class SyncJobs:
@@ -72,7 +77,7 @@ class SyncJobs:
 
     def _run(self, school_key: str, progress: SyncProgress) -> None:
         try:
-            result = sync_school(
+            result = sync_with(
                 self._engine,
                 school_key,
                 self._reader(),

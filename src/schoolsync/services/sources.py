@@ -1,0 +1,60 @@
+"""Which reader serves a school or a file: the one place the services wire a source.
+
+The CLI, the web app and the workers never build a reader themselves; when the sources become a
+registry (`sources/registry.py`), only this module changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from schoolsync.errors import ConfigError, FileFormatError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from schoolsync.config import Settings
+    from schoolsync.model import Snapshot
+    from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader
+
+#: The source recorded for an import whose format could not be told from the file.
+UNDETECTED = "unknown"
+
+
+def mis_reader(settings: Settings) -> SnapshotReader:
+    """Reads a school from its own source, found by the registry from its source kind."""
+    from schoolsync.sources.registry import school_reader
+
+    return school_reader(settings)
+
+
+def mis_readers(settings: Settings) -> Callable[[], SnapshotReader]:
+    """A factory of MIS readers, for the web app's background syncs."""
+    return lambda: mis_reader(settings)
+
+
+def file_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
+    """The file's format (given, in any spelling, or detected) and a reader for it. A file
+    whose format cannot be told gets a reader that fails inside the run, so the attempt is in
+    the school's history with its reason."""
+    from schoolsync.sources.registry import FILE_FORMATS, file_format, file_reader_for
+
+    if fmt is not None:
+        try:
+            fmt = file_format(fmt)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"unknown format {fmt!r}; choose {', '.join(FILE_FORMATS[:-1])} or "
+                f"{FILE_FORMATS[-1]}"
+            ) from exc
+    try:
+        return file_reader_for(path, fmt)
+    except FileFormatError as exc:
+        error = exc
+
+    def refuse(school: SchoolConnection, since: dt.datetime | None, progress: Progress) -> Snapshot:
+        raise error
+
+    return UNDETECTED, refuse
