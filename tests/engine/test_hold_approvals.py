@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.hold_groups import group_holds, select
-from schoolsync.engine.sync import Approval, plan_school, sync_school
+from schoolsync.pipeline import Approval, plan_school, sync_school
 from schoolsync.store import schools as school_store
 from schoolsync.store.holds import approve_holds, pending_holds
 from schoolsync.store.tables import holds, sync_runs
@@ -88,7 +89,7 @@ def test_a_manual_sync_can_leave_some_holds_held(scene: Scene) -> None:
         now=scene.clock,
         trigger="manual",
         approval=Approval(
-            shown.plan.digest(), "Ms Patel", keep_held=frozenset({keep.fingerprint()})
+            plan_digest(shown.plan), "Ms Patel", keep_held=frozenset({keep.fingerprint()})
         ),
     )
     assert scene.pupils_in("K1") == 0 and scene.pupils_in("K2") == 10

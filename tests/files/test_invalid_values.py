@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.model import Issue
+from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.sources.ctf import parse_ctf
 from schoolsync.sources.file_csv import Column, read_csv_table
 from schoolsync.sources.file_values import parse_email

@@ -12,10 +12,13 @@ from rich.prompt import Prompt
 from rich.table import Table
 
 from schoolsync.cli.hold_view import print_hold_groups
+from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.hold_groups import parse_answer
 from schoolsync.engine.safeguard import Hold
 from schoolsync.engine.scope import Scope, scope_to_save
-from schoolsync.engine.sync import (
+from schoolsync.errors import PlanChanged
+from schoolsync.model import SchoolClass, Subject
+from schoolsync.pipeline import (
     Approval,
     DryRun,
     SnapshotReader,
@@ -23,8 +26,6 @@ from schoolsync.engine.sync import (
     plan_school,
     sync_school,
 )
-from schoolsync.errors import PlanChanged
-from schoolsync.model import SchoolClass, Subject
 from schoolsync.store.catalogue import structure_names
 from schoolsync.store.schools import get_school
 
@@ -83,7 +84,7 @@ def manual_sync(
                 key,
                 read,
                 trigger="manual",
-                approval=Approval(shown.plan.digest(), approved_by, scope, keep),
+                approval=Approval(plan_digest(shown.plan), approved_by, scope, keep),
             )
         except PlanChanged as exc:
             console.print(f"[yellow]{exc}[/yellow]")

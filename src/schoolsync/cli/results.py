@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from schoolsync.cli.left_out import RoleLeftOut
     from schoolsync.engine.hold_groups import HoldLike
-    from schoolsync.engine.sync import SyncResult
+    from schoolsync.pipeline import SyncResult
 
 
 def left_out_by(engine: sa.Engine, key: str, result: SyncResult) -> list[RoleLeftOut]:

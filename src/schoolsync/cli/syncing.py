@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from schoolsync.config import Settings
-    from schoolsync.engine.sync import Notify, SyncResult
+    from schoolsync.pipeline import Notify, SyncResult
 
 
 @app.command()
@@ -102,7 +102,7 @@ def run_sync(
         TimeElapsedColumn,
     )
 
-    from schoolsync.engine.sync import sync_school
+    from schoolsync.pipeline import sync_school
     from schoolsync.sources.readers import wonde_reader
 
     reader = wonde_reader(settings)
@@ -148,7 +148,7 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Import a file through the same engine as a sync: issues, history and holds alike."""
-    from schoolsync.engine.sync import sync_school
+    from schoolsync.pipeline import sync_school
     from schoolsync.sources.readers import import_reader
 
     if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
@@ -192,7 +192,7 @@ def plan_command(
 ) -> None:
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
-    from schoolsync.engine.sync import plan_school
+    from schoolsync.pipeline import plan_school
     from schoolsync.sources.readers import wonde_reader
     from schoolsync.store import schools as school_store
     from schoolsync.store.directory import load_directory

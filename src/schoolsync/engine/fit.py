@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any, Literal
 
-from schoolsync.engine.current import person_values
 from schoolsync.engine.validate import ENTITY_TYPES
 from schoolsync.model import (
     ContactLink,
@@ -33,6 +32,7 @@ from schoolsync.model import (
     SchoolInfo,
     Snapshot,
 )
+from schoolsync.model.current import person_values
 
 #: table name -> column name -> the longest string it holds
 Sizes = Mapping[str, Mapping[str, int]]

@@ -15,17 +15,17 @@ excluded, are left exactly as they are.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-import orjson
-
-from schoolsync.engine.current import (
+from schoolsync.engine.identity import PersonKey, match_people, match_structures
+from schoolsync.engine.usernames import own_username
+from schoolsync.engine.validate import Validated
+from schoolsync.model import ContactLink, Snapshot
+from schoolsync.model.changes import Change, NewRef, Plan
+from schoolsync.model.current import (
     CLASS_FIELDS,
     GROUP_FIELDS,
     LINK_FIELDS,
@@ -38,63 +38,8 @@ from schoolsync.engine.current import (
     person_values,
     subject_values,
 )
-from schoolsync.engine.identity import PersonKey, match_people, match_structures
-from schoolsync.engine.usernames import own_username
-from schoolsync.engine.validate import Validated
-from schoolsync.model import ContactLink, Snapshot
 
-ChangeKind = Literal["create", "update", "leave", "restore", "delete", "add", "remove"]
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One change to one record or relation.
-
-    `record_id` is the stored row (None for a create). For relations, `after` names both ends:
-    a stored id where one exists, else the source id of a record this same plan creates.
-    """
-
-    entity: str
-    kind: ChangeKind
-    key: str
-    name: str
-    record_id: int | None = None
-    after: Mapping[str, Any] = field(default_factory=dict)
-    before: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    changes: tuple[Change, ...]
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        tally: dict[str, Counter[str]] = {}
-        for change in self.changes:
-            tally.setdefault(change.entity, Counter())[change.kind] += 1
-        return {entity: dict(kinds) for entity, kinds in sorted(tally.items())}
-
-    def digest(self) -> str:
-        """A hash of exactly what would be written: an approval is tied to it."""
-        hasher = hashlib.sha256()
-        for change in self.changes:
-            hasher.update(
-                orjson.dumps(
-                    [
-                        change.entity,
-                        change.kind,
-                        change.key,
-                        change.record_id,
-                        change.after,
-                        change.before,
-                    ],
-                    option=orjson.OPT_SORT_KEYS,
-                    default=str,
-                )
-            )
-        return hasher.hexdigest()
-
-    def __len__(self) -> int:
-        return len(self.changes)
+__all__ = ["Change", "Plan", "make_plan", "username_base"]
 
 
 def make_plan(
@@ -357,9 +302,6 @@ class _Planner:
             seen.add(row_id)
             row = by_id[row_id]
             before, after = _differences(row, values, fields)
-            if "_subject_key" in values:
-                after["_subject_key"] = values["_subject_key"]
-                before.setdefault("subject_id", row["subject_id"])
             if row["status"] != "active":
                 before["status"], after["status"] = row["status"], "active"
                 self.changes.append(
@@ -398,11 +340,10 @@ class _Planner:
         self, school_class: Any, subject_ids: Mapping[str, int | None]
     ) -> dict[str, Any]:
         subject_key = school_class.subject_source_id
-        subject_id = subject_ids.get(subject_key) if subject_key else None
-        values = class_values(school_class, subject_id)
+        subject_id: int | NewRef | None = subject_ids.get(subject_key) if subject_key else None
         if subject_key and subject_key in subject_ids and subject_id is None:
-            values["_subject_key"] = subject_key  # a subject this plan creates
-        return values
+            subject_id = NewRef("subject", subject_key)  # a subject this plan creates
+        return class_values(school_class, subject_id)
 
     # --- relations ------------------------------------------------------------------------
 
@@ -415,6 +356,7 @@ class _Planner:
     ) -> None:
         """Replace the member list of every parent this snapshot sent; drop the members of
         parents that are gone and of people who leave."""
+        parent_kind = entity.removesuffix("_membership")
         sent_parents: set[int] = set()
         wanted: set[tuple[int, int, str]] = set()
         for members in member_lists:
@@ -440,10 +382,14 @@ class _Planner:
                             "",
                             None,
                             {
-                                "parent_id": parent_id,
-                                "parent_key": parent_key,
-                                "person_id": person_id,
-                                "person_key": list(person_key),
+                                "parent_id": (
+                                    parent_id
+                                    if parent_id is not None
+                                    else NewRef(parent_kind, parent_key)
+                                ),
+                                "person_id": (
+                                    person_id if person_id is not None else NewRef(*person_key)
+                                ),
                                 "role": role,
                             },
                         )
@@ -518,10 +464,16 @@ class _Planner:
                     "",
                     None,
                     {
-                        "pupil_id": pupil_id,
-                        "pupil_key": link.pupil_source_id,
-                        "contact_id": contact_id,
-                        "contact_key": link.contact_source_id,
+                        "pupil_id": (
+                            pupil_id
+                            if pupil_id is not None
+                            else NewRef("pupil", link.pupil_source_id)
+                        ),
+                        "contact_id": (
+                            contact_id
+                            if contact_id is not None
+                            else NewRef("contact", link.contact_source_id)
+                        ),
                         **dict(zip(LINK_FIELDS, values, strict=True)),
                     },
                 )

@@ -10,11 +10,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from schoolsync.engine.current import Row
 from schoolsync.engine.identity import PersonKey
 from schoolsync.engine.members import unknown_members
 from schoolsync.engine.usernames import username_clashes
 from schoolsync.model import Family, Issue, Person, SchoolClass, Snapshot
+from schoolsync.model.current import Row
 from schoolsync.school_settings import SchoolSettings
 
 MISSING_EMAIL = "User is missing an email"

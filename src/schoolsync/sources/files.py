@@ -35,7 +35,7 @@ from schoolsync.sources.oneroster_package import manifest_folder
 from schoolsync.sources.staffcsv import REQUIRED, read_staff_csv
 
 if TYPE_CHECKING:  # the store and engine are not needed to read a file
-    from schoolsync.engine.sync import Progress, SnapshotReader
+    from schoolsync.pipeline import Progress, SnapshotReader
     from schoolsync.store.schools import School
 
 FileFormat = Literal["ctf", "oneroster", "staff-csv"]

@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from schoolsync.config import Settings
-from schoolsync.engine.sync import Progress, SnapshotReader
 from schoolsync.errors import ConfigError, FileFormatError
 from schoolsync.model import Snapshot
+from schoolsync.pipeline import Progress, SnapshotReader
 from schoolsync.sources.http import JsonHttp
 from schoolsync.sources.wonde import (
     DEFAULT_BASE_URL,

@@ -9,7 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from schoolsync.engine.safeguard import Dependents, Hold
+from schoolsync.model.changes import plain_values
+from schoolsync.model.holds import Dependents, Hold
 from schoolsync.store.tables import class_dependents, classes, holds, notifications
 
 #: A hold a person approved through `holds --approve` or the API, waiting for the next sync.
@@ -220,8 +221,8 @@ def _change_json(change: Any) -> dict[str, Any]:
         "key": change.key,
         "name": change.name,
         "record_id": change.record_id,
-        "before": plain(change.before),
-        "after": plain(change.after),
+        "before": plain(plain_values(change.before)),
+        "after": plain(plain_values(change.after)),
     }
 
 

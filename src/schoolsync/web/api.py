@@ -33,13 +33,12 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, statu
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from schoolsync import run_status
 from schoolsync.accounts import User
 from schoolsync.engine.change_labels import describe
 from schoolsync.engine.hold_groups import group_holds
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
-from schoolsync.model import Issue
+from schoolsync.model import Issue, run_status
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.directory import load_directory

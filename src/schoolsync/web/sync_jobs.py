@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import Notify, SnapshotReader, sync_school
 from schoolsync.errors import SchoolsyncError
+from schoolsync.pipeline import Notify, SnapshotReader, sync_school
 
 log = logging.getLogger(__name__)
 

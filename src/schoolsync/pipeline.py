@@ -1,8 +1,10 @@
-"""The orchestrator: one sync of one school, from source to store. The only code that touches
-both, and the owner of the transaction in which a plan is applied.
+"""The pipeline of one sync of one school, from source to store, in one file: the only code
+that touches the source, the pure decision step and the store, and the owner of the
+transaction in which a plan is applied.
 
     start run + take the school's lock (one transaction: a refused attempt is not a run)
-    -> read source -> fit -> scope -> validate -> plan -> safeguard
+    -> read source -> load current -> decide (fit, scope, validate, plan, safeguard: pure,
+       `engine/decide.py`)
     -> apply + record + open issues + release lock (one transaction)
     -> alert (when a run needs approval or failed)
 
@@ -26,17 +28,17 @@ from dataclasses import dataclass, field, replace
 import sqlalchemy as sa
 
 from schoolsync.engine.approvals import release, released_fingerprints, withhold
-from schoolsync.engine.current import Current
-from schoolsync.engine.fit import fit
-from schoolsync.engine.identity import match_people
-from schoolsync.engine.open_issues import Reading
-from schoolsync.engine.plan import Plan, make_plan
-from schoolsync.engine.safeguard import Guarded, Hold, safeguard
-from schoolsync.engine.scope import Scope, apply_scope
-from schoolsync.engine.validate import UNEXPECTED, Validated, validate
+from schoolsync.engine.decide import decide
+from schoolsync.engine.digest import plan_digest
+from schoolsync.engine.open_issues import Reading, reconcile
+from schoolsync.engine.validate import UNEXPECTED, Validated
 from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy
 from schoolsync.model import Issue, Snapshot
-from schoolsync.run_status import status_of
+from schoolsync.model.changes import Plan
+from schoolsync.model.current import Current
+from schoolsync.model.holds import Guarded, Hold
+from schoolsync.model.run_status import status_of
+from schoolsync.model.scope import Scope
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.holds import (
     approvals_waiting,
@@ -52,7 +54,7 @@ from schoolsync.store.lock import (
     release_lock,
     take_lock,
 )
-from schoolsync.store.open_issues import track_issues
+from schoolsync.store.open_issues import open_issue_rows, save_reconciled
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import (
@@ -264,15 +266,13 @@ def _since(school: School, mode: str) -> dt.datetime | None:
 def _decide(
     conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, mode: str
 ) -> DryRun:
+    """Load what the decision needs from the store, and decide."""
     current = load_current(conn, school.id)
-    scoped = apply_scope(fit(snapshot, STORE_SIZES), scope)
-    matched = match_people(
-        scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
+    dependents = load_dependents(conn, school.id)
+    decision = decide(
+        snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope
     )
-    validated = validate(scoped, school.settings, current.people, matched)
-    plan = make_plan(validated, current, matched)
-    guarded = safeguard(plan, current, school.settings.limits(), load_dependents(conn, school.id))
-    return DryRun(validated, plan, guarded, mode, snapshot, current)
+    return DryRun(decision.validated, decision.plan, decision.guarded, mode, snapshot, current)
 
 
 def _apply_snapshot(
@@ -288,7 +288,7 @@ def _apply_snapshot(
     decided = _decide(conn, school, snapshot, scope, mode)
     plan, validated = decided.plan, decided.validated
     if approval is not None:
-        if plan.digest() != approval.plan_hash:
+        if plan_digest(plan) != approval.plan_hash:
             raise PlanChanged(
                 "The MIS changed after the plan was shown, so nothing was applied. Look at the "
                 "new plan and approve it again."
@@ -320,14 +320,14 @@ def _apply_snapshot(
         record_holds(conn, school.id, run_id, guarded.holds, now)
     # The status says what the school still has to fix, not only what this run looked at: an
     # incremental run does not read the records whose issues are still open.
-    still_open = track_issues(conn, school.id, run_id, validated.issues, Reading.of(snapshot), now)
+    reconciled = reconcile(open_issue_rows(conn, school.id), validated.issues, Reading.of(snapshot))
+    still_open = save_reconciled(conn, school.id, run_id, reconciled, now)
     errors = sum(1 for issue in still_open if issue.severity == "error")
     warnings = len(still_open) - errors
-    status = status_of(held=bool(guarded.held), errors=errors, warnings=warnings)
+    status = status_of(held=guarded.needs_approval, errors=errors, warnings=warnings)
     counts = guarded.apply_now.counts()
-    applied = {id(c) for c in guarded.apply_now.changes}
     # In strict mode this is the whole plan, not only what the rules picked out.
-    held = Plan(tuple(c for c in plan.changes if id(c) not in applied)).counts()
+    held = guarded.held_back.counts()
     finish_run(
         conn,
         run_id,
@@ -335,7 +335,7 @@ def _apply_snapshot(
         now=now,
         counts=counts,
         issue_count=len(validated.issues),
-        plan_hash=plan.digest(),
+        plan_hash=plan_digest(plan),
         held=held or None,
         approved_by=approved_by,
         open_issues=len(still_open),

@@ -1,0 +1,36 @@
+"""The plain-English words for the product's values, in one place: decisions are made on the
+values (a role, a trigger), and the words are chosen only where a person reads them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from schoolsync.model.records import Role
+
+#: What started a run: a person (CLI, web), the schedule, or an uploaded file.
+Trigger = Literal["manual", "scheduled", "file"]
+TRIGGERS: tuple[Trigger, ...] = ("manual", "scheduled", "file")
+
+#: How a run read its source: everything, what changed since the last run, or a whole file.
+SyncKind = Literal["full", "incremental", "file"]
+
+#: A role as an issue names the record's type ("Student: Ann Smith ...").
+ROLE_LABELS: dict[Role, str] = {
+    "student": "Student",
+    "teacher": "Teacher",
+    "staff": "Staff",
+    "contact": "Contact",
+}
+
+#: A role in a count, (one, many): "1 pupil", "197 contacts".
+ROLE_NOUNS: dict[Role, tuple[str, str]] = {
+    "student": ("pupil", "pupils"),
+    "teacher": ("teacher", "teachers"),
+    "staff": ("member of staff", "staff"),
+    "contact": ("contact", "contacts"),
+}
+
+
+def count_of(role: Role, n: int) -> str:
+    """'1 pupil', '197 contacts'."""
+    return f"{n} {ROLE_NOUNS[role][n != 1]}"
