@@ -37,6 +37,7 @@ from schoolsync.model import Issue, Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
 from schoolsync.model.holds import Guarded, Hold
+from schoolsync.model.labels import SyncKind
 from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.store.apply import apply_plan
@@ -101,7 +102,7 @@ class Approval:
 class SyncResult:
     run_id: int
     status: str
-    mode: str
+    sync_kind: SyncKind
     counts: dict[str, dict[str, int]]
     issues: tuple[Issue, ...]
     message: str | None = None
@@ -112,6 +113,11 @@ class SyncResult:
     #: the school's open issues after the run: this run's, and earlier ones not yet resolved
     open_issues: int = 0
 
+    @property
+    def mode(self) -> SyncKind:
+        """The CLI's and API's word for `sync_kind` (and the runs table's column)."""
+        return self.sync_kind
+
 
 @dataclass(frozen=True, slots=True)
 class DryRun:
@@ -120,18 +126,23 @@ class DryRun:
     validated: Validated
     plan: Plan
     guarded: Guarded
-    mode: str
+    sync_kind: SyncKind
     #: what the source sent, before the scope was applied (the manual sync offers all of it)
     snapshot: Snapshot
     #: what the store held when the plan was made
     current: Current = field(default_factory=Current)
+
+    @property
+    def mode(self) -> SyncKind:
+        """The CLI's and API's word for `sync_kind`."""
+        return self.sync_kind
 
 
 #: Called after a run is committed: send whatever alert the result deserves.
 Notify = Callable[[School, SyncResult], None]
 
 
-def choose_mode(school: School, full_requested: bool, now: dt.datetime) -> str:
+def choose_sync_kind(school: School, full_requested: bool, now: dt.datetime) -> SyncKind:
     """Incremental when possible, but a full sync at least every `full_sync_every_hours`:
     relation-only changes (a pupil moving class) do not always move `updated_at` in Wonde."""
     if full_requested or school.sync_cursor is None or school.last_full_sync_at is None:
@@ -153,10 +164,10 @@ def plan_school(
     """The dry run: read, validate, plan and safeguard, and write nothing at all."""
     with engine.connect() as conn:
         school = get_school(conn, school_key)
-    mode = choose_mode(school, full or scope is not None, now())
-    snapshot = read(school, _since(school, mode), progress)
+    sync_kind = choose_sync_kind(school, full or scope is not None, now())
+    snapshot = read(school, _since(school, sync_kind), progress)
     with engine.connect() as conn:
-        return _decide(conn, school, snapshot, scope or Scope.of(school.settings), mode)
+        return _decide(conn, school, snapshot, scope or Scope.of(school.settings), sync_kind)
 
 
 def sync_school(
@@ -184,13 +195,13 @@ def sync_school(
         # An approval is applied only if the hold is planned again, and only a full read is
         # sure to plan it again.
         approved = approval is not None or bool(approvals_waiting(conn, school.id))
-        mode = "file" if file_import else choose_mode(school, full or approved, started)
+        sync_kind = "file" if file_import else choose_sync_kind(school, full or approved, started)
         run_id = start_run(
             conn,
             school.id,
             trigger=trigger,
             source=source or school.source_kind,
-            mode=mode,
+            mode=sync_kind,
             now=started,
         )
         take_lock(conn, school, run_id, started)
@@ -200,14 +211,14 @@ def sync_school(
     retry_at: dt.datetime | None = None
     try:
         with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
-            snapshot = read(school, _since(school, mode), progress)
+            snapshot = read(school, _since(school, sync_kind), progress)
             with engine.begin() as conn:
-                result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
+                result = _apply_snapshot(conn, school, run_id, sync_kind, snapshot, now(), approval)
                 record_sync_point(
                     conn,
                     school.id,
                     cursor=None if file_import else started,
-                    full=mode == "full",
+                    full=sync_kind == "full",
                     # A CTF's SourceSchool may be the pupil's previous school: facts come from
                     # the school's own API connection only.
                     info=None if file_import else _school_facts(snapshot),
@@ -230,7 +241,7 @@ def sync_school(
         with engine.begin() as conn:
             finish_run(conn, run_id, status="failed", now=now(), message=message)
             release_lock(conn, school.id, run_id)
-        result = SyncResult(run_id, "failed", mode, {}, (), message, retry_at=retry_at)
+        result = SyncResult(run_id, "failed", sync_kind, {}, (), message, retry_at=retry_at)
         if replan is not None:
             raise replan  # recorded; the person must see the new plan
     log.info("run %d for school %s: %s", run_id, school.key, result.status)
@@ -257,14 +268,14 @@ def _where(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"
 
 
-def _since(school: School, mode: str) -> dt.datetime | None:
-    if mode == "incremental" and school.sync_cursor is not None:
+def _since(school: School, sync_kind: SyncKind) -> dt.datetime | None:
+    if sync_kind == "incremental" and school.sync_cursor is not None:
         return school.sync_cursor - CURSOR_OVERLAP
     return None
 
 
 def _decide(
-    conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, mode: str
+    conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, sync_kind: SyncKind
 ) -> DryRun:
     """Load what the decision needs from the store, and decide."""
     current = load_current(conn, school.id)
@@ -272,20 +283,20 @@ def _decide(
     decision = decide(
         snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope
     )
-    return DryRun(decision.validated, decision.plan, decision.guarded, mode, snapshot, current)
+    return DryRun(decision.validated, decision.plan, decision.guarded, sync_kind, snapshot, current)
 
 
 def _apply_snapshot(
     conn: sa.Connection,
     school: School,
     run_id: int,
-    mode: str,
+    sync_kind: SyncKind,
     snapshot: Snapshot,
     now: dt.datetime,
     approval: Approval | None,
 ) -> SyncResult:
     scope = approval.scope if approval and approval.scope else Scope.of(school.settings)
-    decided = _decide(conn, school, snapshot, scope, mode)
+    decided = _decide(conn, school, snapshot, scope, sync_kind)
     plan, validated = decided.plan, decided.validated
     if approval is not None:
         if plan_digest(plan) != approval.plan_hash:
@@ -324,7 +335,7 @@ def _apply_snapshot(
     still_open = save_reconciled(conn, school.id, run_id, reconciled, now)
     errors = sum(1 for issue in still_open if issue.severity == "error")
     warnings = len(still_open) - errors
-    status = status_of(held=guarded.needs_approval, errors=errors, warnings=warnings)
+    status = status_of(needs_approval=guarded.needs_approval, errors=errors, warnings=warnings)
     counts = guarded.apply_now.counts()
     # In strict mode this is the whole plan, not only what the rules picked out.
     held = guarded.held_back.counts()
@@ -343,7 +354,7 @@ def _apply_snapshot(
     return SyncResult(
         run_id,
         status,
-        mode,
+        sync_kind,
         counts,
         validated.issues,
         None,

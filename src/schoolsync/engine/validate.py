@@ -15,6 +15,7 @@ from schoolsync.engine.members import unknown_members
 from schoolsync.engine.usernames import username_clashes
 from schoolsync.model import Family, Issue, Person, SchoolClass, Snapshot
 from schoolsync.model.current import Row
+from schoolsync.model.labels import ROLE_LABELS
 from schoolsync.school_settings import SchoolSettings
 
 MISSING_EMAIL = "User is missing an email"
@@ -61,8 +62,6 @@ RESOLUTIONS: dict[str, str] = {
     ),
 }
 
-ENTITY_TYPES = {"student": "Student", "teacher": "Teacher", "staff": "Staff", "contact": "Contact"}
-
 
 def resolution_for(message: str) -> str:
     if message.startswith(UNEXPECTED):
@@ -89,7 +88,7 @@ def validate(
     people, dropped = _unique_people(snapshot.people, issues)
     skipped: set[PersonKey] = set(dropped)
     for issue in snapshot.read_issues:
-        if issue.severity == "error" and issue.entity_type in ENTITY_TYPES.values():
+        if issue.severity == "error" and issue.entity_type in ROLE_LABELS.values():
             skipped.add((_family(issue.entity_type), issue.source_id))
 
     email_counts = _email_counts(snapshot, people, stored_people, matched)
@@ -272,7 +271,7 @@ def _usable_classes(
 
 def _person_issue(person: Person, message: str) -> Issue:
     return Issue(
-        ENTITY_TYPES[person.role],
+        ROLE_LABELS[person.role],
         person.display_name,
         message,
         person.source_id,

@@ -41,7 +41,8 @@ class Dependents:
 class Hold:
     rule: Rule
     #: what is held, in words: a class's or subject's name, or "pupils", "staff", "emails"
-    subject: str
+    #: (the holds table keeps it in its `subject` column)
+    target: str
     message: str
     changes: tuple[Change, ...]
     #: what approving would remove, in words ("27 pupils from the class", "5 tasks")

@@ -44,10 +44,10 @@ def label(status: str) -> str:
     return LABELS.get(status, status)
 
 
-def status_of(*, held: bool, errors: int, warnings: int) -> RunStatus:
+def status_of(*, needs_approval: bool, errors: int, warnings: int) -> RunStatus:
     """The status of a run that was applied: what waits for a person matters most, then what
     was left out, then what was dropped."""
-    if held:
+    if needs_approval:
         return NEEDS_APPROVAL
     if errors:
         return ISSUES_EXIST

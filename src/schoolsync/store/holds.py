@@ -22,7 +22,8 @@ class StoredHold:
     id: int
     run_id: int
     rule: str
-    subject: str
+    #: what is held, in words (the `subject` column)
+    target: str
     message: str
     losses: list[str]
     changes: list[dict[str, Any]]
@@ -50,7 +51,7 @@ def record_holds(
         values = {
             "run_id": run_id,
             "rule": hold.rule,
-            "subject": hold.subject,
+            "subject": hold.target,
             "message": hold.message,
             "losses": list(hold.losses),
             "changes": [_change_json(c) for c in hold.changes],
@@ -103,7 +104,7 @@ def pending_holds(conn: sa.Connection, school_id: int) -> list[StoredHold]:
             id=r["id"],
             run_id=r["run_id"],
             rule=r["rule"],
-            subject=r["subject"],
+            target=r["subject"],
             message=r["message"],
             losses=r["losses"],
             changes=r["changes"],

@@ -184,7 +184,7 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
                 "id": h.id,
                 "run_id": h.run_id,
                 "rule": h.rule,
-                "subject": h.subject,
+                "subject": h.target,
                 "message": h.message,
                 "losses": h.losses,
                 "changes": len(h.changes),

@@ -11,7 +11,7 @@ from schoolsync.engine.planning.known import KnownPeople, differences
 from schoolsync.engine.usernames import own_username
 from schoolsync.engine.validate import Validated
 from schoolsync.model import Person
-from schoolsync.model.changes import Change
+from schoolsync.model.changes import Change, ChangeKind
 from schoolsync.model.current import PERSON_FIELDS, Current, Row, person_values
 
 _PERSON_DELETION_FAMILY = {"student": "pupil", "employee": "employee", "contact": "contact"}
@@ -65,6 +65,7 @@ def plan_people(validated: Validated, current: Current, known: KnownPeople) -> P
         ):
             # A username that was the email follows it (validation made sure it is free).
             before["username"], after["username"] = row["username"], after["email"]
+        kind: ChangeKind
         if row["status"] != "active":
             before["status"], after["status"] = row["status"], "active"
             kind = "restore"
@@ -73,9 +74,7 @@ def plan_people(validated: Validated, current: Current, known: KnownPeople) -> P
         else:
             continue
         changes.append(
-            Change(
-                person.role, kind, person.source_id, person.display_name, row_id, after, before
-            )
+            Change(person.role, kind, person.source_id, person.display_name, row_id, after, before)
         )
 
     gone = _gone_people(validated, current, known, seen)
