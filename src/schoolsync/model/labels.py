@@ -5,14 +5,33 @@ from __future__ import annotations
 
 from typing import Literal
 
-from schoolsync.model.records import Role
+from schoolsync.model.records import Role, SourceKind
 
 #: What started a run: a person (CLI, web), the schedule, or an uploaded file.
 Trigger = Literal["manual", "scheduled", "file"]
 TRIGGERS: tuple[Trigger, ...] = ("manual", "scheduled", "file")
 
+TRIGGER_LABELS: dict[Trigger, str] = {
+    "manual": "Started by a person",
+    "scheduled": "Scheduled",
+    "file": "File import",
+}
+
+#: Where a snapshot came from, as a school names it.
+SOURCE_LABELS: dict[SourceKind, str] = {
+    "wonde": "Wonde",
+    "ctf": "CTF file",
+    "oneroster": "OneRoster package",
+    "staff_csv": "staff CSV",
+}
+
 #: How a run read its source: everything, what changed since the last run, or a whole file.
 SyncKind = Literal["full", "incremental", "file"]
+SYNC_KIND_LABELS: dict[SyncKind, str] = {
+    "full": "Full sync",
+    "incremental": "Changes since the last sync",
+    "file": "Whole file",
+}
 
 #: A role as an issue names the record's type ("Student: Ann Smith ...").
 ROLE_LABELS: dict[Role, str] = {
