@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from schoolsync.engine.hold_groups import group_holds
-from schoolsync.engine.safeguard import Hold
+from schoolsync.model.holds import Hold
 
 log = logging.getLogger(__name__)
 

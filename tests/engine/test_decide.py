@@ -10,7 +10,7 @@ import pytest
 
 from schoolsync.engine.decide import Decision, decide
 from schoolsync.model import Snapshot
-from schoolsync.model.changes import ORDER, NewRef
+from schoolsync.model.changes import ORDER, REFERENCES, NewRef
 from schoolsync.model.current import Current
 from schoolsync.model.holds import Dependents
 from schoolsync.school_settings import SchoolSettings
@@ -223,6 +223,13 @@ def test_records_created_in_the_same_plan_are_named_by_reference(case: PlanCase)
     created = {c.new_ref() for c in decision.plan.changes if c.kind == "create"}
     references = {v for c in decision.plan.changes for v in c.after.values()}
     assert {r for r in references if isinstance(r, NewRef)} <= created
+    # The store resolves references only where the model declares them.
+    assert all(
+        name in REFERENCES[c.stage]
+        for c in decision.plan.changes
+        for name, value in c.after.items()
+        if isinstance(value, NewRef)
+    )
 
 
 def test_a_plan_lists_its_changes_in_dependency_order() -> None:

@@ -30,6 +30,14 @@ ORDER: tuple[Stage, ...] = (
     "group_membership",
     "contact_link",
 )
+#: The values of each stage that name another record: its stored id, or a `NewRef` to one the
+#: same plan creates. Only these are ever references.
+REFERENCES: dict[Stage, tuple[str, ...]] = {
+    "class": ("subject_id",),
+    "class_membership": ("parent_id", "person_id"),
+    "group_membership": ("parent_id", "person_id"),
+    "contact_link": ("pupil_id", "contact_id"),
+}
 #: A change's entity names the person's role ("student", "contact"); they share one stage.
 PERSON_ENTITIES = frozenset({"student", "teacher", "staff", "contact"})
 

@@ -20,7 +20,7 @@ import orjson
 import sqlalchemy as sa
 
 from schoolsync.model import family_of
-from schoolsync.model.changes import ORDER, Change, NewRef, Plan, Stage
+from schoolsync.model.changes import ORDER, REFERENCES, Change, NewRef, Plan, Stage
 from schoolsync.store.tables import (
     changes as changes_table,
 )
@@ -87,9 +87,10 @@ def apply_plan(
 
 def _resolved(change: Change, created: Created) -> Change:
     """`change` with each `NewRef` among its values replaced by the id just created."""
-    if not any(isinstance(v, NewRef) for v in change.after.values()):
+    refs = [name for name in REFERENCES.get(change.stage, ()) if name in change.after]
+    if not any(isinstance(change.after[name], NewRef) for name in refs):
         return change
-    after = {k: created[v] if isinstance(v, NewRef) else v for k, v in change.after.items()}
+    after = {**change.after, **{name: _id(change.after[name], created) for name in refs}}
     return Change(
         change.entity,
         change.kind,
@@ -336,9 +337,13 @@ def _log(
 
 
 def _jsonable(values: Mapping[str, Any], created: Created) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, NewRef):
-            return created.get(value)
-        return value.isoformat() if isinstance(value, dt.date) else value
-
-    return {key: plain(value) for key, value in values.items()}
+    return {
+        key: (
+            value.isoformat()
+            if isinstance(value, dt.date)
+            else created.get(value)
+            if isinstance(value, NewRef)
+            else value
+        )
+        for key, value in values.items()
+    }
