@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from schoolsync.engine.identity import PersonKey
 from schoolsync.engine.members import unknown_members
 from schoolsync.engine.usernames import username_clashes
-from schoolsync.model import Family, Issue, Person, SchoolClass, Snapshot
+from schoolsync.model import Issue, Person, SchoolClass, Snapshot, family_of
 from schoolsync.model.current import Row
-from schoolsync.model.labels import ROLE_LABELS
+from schoolsync.model.labels import ROLE_LABELS, ROLE_OF_LABEL
 from schoolsync.school_settings import SchoolSettings
 
 MISSING_EMAIL = "User is missing an email"
@@ -88,8 +88,9 @@ def validate(
     people, dropped = _unique_people(snapshot.people, issues)
     skipped: set[PersonKey] = set(dropped)
     for issue in snapshot.read_issues:
-        if issue.severity == "error" and issue.entity_type in ROLE_LABELS.values():
-            skipped.add((_family(issue.entity_type), issue.source_id))
+        role = ROLE_OF_LABEL.get(issue.entity_type)
+        if issue.severity == "error" and role is not None:
+            skipped.add((family_of(role), issue.source_id))
 
     email_counts = _email_counts(snapshot, people, stored_people, matched)
     owners_by_email: dict[str, list[Row]] = defaultdict(list)
@@ -277,9 +278,3 @@ def _person_issue(person: Person, message: str) -> Issue:
         person.source_id,
         person.mis_id or "",
     )
-
-
-def _family(entity_type: str) -> Family:
-    if entity_type == "Student":
-        return "pupil"
-    return "contact" if entity_type == "Contact" else "employee"

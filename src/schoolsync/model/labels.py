@@ -41,6 +41,10 @@ ROLE_LABELS: dict[Role, str] = {
     "contact": "Contact",
 }
 
+#: An issue's record type back to the role (an `Issue` carries only the label: the sources
+#: make issues, and the store keeps the label).
+ROLE_OF_LABEL: dict[str, Role] = {label: role for role, label in ROLE_LABELS.items()}
+
 #: A role in a count, (one, many): "1 pupil", "197 contacts".
 ROLE_NOUNS: dict[Role, tuple[str, str]] = {
     "student": ("pupil", "pupils"),
