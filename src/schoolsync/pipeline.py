@@ -37,7 +37,7 @@ from schoolsync.model import Issue, Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
 from schoolsync.model.holds import Guarded, Hold
-from schoolsync.model.labels import SyncKind
+from schoolsync.model.labels import SyncKind, Trigger
 from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.store.apply import apply_plan
@@ -175,7 +175,7 @@ def sync_school(
     school_key: str,
     read: SnapshotReader,
     *,
-    trigger: str = "manual",
+    trigger: Trigger = "manual",
     full: bool = False,
     now: Callable[[], dt.datetime] = _utcnow,
     progress: Progress = _no_progress,
