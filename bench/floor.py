@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import orjson
 
-from schoolsync.sources import wonde
+from schoolsync.sources.wonde import client as wonde
+from schoolsync.sources.wonde import reader as fetching
 
 _NOW = "2026-11-24 02:00:00"
 
@@ -38,11 +39,13 @@ def run_floor(base_url: str, school_id: str, token: str, db_path: str) -> dict[s
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(headers=headers, timeout=60) as client:
         client.get(f"{base_url}schools/{school_id}").raise_for_status()
-        students = list(pages(client, base_url, school_id, "students", wonde.STUDENT_INCLUDES))
-        employees = list(pages(client, base_url, school_id, "employees", wonde.EMPLOYEE_INCLUDES))
+        students = list(pages(client, base_url, school_id, "students", fetching.STUDENT_INCLUDES))
+        employees = list(
+            pages(client, base_url, school_id, "employees", fetching.EMPLOYEE_INCLUDES)
+        )
         subjects = list(pages(client, base_url, school_id, "subjects", None))
-        classes = list(pages(client, base_url, school_id, "classes", wonde.CLASS_INCLUDES))
-        groups = list(pages(client, base_url, school_id, "groups", wonde.GROUP_INCLUDES))
+        classes = list(pages(client, base_url, school_id, "classes", fetching.CLASS_INCLUDES))
+        groups = list(pages(client, base_url, school_id, "groups", fetching.GROUP_INCLUDES))
 
     person_rows: list[tuple[Any, ...]] = []
     contact_seen: set[str] = set()

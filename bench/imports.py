@@ -28,8 +28,8 @@ from schoolsync.exports.oneroster import export_oneroster
 from schoolsync.pipeline import sync_school
 from schoolsync.sandbox import Sandbox, running_sandbox
 from schoolsync.sandbox.ctf_export import school_ctf
-from schoolsync.sources.files import read_file
-from schoolsync.sources.readers import import_reader, wonde_reader
+from schoolsync.sources.registry import file_reader_for, read_file
+from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store.database import make_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,7 +77,7 @@ def time_import(engine: sa.Engine, path: Path) -> tuple[float, str]:
         key = add_school(
             conn, name=f"Import {uuid.uuid4().hex[:6]}", now=NOW, secret_key=Fernet.generate_key()
         ).key
-    kind, reader = import_reader(path, None)
+    kind, reader = file_reader_for(path, None)
     started = time.perf_counter()
     result = sync_school(engine, key, reader, trigger="file", file_import=True, source=kind)
     elapsed = time.perf_counter() - started

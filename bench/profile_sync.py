@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from schoolsync.config import Settings
 from schoolsync.pipeline import sync_school
 from schoolsync.sandbox import Sandbox, running_sandbox
-from schoolsync.sources.readers import wonde_reader
+from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store.database import make_engine, upgrade
 from schoolsync.store.schools import add_school
 

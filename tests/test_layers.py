@@ -58,13 +58,7 @@ def test_model_imports_only_the_standard_library_and_itself() -> None:
     [
         ("engine", ("store", "sources", "cli", "web", "pipeline", "jobs")),
         ("store", ("engine", "sources", "cli", "web", "pipeline", "jobs")),
-        pytest.param(
-            "sources",
-            ("engine", "store", "cli", "web", "exports", "pipeline"),
-            marks=pytest.mark.xfail(
-                strict=True, reason="issue 8 item 4 (sources as packages) lifts these imports"
-            ),
-        ),
+        ("sources", ("engine", "store", "cli", "web", "exports", "pipeline")),
     ],
     ids=["engine-is-pure", "store-knows-no-engine", "sources-know-no-engine-or-store"],
 )

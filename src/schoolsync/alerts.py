@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from schoolsync.engine.hold_groups import group_holds
+from schoolsync.errors import ConfigError
 from schoolsync.model.holds import Hold
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,34 @@ class SmtpMailer:
             smtp.send_message(message)
 
 
+def base_url_from(env: Mapping[str, str]) -> str | None:
+    """Where the web app is reached (`SCHOOLSYNC_BASE_URL`), so that an email links to the page
+    that resolves it; None when unset (an install without the web app gets the commands)."""
+    raw = (env.get("SCHOOLSYNC_BASE_URL") or "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")) or raw[-3:] == "://":
+        raise ConfigError(
+            f"SCHOOLSYNC_BASE_URL must be the web app's address, such as "
+            f"https://sync.example.org (got {raw!r})"
+        )
+    return raw.rstrip("/")
+
+
+def run_page(base_url: str, school_key: str, run_id: int) -> str:
+    return f"{base_url}/schools/{school_key}/runs/{run_id}"
+
+
 def compose_held(
     school_name: str,
     school_key: str,
     holds: Sequence[Hold],
     applied: int,
     trigger: str = "scheduled",
+    page_url: str | None = None,
 ) -> Alert:
+    """`page_url`: the web page where a person sees and approves what waits; without it the
+    email names the commands that do."""
     lines = [
         "Hello,",
         "",
@@ -100,9 +122,19 @@ def compose_held(
         "What to do:",
         "- If these changes are a mistake in your MIS, correct them there. The next sync will "
         "notice and carry on by itself; there is nothing else to do.",
-        "- If they are expected (for example a class that has finished), approve them with a "
-        f"manual sync: `schoolsync sync {school_key} --manual`, or one by one: "
-        f"`schoolsync holds {school_key} --detail` lists each change that waits.",
+        *(
+            [
+                "- If they are expected (for example a class that has finished), approve them "
+                "here, all at once or one by one (each change that waits is listed):",
+                f"  {page_url}",
+            ]
+            if page_url
+            else [
+                "- If they are expected (for example a class that has finished), approve them "
+                f"with a manual sync: `schoolsync sync {school_key} --manual`, or one by one: "
+                f"`schoolsync holds {school_key} --detail` lists each change that waits.",
+            ]
+        ),
         "",
         "Pupils' own work is never deleted by a sync.",
     ]
@@ -124,7 +156,8 @@ def _which_run(trigger: str, school_name: str) -> str:
     return f"A sync of {school_name} with your MIS, started by hand,"
 
 
-def compose_failed(school_name: str, message: str) -> Alert:
+def compose_failed(school_name: str, message: str, page_url: str | None = None) -> Alert:
+    """`page_url`: the web page of the failed run, with Start sync one click away."""
     body = (
         "Hello,\n\n"
         f"The sync of {school_name} with your MIS failed, so nothing was changed:\n\n"
@@ -132,5 +165,7 @@ def compose_failed(school_name: str, message: str) -> Alert:
         "If this is about access or permissions, an admin can grant them in the Wonde portal. "
         "Otherwise the next sync will try again by itself.\n"
     )
+    if page_url:
+        body += f"\nSee this sync, and start another once it is put right:\n  {page_url}\n"
     digest = hashlib.sha256(f"failed|{message}".encode()).hexdigest()[:32]
     return Alert("failed", f"{school_name}'s MIS sync failed", body, digest)

@@ -108,11 +108,11 @@ def test_bad_require_email_role_is_refused(env, sandbox) -> None:
 def test_demo_runs_on_the_embedded_default(tmp_path) -> None:
     env = {**os.environ, "SCHOOLSYNC_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
     env.pop("SCHOOLSYNC_DATABASE_URL", None)
-    result = schoolsync(env, "demo", "--pupils", "120")
+    result = schoolsync(env, "demo", "--pupils", "120", "--no-serve")
     assert "Successful" in result.stdout or "Issues exist" in result.stdout
     assert "pupils" in result.stdout
     assert (tmp_path / "home" / "schoolsync.db").exists()
     # it says where the data is kept, so a person can find (or move) it
     assert f"kept in {tmp_path / 'home' / 'schoolsync.db'}" in result.stdout
-    second = schoolsync(env, "demo", "--pupils", "120")
+    second = schoolsync(env, "demo", "--pupils", "120", "--no-serve")
     assert "Nothing changed" in second.stdout

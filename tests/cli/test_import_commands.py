@@ -112,10 +112,23 @@ def test_staff_csv_when_the_staff_import_is_off(env, sandbox) -> None:
     synced = json.loads(schoolsync(env, "sync", key, "--json").stdout)
     assert "teacher" not in synced["counts"] and "staff" not in synced["counts"]
     result = import_json(env, key, CASES / "staffcsv" / "staff-excel.csv")
-    assert result["format"] == "staff-csv"
+    assert result["format"] == "staff_csv"
     assert sum(result["counts"].get("teacher", {}).values()) > 0
     again = json.loads(schoolsync(env, "sync", key, "--json", "--full").stdout)
     assert "teacher" not in again["counts"]  # the MIS no longer overwrites the list
+
+
+def test_a_format_has_one_spelling_and_the_old_one_is_still_understood(env) -> None:
+    key = new_school(env)
+    staff = CASES / "staffcsv" / "staff-excel.csv"
+    result = import_json(env, key, staff, "--format", "staff-csv")  # the spelling of old
+    assert result["status"] != "failed", result
+    assert result["format"] == "staff_csv"
+    history = json.loads(schoolsync(env, "history", key, "--json").stdout)
+    assert [run["source"] for run in history] == ["staff_csv"]
+    refused = schoolsync(env, "import", key, str(staff), "--format", "xlsx", check=False)
+    assert refused.returncode != 0
+    assert "choose ctf, oneroster or staff_csv" in refused.stderr + refused.stdout
 
 
 def test_oneroster_round_trip(env, sandbox, tmp_path) -> None:

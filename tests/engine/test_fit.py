@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from schoolsync.engine.fit import fit
 from schoolsync.model import Snapshot
-from schoolsync.sources.ctf import parse_ctf
-from schoolsync.sources.oneroster import parse_oneroster
-from schoolsync.sources.oneroster_package import Package
+from schoolsync.sources.ctf.reader import parse_ctf
+from schoolsync.sources.oneroster.package import Package
+from schoolsync.sources.oneroster.reader import parse_oneroster
 from schoolsync.sources.staffcsv import parse_staff_csv
 from schoolsync.store.sizes import STORE_SIZES
 from tests.builders import plan_for, snapshot, stored_person, teacher

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from schoolsync.config import Settings
 from schoolsync.pipeline import sync_school
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
-from schoolsync.sources.readers import wonde_reader
+from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import people
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from schoolsync.model.changes import NewRef
 from schoolsync.model.current import Current
-from schoolsync.sources.wonde_records import RawSchool, build_snapshot
+from schoolsync.sources.wonde.records import RawSchool, build_snapshot
 from tests.builders import group, plan_for, pupil, school_class, snapshot, stored_person, teacher
 
 

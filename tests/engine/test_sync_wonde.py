@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from schoolsync.config import Settings
 from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, apply_change, running_sandbox
-from schoolsync.sources.readers import wonde_reader
+from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import metadata, sync_runs
 

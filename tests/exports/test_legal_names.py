@@ -19,9 +19,9 @@ from cryptography.fernet import Fernet
 from schoolsync.exports import export_oneroster
 from schoolsync.model import Snapshot
 from schoolsync.pipeline import sync_school
-from schoolsync.sources.ctf import parse_ctf
-from schoolsync.sources.oneroster import read_oneroster
-from schoolsync.sources.wonde_records import RawSchool, build_snapshot
+from schoolsync.sources.ctf.reader import parse_ctf
+from schoolsync.sources.oneroster.reader import read_oneroster
+from schoolsync.sources.wonde.records import RawSchool, build_snapshot
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import people
 

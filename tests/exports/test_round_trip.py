@@ -22,7 +22,8 @@ from schoolsync.config import Settings
 from schoolsync.exports import export_oneroster
 from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
-from schoolsync.sources.readers import import_reader, wonde_reader
+from schoolsync.sources.registry import file_reader_for
+from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import (
     class_memberships,
@@ -47,7 +48,7 @@ def sandbox_url() -> Iterator[str]:
 def import_package(engine: sa.Engine, folder: Path, name: str) -> tuple[int, SyncResult]:
     with engine.begin() as conn:
         school = school_store.add_school(conn, name=name, now=NOW, secret_key=b"x" * 44)
-    kind, reader = import_reader(folder, None)
+    kind, reader = file_reader_for(folder, None)
     result = sync_school(engine, school.key, reader, file_import=True, source=kind)
     return school.id, result
 
@@ -174,7 +175,7 @@ def test_the_sandbox_school_survives_an_export_and_import(
         assert after[part] == before[part], part
 
     # A second import of the same package changes nothing.
-    kind, reader = import_reader(tmp_path / "export", None)
+    kind, reader = file_reader_for(tmp_path / "export", None)
     key = _key(engine, copy_id)
     again = sync_school(engine, key, reader, file_import=True, source=kind)
     assert (again.status, again.counts) == ("success", {})

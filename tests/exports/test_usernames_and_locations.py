@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from schoolsync.engine.validate import USERNAME_IN_USE
 from schoolsync.exports import export_oneroster
 from schoolsync.pipeline import SyncResult, sync_school
-from schoolsync.sources.readers import import_reader
+from schoolsync.sources.registry import file_reader_for
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import classes, people
 
@@ -68,7 +68,7 @@ def new_school(engine: sa.Engine, name: str = "Larkfield") -> tuple[int, str]:
 
 
 def import_into(engine: sa.Engine, key: str, folder: Path) -> SyncResult:
-    kind, reader = import_reader(folder, None)
+    kind, reader = file_reader_for(folder, None)
     return sync_school(engine, key, reader, now=lambda: NOW, file_import=True, source=kind)
 
 
@@ -146,7 +146,7 @@ def test_a_username_someone_else_has_is_an_issue(
 
 def test_a_username_too_long_to_store_is_not_used(tmp_path: Path) -> None:
     from schoolsync.engine.fit import fit
-    from schoolsync.sources.oneroster import read_oneroster
+    from schoolsync.sources.oneroster.reader import read_oneroster
     from schoolsync.store.sizes import STORE_SIZES
 
     long_name = "j" * 300

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from schoolsync.sources.files import read_file
+from schoolsync.sources.registry import read_file
 from tests.files.cases import zip_folder
 from tests.files.generate import write
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from schoolsync.errors import FileFormatError
-from schoolsync.sources.ctf import read_ctf
-from schoolsync.sources.file_limits import FileLimits
-from schoolsync.sources.files import read_file
-from schoolsync.sources.oneroster import read_oneroster
+from schoolsync.sources.ctf.reader import read_ctf
+from schoolsync.sources.files.limits import FileLimits
+from schoolsync.sources.oneroster.reader import read_oneroster
+from schoolsync.sources.registry import read_file
 from tests.files.cases import ONEROSTER, write_zip
 
 _MANIFEST = b"propertyName,value\noneroster.version,1.1\nfile.users,bulk\n"

@@ -18,8 +18,8 @@ import pytest
 from schoolsync.engine.fit import KEYS, fit, is_name
 from schoolsync.model import Family, Snapshot, SourceKind
 from schoolsync.model.current import PERSON_FIELDS, Current, person_values
-from schoolsync.sources.ctf import read_ctf
-from schoolsync.sources.oneroster import read_oneroster
+from schoolsync.sources.ctf.reader import read_ctf
+from schoolsync.sources.oneroster.reader import read_oneroster
 from schoolsync.sources.staffcsv import read_staff_csv
 from schoolsync.store.sizes import STORE_SIZES
 from tests.builders import plan_for, stored_person
@@ -68,7 +68,8 @@ def _wonde_read(seed: int, pupils: int) -> Read:
     def read() -> Snapshot:
         from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
         from schoolsync.sources.http import JsonHttp
-        from schoolsync.sources.wonde import WondeClient, fetch_snapshot, make_http_client
+        from schoolsync.sources.wonde.client import WondeClient, make_http_client
+        from schoolsync.sources.wonde.reader import fetch_snapshot
 
         sandbox = Sandbox.demo(seed=seed, pupils=pupils, token="contract")
         with running_sandbox(sandbox) as base_url, make_http_client("contract", 10) as client:

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from schoolsync.model import Attendance, ContactLink, SenNeed, Snapshot
-from schoolsync.sources.ctf import parse_ctf, read_ctf
-from schoolsync.sources.ctf_ids import contact_source_id
+from schoolsync.sources.ctf.ids import contact_source_id
+from schoolsync.sources.ctf.reader import parse_ctf, read_ctf
 from tests.files.cases import CTF, issues_about, person
 
 

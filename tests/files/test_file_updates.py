@@ -9,8 +9,8 @@ from typing import Any
 from schoolsync.model import Attendance, SenNeed, Snapshot
 from schoolsync.model.current import Current
 from schoolsync.school_settings import SchoolSettings
-from schoolsync.sources.ctf import read_ctf
-from schoolsync.sources.oneroster import read_oneroster
+from schoolsync.sources.ctf.reader import read_ctf
+from schoolsync.sources.oneroster.reader import read_oneroster
 from schoolsync.sources.staffcsv import parse_staff_csv
 from tests.builders import plan_for, pupil, staff, stored_person, teacher
 from tests.files.cases import CTF, ONEROSTER, person

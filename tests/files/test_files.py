@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from schoolsync.errors import ConfigError, FileFormatError
-from schoolsync.sources.files import detect_format, file_reader, read_file
+from schoolsync.sources.files.detect import detect_format
+from schoolsync.sources.registry import file_reader_for, read_file
 from tests.files.cases import CTF, ONEROSTER, STAFFCSV, write_zip, zip_folder
 
 
@@ -19,7 +20,7 @@ from tests.files.cases import CTF, ONEROSTER, STAFFCSV, write_zip, zip_folder
         (CTF / "ctf17-gender-namespace.xml", "ctf"),  # comment before, namespace on the root
         (CTF / "ctf23-bom-crlf.xml", "ctf"),
         (ONEROSTER / "v1p1-bulk", "oneroster"),
-        (STAFFCSV / "staff-excel.csv", "staff-csv"),
+        (STAFFCSV / "staff-excel.csv", "staff_csv"),
     ],
 )
 def test_detects_each_format_by_content(path: Path, expected: str) -> None:
@@ -89,7 +90,8 @@ def test_read_file_detects_or_obeys_the_format() -> None:
 
 def test_file_reader_reads_the_whole_file_whatever_since_says() -> None:
     calls: list[tuple[str, int, int | None]] = []
-    read = file_reader(CTF / "ctf25-full.xml", None)
+    kind, read = file_reader_for(CTF / "ctf25-full.xml", None)
+    assert kind == "ctf"
     school = object()  # the reader never looks at the school
     full = read(school, None, lambda *args: calls.append(args))  # type: ignore[arg-type]
     since = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -97,4 +99,4 @@ def test_file_reader_reads_the_whole_file_whatever_since_says() -> None:
     assert full == again
     assert calls == [("ctf25-full.xml", 0, 1), ("ctf25-full.xml", 1, 1)]
     with pytest.raises(ConfigError):
-        file_reader(CTF / "ctf25-full.xml", "pdf")
+        file_reader_for(CTF / "ctf25-full.xml", "pdf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schoolsync.sources.files import read_file
+from schoolsync.sources.registry import read_file
 from tests.files.generate import write
 
 

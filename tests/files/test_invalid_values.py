@@ -16,11 +16,11 @@ from cryptography.fernet import Fernet
 
 from schoolsync.model import Issue
 from schoolsync.pipeline import SyncResult, sync_school
-from schoolsync.sources.ctf import parse_ctf
-from schoolsync.sources.file_csv import Column, read_csv_table
-from schoolsync.sources.file_values import parse_email
-from schoolsync.sources.oneroster import read_oneroster
-from schoolsync.sources.readers import import_reader
+from schoolsync.sources.ctf.reader import parse_ctf
+from schoolsync.sources.files.csv import Column, read_csv_table
+from schoolsync.sources.files.values import parse_email
+from schoolsync.sources.oneroster.reader import read_oneroster
+from schoolsync.sources.registry import file_reader_for
 from schoolsync.sources.staffcsv import parse_staff_csv
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import people
@@ -61,7 +61,7 @@ def new_school(engine: sa.Engine) -> tuple[int, str]:
 
 
 def import_into(engine: sa.Engine, key: str, folder: Path) -> SyncResult:
-    kind, reader = import_reader(folder, None)
+    kind, reader = file_reader_for(folder, None)
     return sync_school(engine, key, reader, now=lambda: NOW, file_import=True, source=kind)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import ContactLink, Deletion, Snapshot
-from schoolsync.sources.oneroster import read_oneroster
+from schoolsync.sources.oneroster.reader import read_oneroster
 from tests.files.cases import ONEROSTER, issues_about, person, write_zip, zip_folder
 
 Opener = Callable[[str], Snapshot]

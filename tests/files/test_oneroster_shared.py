@@ -10,7 +10,8 @@ import pytest
 
 from schoolsync.errors import FileFormatError
 from schoolsync.model import Snapshot
-from schoolsync.sources.files import detect_format, read_file
+from schoolsync.sources.files.detect import detect_format
+from schoolsync.sources.registry import read_file
 from tests.conftest import SHARED
 from tests.files.cases import zip_folder
 

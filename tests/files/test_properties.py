@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from schoolsync.engine.fit import fit
 from schoolsync.errors import FileFormatError
 from schoolsync.model import Snapshot
-from schoolsync.sources.ctf import parse_ctf
-from schoolsync.sources.files import read_file
-from schoolsync.sources.oneroster import parse_oneroster
-from schoolsync.sources.oneroster_package import Package
+from schoolsync.sources.ctf.reader import parse_ctf
+from schoolsync.sources.oneroster.package import Package
+from schoolsync.sources.oneroster.reader import parse_oneroster
+from schoolsync.sources.registry import read_file
 from schoolsync.sources.staffcsv import parse_staff_csv
 from schoolsync.store.sizes import STORE_SIZES
 from tests.files.cases import CTF, ONEROSTER, STAFFCSV, zip_folder

@@ -18,13 +18,8 @@ from schoolsync.errors import (
 )
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
 from schoolsync.sources.http import JsonHttp
-from schoolsync.sources.wonde import (
-    WondeClient,
-    base_url_for,
-    fetch_raw,
-    fetch_snapshot,
-    make_http_client,
-)
+from schoolsync.sources.wonde.client import WondeClient, base_url_for, make_http_client
+from schoolsync.sources.wonde.reader import fetch_raw, fetch_snapshot
 from tests.sources.test_wonde_records import load
 
 TOKEN = "client-token"

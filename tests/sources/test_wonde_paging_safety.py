@@ -13,7 +13,7 @@ import pytest
 
 from schoolsync.errors import SourceDataError
 from schoolsync.sources.http import JsonHttp
-from schoolsync.sources.wonde import WondeClient, make_http_client
+from schoolsync.sources.wonde.client import WondeClient, make_http_client
 from tests.sources.listeners import listening
 
 TOKEN = "school-token-never-elsewhere"

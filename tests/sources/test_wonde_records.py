@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from schoolsync.errors import SourceDataError
-from schoolsync.sources.wonde_records import RawSchool, build_snapshot
+from schoolsync.sources.wonde.records import RawSchool, build_snapshot
 from tests.conftest import SHARED
 
 CASES = SHARED / "cases" / "wonde"

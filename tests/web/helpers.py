@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -77,9 +77,13 @@ def seed(engine: sa.Engine) -> tuple[str, str, int, int]:
 
 @contextmanager
 def running_site(
-    engine: sa.Engine, api_token: str | None = None, read_seconds: float = 0.0
+    engine: sa.Engine,
+    api_token: str | None = None,
+    read_seconds: float = 0.0,
+    read_mis: Callable[[str], Snapshot] = mis,
 ) -> Iterator[Site]:
-    """`read_seconds`: how long each sync takes to read the MIS (long enough to watch it)."""
+    """`read_seconds`: how long each sync takes to read the MIS (long enough to watch it);
+    `read_mis`: what the MIS holds, by the first word of the school's name."""
     key_a, key_b, run_a, run_b = seed(engine)
 
     def read(school: Any, _since: Any, progress: Any) -> Snapshot:
@@ -87,7 +91,7 @@ def running_site(
         for done in range(1, steps + 1):
             time.sleep(read_seconds / steps)
             progress("students", done, steps)
-        return mis(school.name.split()[0])
+        return read_mis(school.name.split()[0])
 
     def reader() -> Any:
         return read
@@ -112,8 +116,14 @@ def log_in(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.
 
 
 @contextmanager
+def browser_client_at(url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=url, follow_redirects=True, timeout=30) as client:
+        yield client
+
+
+@contextmanager
 def browser_client(site: Site, email: str | None = None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=site.url, follow_redirects=True, timeout=30) as client:
+    with browser_client_at(site.url) as client:
         if email:
             response = log_in(client, email)
             assert response.status_code == 200, response.text

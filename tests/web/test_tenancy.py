@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from starlette.routing import Mount, Route
 
 from schoolsync.store import accounts
+from schoolsync.store.tables import classes, people
+from schoolsync.web import queries
 from tests.web.helpers import HEAD_A, NOW, VENDOR, browser_client, csrf_of, running_site
 
 OTHER_SCHOOL = ("Brookside", "100002")
@@ -39,8 +41,17 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
             head_token = accounts.create_api_token(conn, users[HEAD_A].id, "script", NOW)
             accounts.create_api_token(conn, users[VENDOR].id, "vendor script", NOW)
             vendor_token_id = accounts.list_api_tokens(conn, users[VENDOR].id)[0].id
+            school_b = queries.school_id_and_name(conn, site.key_b)[0]
+            person_b = conn.execute(
+                sa.select(people.c.id).where(people.c.school_id == school_b).limit(1)
+            ).scalar_one()
+            class_b = conn.execute(
+                sa.select(classes.c.id).where(classes.c.school_id == school_b).limit(1)
+            ).scalar_one()
         #: what each path parameter is, when it belongs to someone else
         others = {
+            "person_id": str(person_b),
+            "class_id": str(class_b),
             "key": site.key_b,
             "run_id": str(site.run_b),
             "class_mis_id": "m1",
@@ -90,4 +101,9 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
         "/schools/{key}/issues.csv",
         "/api/schools/{key}/runs",
         "/account/tokens/{token_id}/revoke",
+        "/schools/{key}/runs/{run_id}",
+        "/schools/{key}/people/{person_id}",
+        "/schools/{key}/classes/{class_id}",
+        "/schools/{key}/manual/apply",
+        "/schools/{key}/settings",
     } <= walked

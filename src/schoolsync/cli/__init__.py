@@ -16,6 +16,7 @@ import typer.main
 
 from schoolsync.cli import (
     classes,
+    demo,
     holds,
     reports,
     run_detail,
@@ -29,7 +30,7 @@ from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.help_text import plain_metavars
 
 __all__ = ["app", "build_command", "main"]
-_COMMAND_GROUPS = (classes, holds, reports, run_detail, sandbox, schools, syncing, users)
+_COMMAND_GROUPS = (classes, demo, holds, reports, run_detail, sandbox, schools, syncing, users)
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ warnings; Continue applies exactly the plan that was shown."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from rich.console import Console
@@ -14,10 +13,17 @@ from rich.table import Table
 from schoolsync.cli.hold_view import print_hold_groups
 from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.hold_groups import parse_answer
+from schoolsync.engine.manual_choice import (
+    Choice,
+    class_label,
+    classes_chosen,
+    classes_offered,
+    subjects_chosen,
+    subjects_offered,
+)
 from schoolsync.engine.safeguard import Hold
 from schoolsync.engine.scope import Scope, scope_to_save
 from schoolsync.errors import PlanChanged
-from schoolsync.model import SchoolClass, Subject
 from schoolsync.pipeline import (
     Approval,
     DryRun,
@@ -40,16 +46,6 @@ SCOPE_NOTE = (
 
 #: How often to re-plan when the MIS keeps changing under a non-interactive approval.
 MAX_REPLANS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    subjects: frozenset[str]
-    classes: frozenset[str]
-    offered_classes: frozenset[str]
-
-    def scope(self) -> Scope:
-        return Scope(self.subjects, self.classes, self.offered_classes)
 
 
 def manual_sync(
@@ -93,46 +89,25 @@ def manual_sync(
 
 
 def _choose(console: Console, dry: DryRun, scope: Scope, assume_yes: bool) -> Choice:
-    subjects = sorted(dry.snapshot.subjects, key=lambda s: s.name.lower())
-    chosen = {s.source_id for s in subjects if scope.includes_subject(s.source_id)}
+    subjects = subjects_offered(dry.snapshot)
+    chosen = subjects_chosen(dry.snapshot, scope)
     console.rule("Step 1 of 3: subjects")
     chosen = _pick(
         console, "subject", [(s.source_id, s.name) for s in subjects], chosen, assume_yes
     )
-    classes = sorted(
-        (
-            c
-            for c in dry.snapshot.classes
-            if c.subject_source_id in chosen or c.subject_source_id is None
-        ),
-        key=lambda c: c.name.lower(),
-    )
-    picked = {c.source_id for c in classes if _class_in(scope, c, chosen)}
+    classes = classes_offered(dry.snapshot, chosen)
+    picked = classes_chosen(classes, scope, chosen)
     console.rule("Step 2 of 3: classes")
     picked = _pick(
         console,
         "class",
-        [(c.source_id, _class_label(c, subjects)) for c in classes],
+        [(c.source_id, class_label(c, subjects)) for c in classes],
         picked,
         assume_yes,
     )
     return Choice(
         frozenset(chosen), frozenset(picked), frozenset(c.source_id for c in dry.snapshot.classes)
     )
-
-
-def _class_in(scope: Scope, school_class: SchoolClass, chosen: set[str]) -> bool:
-    if scope.subjects is None:
-        return True
-    return scope.includes_class(school_class.source_id, school_class.subject_source_id) or (
-        school_class.subject_source_id in chosen - scope.subjects
-    )
-
-
-def _class_label(school_class: SchoolClass, subjects: Sequence[Subject]) -> str:
-    names = {s.source_id: s.name for s in subjects}
-    subject = names.get(school_class.subject_source_id or "", "no subject")
-    return f"{school_class.name} ({subject})"
 
 
 def _pick(

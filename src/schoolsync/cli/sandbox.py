@@ -1,4 +1,4 @@
-"""The sandbox Wonde server, the demo, and serving the API."""
+"""The sandbox Wonde server, and serving the web app and the API."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from schoolsync.cli.common import (
     app,
     err,
     fail,
-    now,
     open_store,
     out,
     sandbox_app,
@@ -47,21 +46,21 @@ def serve_api(
     import uvicorn
 
     from schoolsync.cli.syncing import notifier
-    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.sources.registry import school_reader
     from schoolsync.web.app import create_web_app
 
     token = os.environ.get("SCHOOLSYNC_API_TOKEN") or None
-    _refuse_busy_port(host, port)
+    refuse_busy_port(host, port)
     with open_store() as (settings, engine):
         app_ = create_web_app(
-            engine, lambda: wonde_reader(settings), api_token=token, notify=notifier(engine)
+            engine, lambda: school_reader(settings), api_token=token, notify=notifier(engine)
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
         uvicorn.run(app_, host=host, port=port, log_level="info")
 
 
-def _refuse_busy_port(host: str, port: int) -> None:
+def refuse_busy_port(host: str, port: int) -> None:
     """Say plainly that the port is taken, before the server prints a raw bind error."""
     import socket
 
@@ -91,7 +90,7 @@ def sandbox_serve(
     """Serve a generated school over a Wonde-compatible API until stopped."""
     from schoolsync.sandbox import Sandbox, serve
 
-    _refuse_busy_port("127.0.0.1", port)
+    refuse_busy_port("127.0.0.1", port)
     sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token)
     for school_id, school in sandbox.schools.items():
         out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils)")
@@ -165,55 +164,3 @@ def sandbox_ctf(
     school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
     output.write_bytes(school_ctf(school))
     out.print(f"Wrote {len(school.students)} pupils of {school.name} to {output}")
-
-
-@app.command()
-def demo(
-    pupils: Annotated[int, typer.Option(help="Size of the sandbox school.")] = 2000,
-) -> None:
-    """The main job on the embedded default: sync the built-in sandbox school into SQLite."""
-    from schoolsync.cli.results import left_out_by, print_result
-    from schoolsync.cli.syncing import run_sync
-    from schoolsync.sandbox import Sandbox, running_sandbox
-    from schoolsync.store import schools as school_store
-    from schoolsync.store.database import store_location
-
-    token = "sandbox-token"
-    sandbox = Sandbox.demo(seed=1, pupils=pupils, token=token)
-    school_id, sandbox_school = next(iter(sandbox.schools.items()))
-    name = f"{sandbox_school.name} (sandbox)"
-    with open_store() as (settings, engine), running_sandbox(sandbox) as base_url:
-        out.print(f"Started the sandbox Wonde API at {base_url}")
-        out.print(f"Your data is kept in {store_location(settings.database_url)}")
-        with engine.begin() as conn:
-            key = school_store.find_by_name(conn, name)
-            if key is None:
-                key = school_store.add_school(
-                    conn,
-                    name=name,
-                    now=now(),
-                    secret_key=settings.secret_key,
-                    wonde_school_id=school_id,
-                    api_base_url=base_url,
-                    token=token,
-                ).key
-                out.print(f"Added {name}: school key {key}")
-            else:
-                school_store.set_api_base_url(conn, key, base_url)
-        result = run_sync(engine, settings, key, full=True, show_progress=True)
-        print_result(result, key, left_out_by(engine, key, result))
-        with engine.connect() as conn:
-            summary = school_store.summary(conn, key)
-    out.print(
-        f"\n{name} now has {summary['student']} pupils, {summary['teacher']} teachers, "
-        f"{summary['staff']} other staff, {summary['contact']} contacts and "
-        f"{summary['class']} classes ({len(result.issues)} issues)."
-    )
-    out.print(
-        "\nWhat to try next:\n"
-        f"  schoolsync history {key}\n"
-        f"  schoolsync issues {key} --output issues.csv\n"
-        f"  schoolsync export {key} --format oneroster --output oneroster/\n"
-        "  schoolsync demo          (again: a re-sync of unchanged data changes nothing)\n"
-        "  schoolsync sandbox serve (a sandbox you can point `school add --wonde-url` at)"
-    )

@@ -26,10 +26,15 @@ from schoolsync.cli.results import groups_json, left_out_by, print_result, resul
 from schoolsync.engine.change_labels import RELATIONS, change_mapping, describe, with_snapshot
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import sqlalchemy as sa
 
     from schoolsync.config import Settings
+    from schoolsync.model import Snapshot
     from schoolsync.pipeline import Notify, SyncResult
+    from schoolsync.sources.base import Progress as SourceProgress
+    from schoolsync.sources.base import SchoolConnection, SnapshotReader
 
 
 @app.command()
@@ -53,7 +58,7 @@ def sync(
     ] = None,
 ) -> None:
     """Run one sync of a school now (autosync rules), or a manual sync that approves."""
-    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.sources.registry import school_reader
 
     if yes and not manual:
         fail("--yes goes with --manual", ExitCode.USAGE, as_json=as_json)
@@ -73,7 +78,7 @@ def sync(
             outcome = manual_sync(
                 engine,
                 school,
-                wonde_reader(settings),
+                school_reader(settings),
                 err if as_json else out,
                 assume_yes=yes,
                 approved_by=who,
@@ -103,9 +108,9 @@ def run_sync(
     )
 
     from schoolsync.pipeline import sync_school
-    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.sources.registry import school_reader
 
-    reader = wonde_reader(settings)
+    reader = school_reader(settings)
     notify = notifier(engine)
     if not (show_progress and out.is_terminal):
         return sync_school(engine, school, reader, full=full, notify=notify)
@@ -128,11 +133,13 @@ def run_sync(
 
 def notifier(engine: sa.Engine) -> Notify | None:
     """Email alerts when SMTP is configured (SCHOOLSYNC_SMTP_HOST and friends)."""
-    from schoolsync.alerts import SmtpMailer, SmtpSettings
+    from schoolsync.alerts import SmtpMailer, SmtpSettings, base_url_from
     from schoolsync.notify import email_notifier
 
     smtp = SmtpSettings.from_env(os.environ)
-    return email_notifier(engine, SmtpMailer(smtp)) if smtp else None
+    if smtp is None:
+        return None
+    return email_notifier(engine, SmtpMailer(smtp), base_url=base_url_from(os.environ))
 
 
 @app.command("import")
@@ -143,20 +150,24 @@ def import_command(
     ],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="ctf, oneroster or staff-csv; detected when not given."),
+        typer.Option("--format", help="ctf, oneroster or staff_csv; detected when not given."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Import a file through the same engine as a sync: issues, history and holds alike."""
+    from schoolsync.errors import ConfigError
     from schoolsync.pipeline import sync_school
-    from schoolsync.sources.readers import import_reader
+    from schoolsync.sources.registry import file_format
 
-    if fmt is not None and fmt not in ("ctf", "oneroster", "staff-csv"):
-        fail(
-            f"unknown format {fmt!r}; choose ctf, oneroster or staff-csv",
-            ExitCode.USAGE,
-            as_json=as_json,
-        )
+    if fmt is not None:
+        try:
+            fmt = file_format(fmt)
+        except ConfigError:
+            fail(
+                f"unknown format {fmt!r}; choose ctf, oneroster or staff_csv",
+                ExitCode.USAGE,
+                as_json=as_json,
+            )
     with interruptible(), open_store(as_json=as_json) as (_settings, engine):
         kind, reader = import_reader(file, fmt)
         result = sync_school(
@@ -193,12 +204,12 @@ def plan_command(
     """Dry run: what a sync would change now, field by field, and what it would hold.
     Writes nothing."""
     from schoolsync.pipeline import plan_school
-    from schoolsync.sources.readers import wonde_reader
+    from schoolsync.sources.registry import school_reader
     from schoolsync.store import schools as school_store
     from schoolsync.store.directory import load_directory
 
     with open_store(as_json=as_json) as (settings, engine):
-        dry = plan_school(engine, school, wonde_reader(settings), full=full)
+        dry = plan_school(engine, school, school_reader(settings), full=full)
         with engine.connect() as conn:
             record = school_store.get_school(conn, school)
             directory = with_snapshot(load_directory(conn, record.id), dry.snapshot)
@@ -281,6 +292,29 @@ def unlock(
         out.print(f"School {school} was not locked.")
     else:
         out.print(f"Unlocked school {school}: {freed.describe()} is recorded as interrupted.")
+
+
+#: The source recorded for an import whose format could not be told from the file.
+UNDETECTED = "unknown"
+
+
+def import_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
+    """The file's format and its reader; for a file whose format cannot be told, a reader that
+    refuses it inside the run, so the attempt is in the school's history with its reason."""
+    from schoolsync.errors import FileFormatError
+    from schoolsync.sources.registry import file_reader_for
+
+    try:
+        return file_reader_for(path, fmt)
+    except FileFormatError as exc:
+        error = exc
+
+    def refuse(
+        _school: SchoolConnection, _since: dt.datetime | None, _progress: SourceProgress
+    ) -> Snapshot:
+        raise error
+
+    return UNDETECTED, refuse
 
 
 def _article(word: str) -> str:

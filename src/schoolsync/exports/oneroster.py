@@ -24,11 +24,11 @@ from schoolsync.exports.oneroster_spec import (
     MANIFEST_HEADER,
     MANIFEST_VERSION,
     ONEROSTER_VERSION,
-    SYSTEM_NAME,
     file_name,
 )
 from schoolsync.exports.package import CsvFile, write_package
 from schoolsync.exports.roster import load_roster
+from schoolsync.sources.oneroster.vocab import SYSTEM_NAME
 
 
 def export_oneroster(

@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from schoolsync.exports import oneroster_vocab as vocab
 from schoolsync.exports.oneroster_ids import make_id, person_ids, structure_ids
 from schoolsync.exports.roster import ClassRecord, Membership, PersonRecord, Roster
+from schoolsync.sources.oneroster import vocab
 
 Row = dict[str, str]
 

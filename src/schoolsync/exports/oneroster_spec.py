@@ -9,7 +9,6 @@ from __future__ import annotations
 
 MANIFEST_VERSION = "1.0"
 ONEROSTER_VERSION = "1.2"
-SYSTEM_NAME = "schoolsync"
 
 MANIFEST_HEADER: tuple[str, ...] = ("propertyName", "value")
 

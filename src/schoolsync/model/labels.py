@@ -8,12 +8,13 @@ from typing import Literal
 from schoolsync.model.records import Role, SourceKind
 
 #: What started a run: a person (CLI, web), the schedule, or an uploaded file.
-Trigger = Literal["manual", "scheduled", "file"]
-TRIGGERS: tuple[Trigger, ...] = ("manual", "scheduled", "file")
+Trigger = Literal["manual", "scheduled", "expedited", "file"]
+TRIGGERS: tuple[Trigger, ...] = ("manual", "scheduled", "expedited", "file")
 
 TRIGGER_LABELS: dict[Trigger, str] = {
+    "scheduled": "Nightly",
     "manual": "Started by a person",
-    "scheduled": "Scheduled",
+    "expedited": "Expedited",
     "file": "File import",
 }
 

@@ -40,8 +40,37 @@ LABELS: dict[str, str] = {
 }
 
 
+#: What each status means, in a sentence a school reads next to its tag.
+MEANINGS: dict[str, str] = {
+    RUNNING: "A sync is running now.",
+    SUCCESS: "Everything from the MIS is up to date.",
+    SUCCESS_WITH_WARNINGS: (
+        "Everything was synced; some values could not be read. Download the issues to see which."
+    ),
+    ISSUES_EXIST: "Some records were left out. Download the issues to see which, and why.",
+    NEEDS_APPROVAL: (
+        "Major changes are waiting for a person to approve them. Everything else was synced."
+    ),
+    FAILED: "The sync could not finish. Nothing was changed.",
+    PAUSED: "Syncing is paused (term dates). Nothing was read.",
+    INTERRUPTED: "The sync stopped before it finished. Nothing it read was applied.",
+}
+#: A school that has no run yet.
+NEVER_SYNCED = "Never synced"
+NEVER_SYNCED_MEANING = "This school has not been synced yet."
+
+
 def label(status: str) -> str:
     return LABELS.get(status, status)
+
+
+def short_label(status: str) -> str:
+    """The label's name alone ("Issues exist"), for a tag beside which the meaning is written."""
+    return label(status).split(":", 1)[0]
+
+
+def meaning(status: str) -> str:
+    return MEANINGS.get(status, "")
 
 
 def status_of(*, needs_approval: bool, errors: int, warnings: int) -> RunStatus:

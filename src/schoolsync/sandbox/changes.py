@@ -16,8 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from schoolsync.sandbox import names
+from schoolsync.sandbox.families import add_contacts, new_household
 from schoolsync.sandbox.people import PeopleFactory
 from schoolsync.sandbox.places import locale_for
+from schoolsync.sandbox.pupils import add_pupil
 from schoolsync.sandbox.scenarios import SCENARIOS
 from schoolsync.sandbox.state import SandboxSchool
 
@@ -160,10 +162,10 @@ def _new_joiner(school: SandboxSchool, rng: random.Random, stamp: Record) -> str
         or [(str(school.profile.get("la_code")), str(school.profile.get("establishment_number")))],
         connected=now - timedelta(days=1),
     )
-    household = factory.household()
-    factory.add_contacts(household)
+    household = new_household(factory)
+    add_contacts(factory, household)
     secondary = school.profile.get("phase_of_education") != "PRIMARY"
-    student_id = factory.student(household, year, now.date(), secondary=secondary)
+    student_id = add_pupil(factory, household, year, now.date(), secondary=secondary)
     for contact_id, _ in household.contacts:
         school.contacts[contact_id]["created_at"] = dict(stamp)
         school.contacts[contact_id]["updated_at"] = dict(stamp)

@@ -3,7 +3,11 @@
 The size decides the phase: under `PRIMARY_LIMIT` pupils it is a primary (Reception to Year 6),
 otherwise an 11-18 secondary. Everything is drawn from one `random.Random`, and every timestamp
 is relative to one reading of the clock, so the same seed, size and clock give byte-identical
-API output.
+API output: the order of the steps in `build` is part of that, so keep it.
+
+This module builds the school and its pupils; the rest is drawn by one module each: `staffing`
+(who works there), `groups` (houses, years, forms, departments), `curriculum` (which classes
+each year has) and `teaching_classes` (the classes and who teaches them).
 """
 
 from __future__ import annotations
@@ -15,27 +19,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from schoolsync.sandbox import curriculum, names, staffing
-from schoolsync.sandbox.curriculum import DEPARTMENTS, SUBJECT_NAMES, ClassPlan
+from schoolsync.sandbox.curriculum import SUBJECT_NAMES, ClassPlan
 from schoolsync.sandbox.datetimes import to_utc, utc_now, wonde_datetime
-from schoolsync.sandbox.people import NC_YEARS, Household, PeopleFactory, academic_year_start
+from schoolsync.sandbox.families import Household, add_contacts, new_household
+from schoolsync.sandbox.groups import FORM_SIZE, GroupMaker
+from schoolsync.sandbox.people import PeopleFactory
 from schoolsync.sandbox.places import LOCALES, Locale, school_address
+from schoolsync.sandbox.pupils import add_pupil
+from schoolsync.sandbox.school_year import NC_YEARS, academic_year_start
 from schoolsync.sandbox.staffing import Staff
 from schoolsync.sandbox.state import SandboxSchool
+from schoolsync.sandbox.teaching_classes import add_classes
 
 Record = dict[str, Any]
 
 PRIMARY_LIMIT = 700
-FORM_SIZE = 30
-
-_HOUSES = (
-    ("Austen", "AUS"), ("Brunel", "BRU"), ("Darwin", "DAR"), ("Seacole", "SEA"),
-)  # fmt: skip
-_FORM_TREES = (
-    "Oak", "Ash", "Birch", "Elm", "Hazel", "Maple", "Rowan", "Willow", "Cedar", "Holly",
-    "Beech", "Larch", "Alder", "Juniper", "Hawthorn", "Yew", "Aspen", "Poplar", "Cherry",
-    "Chestnut", "Sycamore", "Pine", "Spruce", "Walnut", "Magnolia", "Laurel", "Acacia", "Olive",
-    "Cypress", "Redwood", "Linden", "Elder", "Hornbeam", "Blackthorn", "Whitebeam",
-)  # fmt: skip
 
 
 def generate_school(
@@ -111,8 +109,6 @@ class _Builder:
         )
         self.start = academic_year_start(self.anchor)
         self.subject_ids: dict[str, str] = {}
-        self.staff: Staff | None = None
-        self.form_tutor: dict[str, str] = {}
 
     def _upn_sources(self, establishment: str) -> list[tuple[str, str]]:
         """Feeder primaries allocate a secondary's UPNs; a primary allocates its own."""
@@ -132,15 +128,11 @@ class _Builder:
         years = NC_YEARS[7:] if self.secondary else NC_YEARS[:7]
         self._subjects()
         sizes = self._year_sizes(years)
-        if self.secondary:
-            self.staff = staffing.hire_secondary(self.factory, self.rng, self.pupils)
-        else:
-            form_count = sum(math.ceil(size / FORM_SIZE) for size in sizes.values())
-            key_stage_2 = any(year not in ("R", "1", "2") for year in years)
-            self.staff = staffing.hire_primary(self.factory, self.rng, form_count, key_stage_2)
-        houses = self._houses()
-        year_groups = {year: self._year_group(year) for year in years}
-        forms = self._forms(sizes)
+        staff = self._hire(years, sizes)
+        groups = GroupMaker(self.factory, staff, self.secondary)
+        houses = groups.houses()
+        year_groups = {year: groups.year_group(year) for year in years}
+        forms = groups.forms(sizes)
         households: list[Household] = []
         plans: list[ClassPlan] = []
         for year, size in sizes.items():
@@ -157,10 +149,24 @@ class _Builder:
                 plans += curriculum.secondary_plans(self.rng, year, [p for _, p in named_forms])
             else:
                 plans += curriculum.primary_plans(self.rng, year, named_forms)
-        self._classes(plans)
-        self._department_groups()
-        self._activity_groups(list(year_groups.values()), forms)
+        add_classes(
+            self.factory,
+            staff,
+            plans,
+            self.subject_ids,
+            groups.form_tutor,
+            secondary=self.secondary,
+        )
+        groups.department_groups()
+        groups.activity_groups(list(year_groups.values()), forms)
         return self.school
+
+    def _hire(self, years: tuple[str, ...], sizes: dict[str, int]) -> Staff:
+        if self.secondary:
+            return staffing.hire_secondary(self.factory, self.rng, self.pupils)
+        form_count = sum(math.ceil(size / FORM_SIZE) for size in sizes.values())
+        key_stage_2 = any(year not in ("R", "1", "2") for year in years)
+        return staffing.hire_primary(self.factory, self.rng, form_count, key_stage_2)
 
     def _year_sizes(self, years: tuple[str, ...]) -> dict[str, int]:
         weights = [0.8 if year in ("12", "13") else 1.0 for year in years]
@@ -170,12 +176,6 @@ class _Builder:
         for index in by_remainder[: self.pupils - sum(sizes)]:
             sizes[index] += 1
         return dict(zip(years, sizes, strict=True))
-
-    @property
-    def _staff(self) -> Staff:
-        if self.staff is None:
-            raise RuntimeError("staff are hired before anything that needs them")
-        return self.staff
 
     # --- subjects ------------------------------------------------------------------
 
@@ -194,125 +194,6 @@ class _Builder:
                 "updated_at": updated,
             }
             self.subject_ids[code] = subject_id
-
-    # --- groups ---------------------------------------------------------------------------
-
-    def _group(self, name: str, code: str, kind: str, description: str, since: date | None) -> str:
-        group_id = self.school.new_id(self.rng)
-        created, updated = self.factory.history(since)
-        self.school.groups[group_id] = {
-            "id": group_id,
-            "mis_id": self.school.next_mis_id("group"),
-            "name": name,
-            "code": code,
-            "type": kind,
-            "description": description,
-            "notes": None,
-            "restored_at": None,
-            "created_at": created,
-            "updated_at": updated,
-        }
-        self.school.group_students[group_id] = []
-        self.school.group_employees[group_id] = []
-        return group_id
-
-    def _houses(self) -> list[str]:
-        houses = []
-        for house, code in _HOUSES:
-            group_id = self._group(house, code, "HOUSE", f"{house} House", None)
-            self.school.group_employees[group_id] = [self.rng.choice(self._staff.teachers)]
-            houses.append(group_id)
-        return houses
-
-    def _year_group(self, year: str) -> str:
-        title = "Reception" if year == "R" else f"Year {year}"
-        group_id = self._group(title, year, "YEAR", title, None)
-        self.school.group_year[group_id] = year
-        self.school.group_employees[group_id] = [self.rng.choice(self._staff.teachers)]
-        return group_id
-
-    def _forms(self, sizes: dict[str, int]) -> dict[str, list[str]]:
-        """Registration groups: '7AB' after the tutor's initials, or a tree in a primary."""
-        rng = self.rng
-        rollover = date(self.start, 7, 20)
-        if self.secondary:
-            tutors = [t for d, ts in self._staff.by_department.items() for t in ts[1:]]
-        else:
-            tutors = list(self._staff.by_department.get(staffing.CLASS_TEACHERS, []))
-        rng.shuffle(tutors)
-        used: set[str] = set()
-        trees = iter(_FORM_TREES)
-        forms: dict[str, list[str]] = {}
-        position = 0
-        for year, size in sizes.items():
-            forms[year] = []
-            for _ in range(max(1, math.ceil(size / FORM_SIZE))):
-                tutor = (
-                    tutors[position % len(tutors)] if tutors else rng.choice(self._staff.teachers)
-                )
-                position += 1
-                if self.secondary:
-                    person = self.school.employees[tutor]
-                    label = self._form_name(year, person["forename"], person["surname"], used)
-                    code, description = label, f"{label} ({person['title']} {person['surname']})"
-                else:
-                    tree = next(trees, None) or f"Class {position}"
-                    label, code = tree, tree[:3].upper() + str(position)
-                    description = f"{'Reception' if year == 'R' else 'Year ' + year} {tree}"
-                group_id = self._group(label, code, "REGISTRATION", description, rollover)
-                self.school.group_year[group_id] = year
-                self.school.group_employees[group_id] = [tutor]
-                self.form_tutor[label] = tutor
-                forms[year].append(group_id)
-        return forms
-
-    @staticmethod
-    def _form_name(year: str, forename: str, surname: str, used: set[str]) -> str:
-        first = names.ascii_fold(forename)[:1].upper() or "X"
-        letters = [ch.upper() for ch in names.ascii_fold(surname) if ch.isalpha()] or ["X"]
-        for candidate in (
-            f"{year}{first}{letters[0]}",
-            f"{year}{first}{''.join(letters[:2])}",
-            *(f"{year}{first}{letters[0]}{n}" for n in range(2, 99)),
-        ):
-            if candidate not in used:
-                used.add(candidate)
-                return candidate
-        raise RuntimeError("ran out of form names")
-
-    def _department_groups(self) -> None:
-        if not self.secondary:
-            return
-        for department, members in self._staff.by_department.items():
-            code = "".join(word[0] for word in department.split()).upper()
-            group_id = self._group(department, code, "DEPARTMENT", f"{department} Department", None)
-            self.school.group_employees[group_id] = list(members)
-
-    def _activity_groups(self, year_groups: list[str], forms: dict[str, list[str]]) -> None:
-        """A couple of the extra groups schools keep: school council, a club, interventions."""
-        rng = self.rng
-        council = self._group("School Council", "SC", "MISC", "School Council", None)
-        self.school.group_students[council] = [
-            pupil
-            for form_ids in forms.values()
-            for form_id in form_ids
-            for pupil in rng.sample(
-                self.school.group_students[form_id],
-                k=min(2, len(self.school.group_students[form_id])),
-            )
-        ]
-        self.school.group_employees[council] = [rng.choice(self._staff.teachers)]
-        if self.secondary:
-            name, pool = "Year 11 Intervention", self.school.group_students[year_groups[4]]
-        else:
-            name, pool = (
-                "Breakfast Club",
-                [p for g in year_groups for p in self.school.group_students[g]],
-            )
-        club = self._group(name, name[:3].upper(), "USER", name, None)
-        self.school.group_students[club] = rng.sample(pool, k=min(30, len(pool)))
-        if self._staff.assistants:
-            self.school.group_employees[club] = [rng.choice(self._staff.assistants)]
 
     # --- pupils ---------------------------------------------------------------------------
 
@@ -338,8 +219,8 @@ class _Builder:
             else:
                 household = self._household(houses)
                 households.append(household)
-            student_id = self.factory.student(
-                household, year, self._admitted(year), secondary=self.secondary
+            student_id = add_pupil(
+                self.factory, household, year, self._admitted(year), secondary=self.secondary
             )
             members.append(student_id)
             if household.house:
@@ -348,13 +229,13 @@ class _Builder:
         return members
 
     def _household(self, houses: list[str]) -> Household:
-        household = self.factory.household()
+        household = new_household(self.factory)
         household.house = self.rng.choice(houses)
         staff_parent = None
         if self.rng.random() < 0.012:
             staff_parent = self.rng.choice(list(self.school.employees.values()))
             household.surname = staff_parent["surname"]
-        self.factory.add_contacts(household)
+        add_contacts(self.factory, household)
         if staff_parent is not None:
             self._make_staff_parent(household, staff_parent)
         return household
@@ -366,46 +247,3 @@ class _Builder:
         for key in ("upi", "mis_id", "title", "initials", "surname", "forename", "gender"):
             contact[key] = employee[key]
         relationship["relationship"] = "Mother" if employee["gender"] == "FEMALE" else "Father"
-
-    # --- classes --------------------------------------------------------------------------
-
-    def _classes(self, plans: list[ClassPlan]) -> None:
-        rng, school = self.rng, self.school
-        department_of = {code: d for d, (codes, _) in DEPARTMENTS.items() for code in codes}
-        academic_year = f"{self.start}/{self.start + 1}"
-        rollover = date(self.start, 7, 20)
-        for plan in plans:
-            class_id = school.new_id(rng)
-            created, updated = self.factory.history(rollover)
-            school.classes[class_id] = {
-                "id": class_id,
-                "mis_id": school.next_mis_id("class"),
-                "name": plan.name,
-                "code": None,
-                "description": plan.name,
-                "subject": self.subject_ids[plan.subject],
-                "alternative": None,
-                "academic_year": academic_year,
-                "year_group": plan.year,
-                "restored_at": None,
-                "created_at": created,
-                "updated_at": updated,
-            }
-            school.class_students[class_id] = list(plan.students)
-            if self.secondary:
-                department = department_of.get(plan.subject, "")
-                staff = self._staff.assign(self._staff.by_department.get(department, []))
-            else:
-                staff = self._primary_teacher(plan)
-            school.class_employees[class_id] = staff
-
-    def _primary_teacher(self, plan: ClassPlan) -> list[str]:
-        if plan.subject == "Fr" and self._staff.by_department.get(staffing.FRENCH):
-            return [self._staff.by_department[staffing.FRENCH][0]]
-        tutor = self.form_tutor.get(plan.name.split("/")[0])
-        if tutor is not None:
-            staff = [tutor]
-            if self._staff.assistants and self.rng.random() < 0.5:
-                staff.append(self.rng.choice(self._staff.assistants))
-            return staff
-        return self._staff.assign(self._staff.by_department.get(staffing.CLASS_TEACHERS, []))

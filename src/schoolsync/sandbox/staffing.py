@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from schoolsync.sandbox.curriculum import DEPARTMENTS, SUBJECT_NAMES
+from schoolsync.sandbox.employees import add_employee
 from schoolsync.sandbox.people import PeopleFactory
 
 _LEADERS = (
@@ -43,7 +44,7 @@ class Staff:
     load: dict[str, int] = field(default_factory=dict)
 
     def hire_teacher(self, role: str, department: str | None, load: int = 0) -> str:
-        employee_id = self.factory.employee(teaching=True, role=role)
+        employee_id = add_employee(self.factory, teaching=True, role=role)
         self.teachers.append(employee_id)
         self.load[employee_id] = load
         if department:
@@ -59,7 +60,7 @@ class Staff:
                 role = self.rng.choice(
                     ("Teaching Assistant", "Teaching Assistant", "Learning Support Assistant")
                 )
-            employee_id = self.factory.employee(teaching=False, role=role)
+            employee_id = add_employee(self.factory, teaching=False, role=role)
             if "Assistant" in role or role == "Cover Supervisor":
                 self.assistants.append(employee_id)
 

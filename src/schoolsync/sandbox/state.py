@@ -60,7 +60,7 @@ class SandboxSchool:
     contact_details: dict[str, Record] = field(default_factory=dict)
     employment_details: dict[str, Record] = field(default_factory=dict)
     sen_needs: dict[str, list[Record]] = field(default_factory=dict)
-    # Invented shape: Wonde documents only `possible_marks` (see people.py).
+    # Invented shape: Wonde documents only `possible_marks` (see pupil_context.py).
     attendance_summary: dict[str, Record] = field(default_factory=dict)
 
     # Every top-level delete, oldest first: {"type", "id", "mis_id", "deleted_at", "restored_at"}

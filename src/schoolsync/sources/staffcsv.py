@@ -37,11 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schoolsync.model import Issue, Person, Role, Snapshot
-from schoolsync.sources.file_bytes import read_limited
-from schoolsync.sources.file_csv import Column, CsvRow, CsvTable, blank_to_none, read_csv_table
-from schoolsync.sources.file_limits import DEFAULT_LIMITS, FileLimits
-from schoolsync.sources.file_text import decode_text
-from schoolsync.sources.file_values import parse_date, parse_email
+from schoolsync.sources.files.bytes import read_limited
+from schoolsync.sources.files.csv import Column, CsvRow, CsvTable, blank_to_none, read_csv_table
+from schoolsync.sources.files.limits import DEFAULT_LIMITS, FileLimits
+from schoolsync.sources.files.text import decode_text
+from schoolsync.sources.files.values import parse_date, parse_email
 
 COLUMNS = (
     Column("Staff ID", required=True),

@@ -2,6 +2,8 @@
 
     GET  /api/schools                                     schools and their keys
     GET  /api/schools/{key}/runs                          sync history, newest first
+    GET  /api/schools/{key}/runs/{run_id}                 one run: its changes by name, its
+                                                           issues and how to fix them, its holds
     GET  /api/schools/{key}/issues.csv                    the school's open issues (CSV)
     GET  /api/schools/{key}/runs/{run_id}/issues.csv      one run's own issues (CSV)
     GET  /api/schools/{key}/holds                         changes waiting for approval
@@ -50,6 +52,7 @@ from schoolsync.store.holds import (
 )
 from schoolsync.store.open_issues import open_issue_list
 from schoolsync.web.auth import api_user
+from schoolsync.web.queries import run_detail
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
 MAX_INTEGER = 2**31 - 1
@@ -162,6 +165,33 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
             }
             for r in run_store.list_runs(conn, school.id, min(max(limit, 1), 200))
         ]
+
+    @app.get("/api/schools/{key}/runs/{run_id}", dependencies=router_deps)
+    def run(key: SchoolKey, run_id: RunId, conn: Conn) -> dict[str, Any]:
+        """What the run's page shows: every change by name (the first 500), its issues with
+        how to fix each, and the changes it held with what approving would remove."""
+        school = school_of(conn, key)
+        detail = run_detail(conn, school.id, run_id)
+        if detail is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no run {run_id} for {key}")
+        return {
+            "run_id": detail.run.id,
+            "status": detail.run.status,
+            "status_label": run_status.label(detail.run.status),
+            "change_count": detail.change_count,
+            "changes": [c.as_json() for c in detail.changes],
+            "issues": [
+                {"entity_type": i.issue.entity_type, "entity_name": i.issue.entity_name,
+                 "mis_id": i.issue.mis_id, "message": i.issue.message,
+                 "severity": i.issue.severity, "resolution": i.resolution}
+                for i in detail.issues
+            ],
+            "held": [
+                {"id": h.id, "message": h.message, "state": h.state, "losses": h.losses,
+                 "changes": [c.as_json() for c in h.changes]}
+                for h in detail.held
+            ],
+        }  # fmt: skip
 
     @app.get("/api/schools/{key}/issues.csv", dependencies=router_deps)
     def open_issues_csv(key: SchoolKey, conn: Conn) -> Response:

@@ -1,8 +1,12 @@
-"""What each run status is called on screen, what it means, and the colour of its tag."""
+"""How the web app shows a run status: the words come from `schoolsync.model.run_status` (the one
+place the CLI, the API, the alerts and these pages take them from); only the colour of each
+tag is the web's own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from schoolsync.model import run_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,28 +17,16 @@ class StatusLabel:
     colour: str
 
 
-STATUSES = {
-    "success": StatusLabel("Synced", "Everything from the MIS is up to date.", "green"),
-    "success_with_warnings": StatusLabel(
-        "Synced, with warnings",
-        "Everything was synced; some values could not be read. Download the issues to see which.",
-        "green",
-    ),
-    "issues_exist": StatusLabel(
-        "Issues exist",
-        "Some records were left out. Download the issues to see which, and why.",
-        "yellow",
-    ),
-    "needs_approval": StatusLabel(
-        "Needs approval",
-        "Major changes are waiting for a person to approve them. Everything else was synced.",
-        "blue",
-    ),
-    "failed": StatusLabel("Failed", "The sync could not finish. Nothing was changed.", "red"),
-    "paused": StatusLabel("Paused", "Syncing is paused (term dates). Nothing was read.", "grey"),
-    "running": StatusLabel("Syncing", "A sync is running now.", "blue"),
+COLOURS: dict[str, str] = {
+    run_status.SUCCESS: "green",
+    run_status.SUCCESS_WITH_WARNINGS: "green",
+    run_status.ISSUES_EXIST: "yellow",
+    run_status.NEEDS_APPROVAL: "blue",
+    run_status.FAILED: "red",
+    run_status.PAUSED: "grey",
+    run_status.RUNNING: "blue",
+    run_status.INTERRUPTED: "red",
 }
-NEVER_SYNCED = StatusLabel("Never synced", "This school has not been synced yet.", "grey")
 TRIGGERS = {
     "scheduled": "Nightly",
     "manual": "Started by a person",
@@ -45,5 +37,7 @@ TRIGGERS = {
 
 def status_label(status: str | None) -> StatusLabel:
     if status is None:
-        return NEVER_SYNCED
-    return STATUSES.get(status, StatusLabel(status, "", "grey"))
+        return StatusLabel(run_status.NEVER_SYNCED, run_status.NEVER_SYNCED_MEANING, "grey")
+    return StatusLabel(
+        run_status.short_label(status), run_status.meaning(status), COLOURS.get(status, "grey")
+    )

@@ -13,9 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from schoolsync.accounts import ROLE_LABELS
+from schoolsync.engine.change_labels import RELATIONS
 from schoolsync.store import accounts as account_store
 from schoolsync.web import queries
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
+from schoolsync.web.chart import chart_svg
 from schoolsync.web.labels import TRIGGERS, status_label
 from schoolsync.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_cookie, tokens_match
 from schoolsync.web.sync_jobs import SyncJobs
@@ -146,13 +148,14 @@ def school(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
     school_id, name = visible_school(request, who.user, key)
     with engine_of(request).connect() as conn:
         runs = queries.run_history(conn, school_id)
+        chart = chart_svg(queries.run_points(conn, school_id))
         waiting = queries.pending_approvals(conn, school_id)
         running = queries.running_run(conn, school_id) is not None
     progress = jobs_of(request).progress(key)
     syncing = running or (progress is not None and not progress.finished)
     return page(
         request, "school.html", who=who, key=key, school_name=name, runs=runs, waiting=waiting,
-        syncing=syncing, progress=progress,
+        syncing=syncing, progress=progress, chart=chart,
     )  # fmt: skip
 
 
@@ -173,6 +176,18 @@ def sync_progress(request: Request, key: str, who: CurrentVisitor) -> HTMLRespon
     progress = jobs_of(request).progress(key)
     syncing = running or (progress is not None and not progress.finished)
     return page(request, "_progress.html", key=key, syncing=syncing, progress=progress)
+
+
+@router.get("/schools/{key}/runs/{run_id}")
+def run_page(request: Request, key: str, run_id: int, who: CurrentVisitor) -> HTMLResponse:
+    """One run: every change by name, its issues with how to fix them, what it held back."""
+    school_id, name = visible_school(request, who.user, key)
+    with engine_of(request).connect() as conn:
+        detail = queries.run_detail(conn, school_id, run_id)
+    if detail is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    return page(request, "run.html", who=who, key=key, school_name=name, detail=detail,
+                kinds=queries.KIND_WORDS, relations=RELATIONS)  # fmt: skip
 
 
 @router.get("/schools/{key}/runs/{run_id}/issues.csv")

@@ -10,12 +10,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from schoolsync.engine.change_labels import Described, describe
+from schoolsync.engine.validate import resolution_for
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
+from schoolsync.model import Issue
+from schoolsync.school_settings import SchoolSettings
 from schoolsync.store import runs as run_store
+from schoolsync.store import schools as school_store
+from schoolsync.store.change_log import run_changes
+from schoolsync.store.directory import load_directory
 from schoolsync.store.open_issues import open_issue_list
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import holds, schools, sync_runs
+from schoolsync.web.chart import RunPoint
 
 PAGE_SIZE = 50
 FILTERS = ("success", "issues_exist", "needs_approval", "failed", "paused", "never")
@@ -41,7 +49,7 @@ class SchoolPage:
 
 
 #: change kinds in the words of the history table, in the order they are listed
-_KIND_WORDS = {
+KIND_WORDS = {
     "create": "added", "add": "added", "update": "changed", "restore": "came back",
     "leave": "left", "delete": "removed", "remove": "removed",
 }  # fmt: skip
@@ -52,7 +60,7 @@ def changes_in_words(counts: dict[str, dict[str, int]]) -> str:
     totals: dict[str, int] = {}
     for kinds in counts.values():
         for kind, number in kinds.items():
-            word = _KIND_WORDS.get(kind, "changed")
+            word = KIND_WORDS.get(kind, "changed")
             totals[word] = totals.get(word, 0) + number
     order = ("added", "changed", "came back", "left", "removed")
     ordered = sorted(totals.items(), key=lambda item: order.index(item[0]))
@@ -155,6 +163,14 @@ def _latest_runs(conn: sa.Connection, school_ids: list[int]) -> dict[int, Any]:
     return {r["school_id"]: r for r in rows}
 
 
+def school_settings(conn: sa.Connection, key: str) -> SchoolSettings:
+    return school_store.get_school(conn, key).settings
+
+
+def save_school_settings(conn: sa.Connection, school_id: int, settings: SchoolSettings) -> None:
+    school_store.update_settings(conn, school_id, settings)
+
+
 def school_id_and_name(conn: sa.Connection, key: str) -> tuple[int, str]:
     row = conn.execute(sa.select(schools.c.id, schools.c.name).where(schools.c.key == key)).first()
     if row is None:
@@ -169,19 +185,38 @@ def run_history(conn: sa.Connection, school_id: int, limit: int = 50) -> list[Ru
         .order_by(sync_runs.c.id.desc())
         .limit(limit)
     ).mappings()
+    return [_run_row(r) for r in rows]
+
+
+def _run_row(r: Any) -> RunRow:
+    return RunRow(
+        id=r["id"],
+        trigger=r["trigger"],
+        status=r["status"],
+        started_at=as_utc(r["started_at"]) or r["started_at"],
+        finished_at=as_utc(r["finished_at"]),
+        changes=changes_in_words(r["counts"] or {}),
+        issue_count=r["issue_count"],
+        approved_by=r["approved_by"],
+        message=r["message"],
+    )
+
+
+def run_points(conn: sa.Connection, school_id: int, limit: int = 60) -> list[RunPoint]:
+    """Changes and issues of the school's last `limit` finished runs, oldest first."""
+    rows = conn.execute(
+        sa.select(sync_runs.c.started_at, sync_runs.c.counts, sync_runs.c.issue_count)
+        .where(sync_runs.c.school_id == school_id, sync_runs.c.status != "running")
+        .order_by(sync_runs.c.id.desc())
+        .limit(limit)
+    ).all()
     return [
-        RunRow(
-            id=r["id"],
-            trigger=r["trigger"],
-            status=r["status"],
-            started_at=as_utc(r["started_at"]) or r["started_at"],
-            finished_at=as_utc(r["finished_at"]),
-            changes=changes_in_words(r["counts"] or {}),
-            issue_count=r["issue_count"],
-            approved_by=r["approved_by"],
-            message=r["message"],
+        RunPoint(
+            as_utc(r.started_at) or r.started_at,
+            sum(n for kinds in (r.counts or {}).values() for n in kinds.values()),
+            r.issue_count,
         )
-        for r in rows
+        for r in reversed(rows)
     ]
 
 
@@ -216,3 +251,85 @@ def running_run(conn: sa.Connection, school_id: int) -> int | None:
         .order_by(sync_runs.c.id.desc())
         .limit(1)
     ).scalar()
+
+
+# --- one run in detail ---------------------------------------------------------------------
+
+#: How many changes the run page lists (a start-of-year run can make tens of thousands).
+CHANGES_SHOWN = 500
+#: A held change's status in words
+HOLD_STATES = {
+    "pending": "Waiting for approval",
+    "to_apply": "Approved: the next sync makes it",
+    "approved": "Approved and made",
+    "resolved": "No longer needed: the MIS was corrected",
+    "lapsed": "Approval lapsed: the MIS changed since",
+    "rejected": "Rejected",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRow:
+    issue: Issue
+    resolution: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRow:
+    id: int
+    message: str
+    state: str
+    pending: bool
+    #: what approving would remove ("12 tasks"), as the safeguard counted it
+    losses: list[str]
+    changes: list[Described]
+    closed_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunDetail:
+    run: RunRow
+    changes: list[Described]
+    #: how many changes the run made in all (more than `changes` lists when it is long)
+    change_count: int
+    issues: list[IssueRow]
+    held: list[HeldRow]
+
+
+def run_detail(conn: sa.Connection, school_id: int, run_id: int) -> RunDetail | None:
+    """Everything one run did, by names a person reads; None when the school has no such run."""
+    row = (
+        conn.execute(
+            sa.select(sync_runs).where(sync_runs.c.school_id == school_id, sync_runs.c.id == run_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    directory = load_directory(conn, school_id)
+    logged = run_changes(conn, school_id, run_id)
+    found = run_store.run_issues(conn, school_id, run_id)
+    held_rows = conn.execute(
+        sa.select(holds).where(holds.c.school_id == school_id, holds.c.run_id == run_id)
+        .order_by(holds.c.id)
+    ).mappings()  # fmt: skip
+    held = [
+        HeldRow(
+            id=h["id"],
+            message=h["message"],
+            state=HOLD_STATES.get(h["status"], h["status"]),
+            pending=h["status"] == "pending",
+            losses=list(h["losses"] or []),
+            changes=[describe(c, directory) for c in h["changes"] or []],
+            closed_by=h["closed_by"],
+        )
+        for h in held_rows
+    ]
+    return RunDetail(
+        run=_run_row(row),
+        changes=[describe(c, directory) for c in logged[:CHANGES_SHOWN]],
+        change_count=len(logged),
+        issues=[IssueRow(i, resolution_for(i.message)) for i in found],
+        held=held,
+    )

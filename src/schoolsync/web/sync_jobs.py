@@ -49,6 +49,10 @@ class SyncJobs:
         self._jobs: dict[str, SyncProgress] = {}
         self._lock = threading.Lock()
 
+    def reader(self) -> SnapshotReader:
+        """How this app reads a school's MIS (the manual sync wizard reads through it too)."""
+        return self._reader()
+
     def progress(self, school_key: str) -> SyncProgress | None:
         with self._lock:
             return self._jobs.get(school_key)

@@ -1,0 +1,95 @@
+"""A school's People (search, filter by role and status, a person's page with their source
+ids and change history) and Classes (subject, teachers, pupils), keyset-paginated."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse
+
+from schoolsync.web import queries_people as found
+from schoolsync.web.auth import CurrentVisitor, engine_of, visible_school
+from schoolsync.web.pages import page
+
+router = APIRouter(include_in_schema=False)
+
+
+def _after(name: str | None, row_id: int | None) -> tuple[str, int] | None:
+    return (name, row_id) if name is not None and row_id is not None else None
+
+
+def _next_link(path: str, query: dict[str, str], after: tuple[str, int] | None) -> str | None:
+    if after is None:
+        return None
+    return f"{path}?" + urlencode({**query, "after_name": after[0], "after_id": after[1]})
+
+
+@router.get("/schools/{key}/people")
+def people(
+    request: Request,
+    key: str,
+    who: CurrentVisitor,
+    q: str = "",
+    role: str = "",
+    status_filter: Annotated[str, Query(alias="status")] = "",
+    after_name: str | None = None,
+    after_id: int | None = None,
+) -> HTMLResponse:
+    school_id, name = visible_school(request, who.user, key)
+    after = _after(after_name, after_id)
+    with engine_of(request).connect() as conn:
+        listed = found.people_page(
+            conn, school_id, search=q, role=role, status=status_filter, after=after
+        )
+    query = {"q": q, "role": role, "status": status_filter}
+    return page(
+        request, "people.html", who=who, key=key, school_name=name, page=listed, q=q,
+        role=role, status=status_filter, roles=found.ROLES, statuses=found.STATUSES,
+        next_link=_next_link(f"/schools/{key}/people", query, listed.after),
+        first_link=f"/schools/{key}/people?{urlencode(query)}" if after else None,
+    )  # fmt: skip
+
+
+@router.get("/schools/{key}/people/{person_id}")
+def person(request: Request, key: str, person_id: int, who: CurrentVisitor) -> HTMLResponse:
+    school_id, name = visible_school(request, who.user, key)
+    with engine_of(request).connect() as conn:
+        detail = found.person_detail(conn, school_id, person_id)
+    if detail is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    return page(
+        request, "person.html", who=who, key=key, school_name=name, person=detail,
+        roles=found.ROLES, statuses=found.STATUSES,
+    )  # fmt: skip
+
+
+@router.get("/schools/{key}/classes")
+def classes(
+    request: Request,
+    key: str,
+    who: CurrentVisitor,
+    q: str = "",
+    after_name: str | None = None,
+    after_id: int | None = None,
+) -> HTMLResponse:
+    school_id, name = visible_school(request, who.user, key)
+    after = _after(after_name, after_id)
+    with engine_of(request).connect() as conn:
+        listed = found.classes_page(conn, school_id, search=q, after=after)
+    return page(
+        request, "classes.html", who=who, key=key, school_name=name, page=listed, q=q,
+        next_link=_next_link(f"/schools/{key}/classes", {"q": q}, listed.after),
+        first_link=f"/schools/{key}/classes?{urlencode({'q': q})}" if after else None,
+    )  # fmt: skip
+
+
+@router.get("/schools/{key}/classes/{class_id}")
+def school_class(request: Request, key: str, class_id: int, who: CurrentVisitor) -> HTMLResponse:
+    school_id, name = visible_school(request, who.user, key)
+    with engine_of(request).connect() as conn:
+        detail = found.class_detail(conn, school_id, class_id)
+    if detail is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    return page(request, "class.html", who=who, key=key, school_name=name, found=detail)
