@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from schoolsync.config import Settings
-from schoolsync.engine.sync import sync_school
 from schoolsync.exports.oneroster import export_oneroster
+from schoolsync.pipeline import sync_school
 from schoolsync.sandbox import Sandbox, running_sandbox
 from schoolsync.sandbox.ctf_export import school_ctf
 from schoolsync.sources.registry import file_reader_for, read_file

@@ -15,7 +15,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from schoolsync.config import Settings
-from schoolsync.engine.sync import sync_school
+from schoolsync.pipeline import sync_school
 from schoolsync.sandbox import Sandbox, running_sandbox
 from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store.database import make_engine, upgrade

@@ -110,7 +110,7 @@ def measure_sync(base_url: str, url: str) -> dict[str, float]:
     from cryptography.fernet import Fernet
 
     from schoolsync.config import Settings
-    from schoolsync.engine.sync import sync_school
+    from schoolsync.pipeline import sync_school
     from schoolsync.sources.wonde.reader import wonde_reader
     from schoolsync.store.database import make_engine
     from schoolsync.store.schools import add_school

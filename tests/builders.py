@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from schoolsync.engine.current import Current
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.plan import Plan, make_plan
 from schoolsync.engine.validate import Validated, validate
 from schoolsync.model import ContactLink, Group, Person, SchoolClass, Snapshot, Subject
+from schoolsync.model.current import Current
 from schoolsync.school_settings import SchoolSettings
 
 
@@ -118,7 +118,7 @@ def plan_for(
 
 def stored_person(row_id: int, person: Person | None = None, **overrides: Any) -> dict[str, Any]:
     """A stored people row, as `store.read.load_current` returns it."""
-    from schoolsync.engine.current import person_values
+    from schoolsync.model.current import person_values
 
     person = person or pupil(f"A{row_id}")
     row = {

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.alerts import base_url_from
-from schoolsync.engine.sync import sync_school
 from schoolsync.errors import ConfigError, SourceAuthError
 from schoolsync.notify import email_notifier
+from schoolsync.pipeline import sync_school
 from schoolsync.school_settings import SchoolSettings
 from tests.conftest import Clock
 from tests.engine.test_safeguards import Scene, school_items

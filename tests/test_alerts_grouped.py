@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from schoolsync.alerts import compose_held
-from schoolsync.engine.safeguard import Hold
+from schoolsync.model.holds import Hold
 
 
 def test_many_emptied_classes_are_one_line_of_the_email() -> None:

@@ -48,7 +48,7 @@ DOMAIN_WORDS = (
 
 def _run_status_labels() -> dict[str, str]:
     """The statuses and their labels, wherever the code keeps them."""
-    for module in ("schoolsync.model.run_status", "schoolsync.run_status"):
+    for module in ("schoolsync.model.run_status", "schoolsync.model.run_status"):
         try:
             labels: dict[str, str] = importlib.import_module(module).LABELS
         except ModuleNotFoundError:

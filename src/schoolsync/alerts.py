@@ -17,8 +17,8 @@ from email.message import EmailMessage
 
 from schoolsync.config import SmtpSettings
 from schoolsync.engine.hold_groups import group_holds
-from schoolsync.engine.safeguard import Hold
 from schoolsync.errors import ConfigError
+from schoolsync.model.holds import Hold
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from schoolsync.alerts import compose_failed, compose_held, run_page
-from schoolsync.engine.sync import Notify, SyncResult
+from schoolsync.pipeline import Notify, SyncResult
 from schoolsync.store.holds import alert_sent_since, record_alert
 from schoolsync.store.runs import run_trigger
 from schoolsync.store.schools import School

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from schoolsync.engine.limits import Limits
 from schoolsync.errors import ConfigError
+from schoolsync.model.limits import Limits
 
 USER_ROLES = ("student", "teacher", "staff")
 

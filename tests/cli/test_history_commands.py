@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import Approval, plan_school, sync_school
+from schoolsync.engine.digest import plan_digest
+from schoolsync.pipeline import Approval, plan_school, sync_school
 from schoolsync.serving import serving_in_thread
 from schoolsync.store import schools as school_store
 from schoolsync.web.api import create_app
@@ -36,7 +37,7 @@ def held_then_approved(engine: sa.Engine) -> str:
     later = START + dt.timedelta(hours=1)
     assert sync_school(engine, key, lambda *_: half, now=lambda: later).status == "needs_approval"
     shown = plan_school(engine, key, lambda *_: half, full=True, now=lambda: later)
-    approval = Approval(shown.plan.digest(), "Ms Patel")
+    approval = Approval(plan_digest(shown.plan), "Ms Patel")
     sync_school(engine, key, lambda *_: half, now=lambda: later, approval=approval)
     return key
 

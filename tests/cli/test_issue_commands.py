@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from schoolsync.engine import validate as v
-from schoolsync.engine.sync import sync_school
+from schoolsync.pipeline import sync_school
 from schoolsync.serving import serving_in_thread
 from schoolsync.store import schools as school_store
 from schoolsync.web.api import create_app

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from schoolsync.run_status import LABELS, SUCCESS_WITH_WARNINGS
+from schoolsync.model.run_status import LABELS, SUCCESS_WITH_WARNINGS
 from tests.cli.conftest import schoolsync
 from tests.conftest import SHARED
 

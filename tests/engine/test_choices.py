@@ -93,7 +93,7 @@ HOLDS = (hold("class_gone", "K3"), hold("class_emptied", "K1"), hold("class_empt
 )
 def test_what_an_approval_answer_means(answer: str, action: str, kept: set[str]) -> None:
     meant = choices.approval(answer, HOLDS)
-    by_fingerprint = {h.fingerprint(): h.subject for h in HOLDS}
+    by_fingerprint = {h.fingerprint(): h.target for h in HOLDS}
     assert meant.action == action
     assert {by_fingerprint[f] for f in meant.keep} == kept
     if action == "again":

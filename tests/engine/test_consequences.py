@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from schoolsync.engine.consequences import consequences
-from schoolsync.engine.current import Current
 from schoolsync.engine.plan import Change
+from schoolsync.model.current import Current
 
 STORED = Current(
     classes=({"id": 10, "subject_id": 1}, {"id": 11, "subject_id": 2}),

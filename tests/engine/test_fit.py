@@ -86,7 +86,7 @@ def test_a_class_name_and_a_school_name_too_long_are_cut() -> None:
 
 
 def test_an_email_too_long_never_blanks_the_stored_one() -> None:
-    from schoolsync.engine.current import Current
+    from schoolsync.model.current import Current
 
     stored = stored_person(1, teacher("T1", email="t1@school.org.uk"))
     sent = snapshot(teacher("T1", email="t" * 300 + "@school.org.uk"))

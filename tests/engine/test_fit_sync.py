@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.config import Settings
-from schoolsync.engine.sync import sync_school
+from schoolsync.pipeline import sync_school
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
 from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store import schools as school_store

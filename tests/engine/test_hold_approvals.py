@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.hold_groups import group_holds, select
-from schoolsync.engine.sync import Approval, plan_school, sync_school
+from schoolsync.pipeline import Approval, plan_school, sync_school
 from schoolsync.store import schools as school_store
 from schoolsync.store.holds import approve_holds, pending_holds
 from schoolsync.store.tables import holds, sync_runs
@@ -18,14 +19,14 @@ __all__ = ["scene"]  # the fixture, shared
 def waiting(scene: Scene) -> list[str]:
     with scene.engine.connect() as conn:
         school = school_store.get_school(conn, scene.key)
-        return sorted(h.subject for h in pending_holds(conn, school.id))
+        return sorted(h.target for h in pending_holds(conn, school.id))
 
 
 def approve(scene: Scene, who: str, *, subject: str = "", rule: str = "") -> None:
     with scene.engine.begin() as conn:
         school = school_store.get_school(conn, scene.key)
         found = pending_holds(conn, school.id)
-        numbers = [n for n, h in enumerate(found, start=1) if h.subject == subject]
+        numbers = [n for n, h in enumerate(found, start=1) if h.target == subject]
         chosen = select(found, numbers, [rule] if rule else []).chosen
         approve_holds(conn, school.id, [h.id for h in chosen], who, scene.clock())
 
@@ -47,7 +48,7 @@ def test_one_approved_hold_applies_and_the_rest_stay_held(scene: Scene) -> None:
     assert scene.pupils_in("K1") == 0  # approved: emptied
     assert scene.pupils_in("K2") == 10  # still held, exactly as it was
     assert result.status == "needs_approval"
-    assert [h.subject for h in result.holds] == ["7A/Ma2"]
+    assert [h.target for h in result.holds] == ["7A/Ma2"]
     assert waiting(scene) == ["7A/Ma2"]
     assert approved_by(scene, result.run_id) == "Ms Patel"
 
@@ -80,7 +81,7 @@ def test_a_manual_sync_can_leave_some_holds_held(scene: Scene) -> None:
     items = school_items(empty={"K1", "K2"})
     scene.mis.snapshot = snapshot(*items)
     shown = plan_school(scene.engine, scene.key, scene.mis, full=True, now=scene.clock)
-    keep = next(h for h in shown.guarded.holds if h.subject == "7A/Ma2")
+    keep = next(h for h in shown.guarded.holds if h.target == "7A/Ma2")
     result = sync_school(
         scene.engine,
         scene.key,
@@ -88,7 +89,7 @@ def test_a_manual_sync_can_leave_some_holds_held(scene: Scene) -> None:
         now=scene.clock,
         trigger="manual",
         approval=Approval(
-            shown.plan.digest(), "Ms Patel", keep_held=frozenset({keep.fingerprint()})
+            plan_digest(shown.plan), "Ms Patel", keep_held=frozenset({keep.fingerprint()})
         ),
     )
     assert scene.pupils_in("K1") == 0 and scene.pupils_in("K2") == 10
@@ -106,8 +107,8 @@ def test_a_hold_keeps_its_number_and_date_from_night_to_night(scene: Scene) -> N
     scene.sync(school_items(empty={"K1"}))  # K2 was put right in the MIS
     with scene.engine.connect() as conn:
         second = pending_holds(conn, school.id)
-    assert [(h.id, h.created_at, h.subject) for h in second] == [
-        (h.id, h.created_at, h.subject) for h in first if h.subject == "7A/Ma1"
+    assert [(h.id, h.created_at, h.target) for h in second] == [
+        (h.id, h.created_at, h.target) for h in first if h.target == "7A/Ma1"
     ]
     assert second[0].run_id != first[0].run_id
 

@@ -12,7 +12,7 @@ from schoolsync.engine.hold_groups import group_holds, parse_answer, select, sum
 @dataclass(frozen=True)
 class FakeHold:
     rule: str
-    subject: str
+    target: str
     message: str = "held"
 
 

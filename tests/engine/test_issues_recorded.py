@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from schoolsync.engine import validate as v
-from schoolsync.engine.current import person_values
-from schoolsync.engine.sync import sync_school
 from schoolsync.issues_csv import COLUMNS, safe_cell, write_issues_csv
+from schoolsync.model.current import person_values
+from schoolsync.pipeline import sync_school
 from schoolsync.school_settings import SchoolSettings
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from schoolsync.engine.current import Current
+from schoolsync.model.changes import NewRef
+from schoolsync.model.current import Current
 from schoolsync.sources.wonde.records import RawSchool, build_snapshot
 from tests.builders import group, plan_for, pupil, school_class, snapshot, stored_person, teacher
 
@@ -45,8 +46,8 @@ def test_a_wonde_class_member_who_was_not_fetched_is_a_warning_on_the_class() ->
             "it was left out of the class",
         )
     ]
-    added = [c.after["person_key"] for c in plan.changes if c.entity == "class_membership"]
-    assert added == [["pupil", "A1"]]  # the rest of the class is kept
+    added = [c.after["person_id"] for c in plan.changes if c.entity == "class_membership"]
+    assert added == [NewRef("pupil", "A1")]  # the rest of the class is kept
 
 
 def test_many_unknown_members_of_a_group_are_counted_not_all_quoted() -> None:

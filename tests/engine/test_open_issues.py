@@ -10,8 +10,8 @@ from cryptography.fernet import Fernet
 
 from schoolsync.engine import validate as v
 from schoolsync.engine.open_issues import Reading, reconcile
-from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.model import Deletion, Issue, Snapshot
+from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.open_issues import open_issue_list

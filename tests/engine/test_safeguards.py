@@ -15,9 +15,10 @@ from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet
 
 from schoolsync.alerts import SmtpMailer, SmtpSettings
+from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.scope import Scope
-from schoolsync.engine.sync import Approval, PlanChanged, SyncResult, plan_school, sync_school
 from schoolsync.notify import email_notifier
+from schoolsync.pipeline import Approval, PlanChanged, SyncResult, plan_school, sync_school
 from schoolsync.school_settings import SchoolSettings
 from schoolsync.store import schools as school_store
 from schoolsync.store.holds import pending_holds, set_dependents
@@ -226,7 +227,7 @@ def test_approval_applies_exactly_the_plan_shown(scene: Scene) -> None:
         scene.mis,
         now=scene.clock,
         trigger="manual",
-        approval=Approval(shown.plan.digest(), "Mrs Data Manager"),
+        approval=Approval(plan_digest(shown.plan), "Mrs Data Manager"),
     )
     assert result.status == "success"
     assert result.counts["class"] == {"delete": 1}
@@ -237,7 +238,7 @@ def test_approval_applies_exactly_the_plan_shown(scene: Scene) -> None:
         assert pending_holds(conn, school.id) == []
     assert (run.approved_by, run.plan_hash, run.trigger) == (
         "Mrs Data Manager",
-        shown.plan.digest(),
+        plan_digest(shown.plan),
         "manual",
     )
 
@@ -253,7 +254,7 @@ def test_approval_of_a_stale_plan_applies_nothing(scene: Scene) -> None:
             scene.key,
             scene.mis,
             now=scene.clock,
-            approval=Approval(shown.plan.digest(), "Mrs Data Manager"),
+            approval=Approval(plan_digest(shown.plan), "Mrs Data Manager"),
         )
     assert scene.class_status("K3") == "active"
     assert scene.active_pupils() == 30
@@ -269,7 +270,7 @@ def test_scope_chosen_in_a_manual_sync_persists(scene: Scene) -> None:
         scene.key,
         scene.mis,
         now=scene.clock,
-        approval=Approval(shown.plan.digest(), "Head of Maths", scope),
+        approval=Approval(plan_digest(shown.plan), "Head of Maths", scope),
     )
     assert result.counts["class"] == {"delete": 2}  # K2 unticked, K3's subject removed
     assert result.counts["subject"] == {"delete": 1}

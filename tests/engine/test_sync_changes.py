@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import Approval, SyncResult, plan_school, sync_school
+from schoolsync.engine.digest import plan_digest
 from schoolsync.model import Deletion, Snapshot
+from schoolsync.pipeline import Approval, SyncResult, plan_school, sync_school
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import (
     changes,
@@ -92,7 +93,7 @@ def approved(
     clock.advance(hours=1)
     shown = plan_school(engine, school, mis, full=True, now=clock)
     return sync_school(
-        engine, school, mis, now=clock, approval=Approval(shown.plan.digest(), "Data Manager")
+        engine, school, mis, now=clock, approval=Approval(plan_digest(shown.plan), "Data Manager")
     )
 
 

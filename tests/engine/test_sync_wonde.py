@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.config import Settings
-from schoolsync.engine.sync import SyncResult, sync_school
+from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, apply_change, running_sandbox
 from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store import schools as school_store

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from schoolsync.engine import validate as v
-from schoolsync.engine.current import Current
+from schoolsync.model.changes import NewRef
+from schoolsync.model.current import Current
 from schoolsync.school_settings import SchoolSettings
 from tests.builders import (
     contact,
@@ -116,7 +117,7 @@ def test_class_without_a_name(name: str) -> None:
     [issue] = validated.issues
     assert (issue.entity_type, issue.message, issue.mis_id) == ("Class", v.MISSING_CLASS_NAME, "9")
     assert {c.key for c in plan.changes if c.entity == "class"} == {"C2"}
-    assert not any(c.after.get("parent_key") == "C1" for c in plan.changes)
+    assert not any(c.after.get("parent_id") == NewRef("class", "C1") for c in plan.changes)
 
 
 def test_one_id_naming_two_different_people_leaves_both_out() -> None:

@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import sync_school
 from schoolsync.exports import export_oneroster
 from schoolsync.model import Snapshot
+from schoolsync.pipeline import sync_school
 from schoolsync.sources.ctf.reader import parse_ctf
 from schoolsync.sources.oneroster.reader import read_oneroster
 from schoolsync.sources.wonde.records import RawSchool, build_snapshot

@@ -19,8 +19,8 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.config import Settings
-from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.exports import export_oneroster
+from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.sandbox import DEMO_SCHOOL_ID, Sandbox, running_sandbox
 from schoolsync.sources.registry import file_reader_for
 from schoolsync.sources.wonde.reader import wonde_reader

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.engine.validate import USERNAME_IN_USE
 from schoolsync.exports import export_oneroster
+from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.sources.registry import file_reader_for
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import classes, people

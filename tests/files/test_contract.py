@@ -15,9 +15,9 @@ from typing import Any, get_args
 
 import pytest
 
-from schoolsync.engine.current import PERSON_FIELDS, Current, person_values
 from schoolsync.engine.fit import KEYS, fit, is_name
 from schoolsync.model import Family, Snapshot, SourceKind
+from schoolsync.model.current import PERSON_FIELDS, Current, person_values
 from schoolsync.sources.ctf.reader import read_ctf
 from schoolsync.sources.oneroster.reader import read_oneroster
 from schoolsync.sources.staffcsv import read_staff_csv

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from schoolsync.engine.current import Current
 from schoolsync.model import Attendance, SenNeed, Snapshot
+from schoolsync.model.current import Current
 from schoolsync.school_settings import SchoolSettings
 from schoolsync.sources.ctf.reader import read_ctf
 from schoolsync.sources.oneroster.reader import read_oneroster

@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.model import Issue
+from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.sources.ctf.reader import parse_ctf
 from schoolsync.sources.files.csv import Column, read_csv_table
 from schoolsync.sources.files.values import parse_email

@@ -12,7 +12,7 @@ SRC = Path(__file__).parents[2] / "src" / "schoolsync"
 THIN = sorted([*(SRC / "cli").glob("*.py"), SRC / "web" / "api.py", SRC / "web" / "sync_jobs.py"])
 
 #: What only the services (and what they call) may import.
-BELOW = ("schoolsync.sources", "schoolsync.engine.sync", "schoolsync.store")
+BELOW = ("schoolsync.sources", "schoolsync.pipeline", "schoolsync.store")
 #: Opening a transaction or building an engine.
 CALLS = {"begin", "connect", "make_engine", "ensure_schema", "sync_school", "plan_school"}
 

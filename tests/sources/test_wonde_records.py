@@ -120,7 +120,7 @@ def test_person_without_a_name_is_an_unexpected_error_issue() -> None:
     ["31/02/2014", "2014-02-31", {"date": "not a date", "timezone": "Europe/London"}, 20140309],
 )
 def test_unreadable_date_of_birth_is_a_warning_and_the_stored_date_is_kept(sent: Any) -> None:
-    from schoolsync.engine.current import Current
+    from schoolsync.model.current import Current
     from tests.builders import plan_for, pupil, stored_person
 
     record = {"id": "A1", "mis_id": "5", "forename": "Ada", "surname": "Lovelace"}

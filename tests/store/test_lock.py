@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import SyncResult, sync_school
 from schoolsync.errors import ConfigError, SyncInProgress
+from schoolsync.pipeline import SyncResult, sync_school
 from schoolsync.store import lock
 from schoolsync.store import schools as school_store
 from schoolsync.store.tables import people, schools, sync_runs

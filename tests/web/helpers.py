@@ -14,8 +14,8 @@ import httpx
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import sync_school
 from schoolsync.model import Snapshot
+from schoolsync.pipeline import sync_school
 from schoolsync.serving import serving_in_thread
 from schoolsync.store import accounts
 from schoolsync.store import schools as school_store

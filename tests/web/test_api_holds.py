@@ -8,8 +8,8 @@ import httpx
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
-from schoolsync.engine.sync import sync_school
 from schoolsync.model import Snapshot
+from schoolsync.pipeline import sync_school
 from schoolsync.store import schools as school_store
 from tests.builders import pupil, school_class, snapshot, teacher
 from tests.web.test_api import NOW, api

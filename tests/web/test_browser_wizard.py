@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import sync_school
 from schoolsync.model import Snapshot
+from schoolsync.pipeline import sync_school
 from tests.web.helpers import HEAD_A, NOW, Site, running_site
 from tests.web.test_browser import browser, check, engine, log_in, playwright_api, pytestmark
 from tests.web.test_manual_wizard import larkfield

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import sync_school
+from schoolsync.pipeline import sync_school
 from schoolsync.web.chart import ROW_HEIGHT, RunPoint, chart_svg
 from tests.web.helpers import HEAD_A, NOW, Site, browser_client, mis, running_site
 

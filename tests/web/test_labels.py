@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schoolsync import run_status
+from schoolsync.model import run_status
 from schoolsync.web.labels import status_label
 
 

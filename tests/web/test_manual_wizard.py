@@ -12,8 +12,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import sync_school
 from schoolsync.model import Snapshot
+from schoolsync.pipeline import sync_school
 from schoolsync.store.holds import pending_holds
 from schoolsync.store.tables import sync_runs
 from schoolsync.web.queries import school_id_and_name
@@ -89,7 +89,7 @@ def apply_form(page: str, approve: list[str]) -> dict[str, Any]:
 def held_subjects(site: Site) -> list[str]:
     with site.engine.connect() as conn:
         school_id, _ = school_id_and_name(conn, site.key_a)
-        return sorted(h.subject for h in pending_holds(conn, school_id))
+        return sorted(h.target for h in pending_holds(conn, school_id))
 
 
 def test_approving_one_held_change_leaves_the_other_held(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import sync_school
+from schoolsync.pipeline import sync_school
 from schoolsync.store.tables import classes, people
 from schoolsync.web import queries_people
 from schoolsync.web.queries import school_id_and_name

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from schoolsync.engine.sync import sync_school
+from schoolsync.pipeline import sync_school
 from schoolsync.store.holds import set_dependents
 from schoolsync.web.queries import school_id_and_name
 from tests.builders import pupil, school_class, snapshot, teacher

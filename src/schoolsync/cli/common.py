@@ -15,10 +15,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from schoolsync import run_status
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.config import environment, home_from, legacy_store_hint, operator
 from schoolsync.errors import ConfigError, SchoolsyncError
+from schoolsync.model import run_status
 
 if TYPE_CHECKING:
     # The store, the engine and their libraries are imported by the commands that use them:

@@ -27,7 +27,7 @@ from schoolsync.wording import entity_word
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from schoolsync.engine.sync import DryRun, SnapshotReader, SyncResult
+    from schoolsync.pipeline import DryRun, SnapshotReader, SyncResult
 
 __all__ = ["MAX_REPLANS", "SCOPE_NOTE", "manual_sync"]
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from schoolsync.engine.hold_groups import HoldLike
     from schoolsync.engine.left_out import RoleLeftOut
-    from schoolsync.engine.sync import SyncResult
+    from schoolsync.pipeline import SyncResult
 
 
 def result_json(result: SyncResult, left_out: Sequence[RoleLeftOut] = ()) -> dict[str, Any]:

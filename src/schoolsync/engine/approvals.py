@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from schoolsync.engine.consequences import consequences
-from schoolsync.engine.current import Current
-from schoolsync.engine.plan import Plan
-from schoolsync.engine.safeguard import Guarded, Hold
+from schoolsync.model.changes import Plan
+from schoolsync.model.current import Current
+from schoolsync.model.holds import Guarded, Hold
 
 
 def release(
@@ -32,9 +32,9 @@ def withhold(plan: Plan, kept: tuple[Hold, ...], current: Current) -> Guarded:
     A change that follows from a kept hold stays held too, even when an approved hold also
     listed it (each consequence is listed under the first hold it follows from)."""
     held_changes = [change for hold in kept for change in hold.changes]
-    still_held = {id(c) for c in held_changes}
-    still_held.update(id(c) for c in consequences(plan.changes, held_changes, current))
-    return Guarded(Plan(tuple(c for c in plan.changes if id(c) not in still_held)), kept)
+    following = consequences(plan.changes, held_changes, current)
+    apply_now, held_back = plan.split([*held_changes, *following])
+    return Guarded(apply_now, held_back, kept)
 
 
 def released_fingerprints(before: Guarded, after: Guarded) -> set[str]:

@@ -9,11 +9,14 @@ by source id for a record the same plan creates. `describe` turns either into
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from schoolsync.engine.plan import Change
 from schoolsync.model import Snapshot
+from schoolsync.model.changes import Change, plain_values
+from schoolsync.model.directory import Directory, Label
+
+__all__ = ["Directory", "Label", "change_mapping", "describe", "with_snapshot"]
 
 #: Relation fields that hold a stored row id, and the kind of record each names.
 _ID_FIELDS = {
@@ -26,26 +29,6 @@ _ID_FIELDS = {
 #: Source-id twins of the fields above, for records the same plan creates.
 _KEY_FIELDS = ("parent_key", "person_key", "pupil_key", "contact_key", "_subject_key")
 _PARENT_OF = {"class_membership": "class", "group_membership": "group"}
-
-
-@dataclass(frozen=True, slots=True)
-class Label:
-    name: str
-    mis_id: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.name} (MIS {self.mis_id})" if self.mis_id else self.name
-
-
-@dataclass(frozen=True, slots=True)
-class Directory:
-    """Who and what each id names: stored rows by id, new records by source id."""
-
-    people: Mapping[int, Label] = field(default_factory=dict)
-    #: "subject", "class", "group" -> stored id -> label
-    structures: Mapping[str, Mapping[int, Label]] = field(default_factory=dict)
-    #: source id -> label, for records a plan creates (people and structures alike)
-    new: Mapping[str, Label] = field(default_factory=dict)
 
 
 def with_snapshot(directory: Directory, snapshot: Snapshot) -> Directory:
@@ -96,8 +79,8 @@ def change_mapping(change: Change) -> dict[str, Any]:
         "key": change.key,
         "name": change.name,
         "record_id": change.record_id,
-        "before": dict(change.before),
-        "after": dict(change.after),
+        "before": plain_values(change.before),
+        "after": plain_values(change.after),
     }
 
 

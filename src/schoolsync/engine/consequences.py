@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from schoolsync.engine.current import Current
-from schoolsync.engine.plan import Change
+from schoolsync.model.changes import Change
+from schoolsync.model.current import Current
 
 _PEOPLE = frozenset({"student", "teacher", "staff", "contact"})
 _MEMBERSHIP_OF = {"class": "class_membership", "group": "group_membership"}

@@ -21,8 +21,6 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any, Literal
 
-from schoolsync.engine.current import person_values
-from schoolsync.engine.validate import ENTITY_TYPES
 from schoolsync.model import (
     ContactLink,
     Deletion,
@@ -33,6 +31,8 @@ from schoolsync.model import (
     SchoolInfo,
     Snapshot,
 )
+from schoolsync.model.current import person_values
+from schoolsync.model.labels import ROLE_LABELS
 
 #: table name -> column name -> the longest string it holds
 Sizes = Mapping[str, Mapping[str, int]]
@@ -115,7 +115,7 @@ class _Fitter:
         return tuple(i for i in ids if len(i) <= self.id_size and (family, i) not in self.gone)
 
     def person(self, person: Person) -> Person | None:
-        entity = ENTITY_TYPES[person.role]
+        entity = ROLE_LABELS[person.role]
         sizes = self.sizes["people"]
         # The username a source may give is not a synced field, but it is stored all the same.
         stored = {**person_values(person), "username": person.username}

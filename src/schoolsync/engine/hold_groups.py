@@ -20,7 +20,7 @@ class HoldLike(Protocol):
     def rule(self) -> str: ...
 
     @property
-    def subject(self) -> str: ...
+    def target(self) -> str: ...
 
     @property
     def message(self) -> str: ...
@@ -53,7 +53,7 @@ class HoldGroup(Generic[H]):
         if len(self.holds) == 1:
             return self.holds[0].message
         title = RULE_TITLES.get(self.rule, f"changes held by {self.rule}")
-        return f"{len(self.holds)} {title}: {_names(h.subject for h in self.holds)}."
+        return f"{len(self.holds)} {title}: {_names(h.target for h in self.holds)}."
 
 
 def group_holds(holds: Iterable[H]) -> list[HoldGroup[H]]:

@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from schoolsync.engine.current import Row
 from schoolsync.model import ContactLink, Family, Person
+from schoolsync.model.current import Row
 
 PERSON_KEYS: tuple[str, ...] = ("upi", "source_id", "upn", "mis_id")
 STRUCTURE_KEYS: tuple[str, ...] = ("source_id", "mis_id")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from schoolsync.engine.current import Row
 from schoolsync.engine.identity import PersonKey
 from schoolsync.model import Family, Group, Issue, Person, SchoolClass
+from schoolsync.model.current import Row
 
 #: How many ids a warning quotes before it only counts the rest.
 QUOTED = 5

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from schoolsync.model import Issue, Snapshot
+from schoolsync.model.open_issues import Reconciled
 
 #: Which entity families of a snapshot (`Snapshot.covers`) speak for an issue's entity type.
 _FAMILIES: dict[str, frozenset[str]] = {
@@ -60,14 +61,6 @@ class Reading:
         if self.complete and families & self.covers:
             return True
         return bool(issue.source_id) and (_kind(issue.entity_type), issue.source_id) in self.seen
-
-
-@dataclass(frozen=True, slots=True)
-class Reconciled:
-    opened: tuple[Issue, ...]
-    #: ids of open issues found again, with the issue as found now (its name may have changed)
-    found_again: tuple[tuple[int, Issue], ...]
-    resolved: tuple[int, ...]
 
 
 def reconcile(

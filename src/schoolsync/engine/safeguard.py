@@ -19,71 +19,18 @@ everything else; strict mode holds the whole run, as older products did.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
 from schoolsync.engine.consequences import consequences
-from schoolsync.engine.current import Current
-from schoolsync.engine.limits import Limits
-from schoolsync.engine.plan import Change, Plan
+from schoolsync.model.changes import Change, Plan
+from schoolsync.model.current import Current
+from schoolsync.model.holds import RULES, Dependents, Guarded, Hold, Rule
+from schoolsync.model.labels import count_of
+from schoolsync.model.limits import Limits
 
-Rule = Literal[
-    "subject_gone",
-    "class_gone",
-    "class_emptied",
-    "mass_pupil_leavers",
-    "mass_staff_leavers",
-    "mass_email_changes",
-]
-RULES: tuple[Rule, ...] = (
-    "subject_gone",
-    "class_gone",
-    "class_emptied",
-    "mass_pupil_leavers",
-    "mass_staff_leavers",
-    "mass_email_changes",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Dependents:
-    """Items the product hangs off a class (homework tasks, say), which go if the class goes."""
-
-    count: int
-    label: str
-
-    def describe(self) -> str:
-        return f"{self.count} {self.label}"
-
-
-@dataclass(frozen=True, slots=True)
-class Hold:
-    rule: Rule
-    subject: str
-    message: str
-    changes: tuple[Change, ...]
-    #: what approving would remove, in words ("27 pupils from the class", "5 tasks")
-    losses: tuple[str, ...] = ()
-
-    def fingerprint(self) -> str:
-        """The same held changes give the same fingerprint from one night to the next."""
-        digest = hashlib.sha256(self.rule.encode())
-        for change in sorted(self.changes, key=lambda c: (c.entity, c.kind, c.key)):
-            digest.update(f"|{change.entity}:{change.kind}:{change.key}".encode())
-        return digest.hexdigest()[:32]
-
-
-@dataclass(frozen=True, slots=True)
-class Guarded:
-    apply_now: Plan
-    holds: tuple[Hold, ...]
-
-    @property
-    def held(self) -> bool:
-        return bool(self.holds)
+__all__ = ["RULES", "Dependents", "Guarded", "Hold", "Rule", "find_holds", "safeguard"]
 
 
 def safeguard(
@@ -94,11 +41,11 @@ def safeguard(
 ) -> Guarded:
     holds = _with_consequences(find_holds(plan, current, limits, dependents or {}), plan, current)
     if not holds:
-        return Guarded(plan, ())
+        return Guarded(plan, Plan(()), ())
     if limits.mode == "strict":
-        return Guarded(Plan(()), holds)
-    held = {id(change) for hold in holds for change in hold.changes}
-    return Guarded(Plan(tuple(c for c in plan.changes if id(c) not in held)), holds)
+        return Guarded(Plan(()), plan, holds)
+    apply_now, held_back = plan.split(change for hold in holds for change in hold.changes)
+    return Guarded(apply_now, held_back, holds)
 
 
 def find_holds(
@@ -134,15 +81,7 @@ def _with_consequences(holds: Sequence[Hold], plan: Plan, current: Current) -> t
 def _leavers(changes: Sequence[Change]) -> list[str]:
     """['197 contacts marked as left']: people who would leave only alongside a held change."""
     leaving = Counter(c.entity for c in changes if c.kind == "leave")
-    return [f"{n} {_NOUNS[entity][n != 1]} marked as left" for entity, n in leaving.items()]
-
-
-_NOUNS = {
-    "student": ("pupil", "pupils"),
-    "teacher": ("teacher", "teachers"),
-    "staff": ("member of staff", "staff"),
-    "contact": ("contact", "contacts"),
-}
+    return [f"{count_of(role, n)} marked as left" for role, n in leaving.items()]  # type: ignore[arg-type]
 
 
 class _Rules:

@@ -13,40 +13,12 @@ syncs again if it comes back.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from schoolsync.model import Snapshot
-from schoolsync.school_settings import SchoolSettings
+from schoolsync.model.scope import Scope
 
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    subjects: frozenset[str] | None = None
-    classes: frozenset[str] | None = None
-    known_classes: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, settings: SchoolSettings) -> Scope:
-        def maybe(values: tuple[str, ...] | None) -> frozenset[str] | None:
-            return frozenset(values) if values is not None else None
-
-        return cls(
-            maybe(settings.scope_subjects),
-            maybe(settings.scope_classes),
-            frozenset(settings.scope_known_classes or ()),
-        )
-
-    def includes_subject(self, source_id: str | None) -> bool:
-        return self.subjects is None or source_id in self.subjects
-
-    def includes_class(self, source_id: str, subject_source_id: str | None) -> bool:
-        if self.subjects is None:
-            return True
-        if subject_source_id is not None and subject_source_id not in self.subjects:
-            return False
-        if self.classes is None or source_id in self.classes:
-            return True
-        return source_id not in self.known_classes and subject_source_id is not None
+__all__ = ["Scope", "apply_scope", "describe_scope", "scope_to_save"]
 
 
 def scope_to_save(

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from schoolsync.engine.current import Row
 from schoolsync.engine.identity import PersonKey
 from schoolsync.model import Person
+from schoolsync.model.current import Row
 
 
 def own_username(person: Person) -> str | None:

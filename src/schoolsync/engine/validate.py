@@ -10,11 +10,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from schoolsync.engine.current import Row
 from schoolsync.engine.identity import PersonKey
 from schoolsync.engine.members import unknown_members
 from schoolsync.engine.usernames import username_clashes
-from schoolsync.model import Family, Issue, Person, SchoolClass, Snapshot
+from schoolsync.model import Issue, Person, SchoolClass, Snapshot, family_of
+from schoolsync.model.current import Row
+from schoolsync.model.labels import ROLE_LABELS, ROLE_OF_LABEL
 from schoolsync.school_settings import SchoolSettings
 
 MISSING_EMAIL = "User is missing an email"
@@ -61,8 +62,6 @@ RESOLUTIONS: dict[str, str] = {
     ),
 }
 
-ENTITY_TYPES = {"student": "Student", "teacher": "Teacher", "staff": "Staff", "contact": "Contact"}
-
 
 def resolution_for(message: str) -> str:
     if message.startswith(UNEXPECTED):
@@ -89,8 +88,9 @@ def validate(
     people, dropped = _unique_people(snapshot.people, issues)
     skipped: set[PersonKey] = set(dropped)
     for issue in snapshot.read_issues:
-        if issue.severity == "error" and issue.entity_type in ENTITY_TYPES.values():
-            skipped.add((_family(issue.entity_type), issue.source_id))
+        role = ROLE_OF_LABEL.get(issue.entity_type)
+        if issue.severity == "error" and role is not None:
+            skipped.add((family_of(role), issue.source_id))
 
     email_counts = _email_counts(snapshot, people, stored_people, matched)
     owners_by_email: dict[str, list[Row]] = defaultdict(list)
@@ -272,15 +272,9 @@ def _usable_classes(
 
 def _person_issue(person: Person, message: str) -> Issue:
     return Issue(
-        ENTITY_TYPES[person.role],
+        ROLE_LABELS[person.role],
         person.display_name,
         message,
         person.source_id,
         person.mis_id or "",
     )
-
-
-def _family(entity_type: str) -> Family:
-    if entity_type == "Student":
-        return "pupil"
-    return "contact" if entity_type == "Contact" else "employee"

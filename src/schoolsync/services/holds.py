@@ -82,7 +82,7 @@ def hold_json(hold: StoredHold, directory: Directory) -> dict[str, Any]:
         "id": hold.id,
         "run_id": hold.run_id,
         "rule": hold.rule,
-        "subject": hold.subject,
+        "subject": hold.target,
         "message": hold.message,
         "losses": hold.losses,
         "changes": len(hold.changes),

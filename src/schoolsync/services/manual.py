@@ -18,7 +18,7 @@ from schoolsync.engine.scope import Scope
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from schoolsync.engine.sync import DryRun, SnapshotReader, SyncResult
+    from schoolsync.pipeline import DryRun, SnapshotReader, SyncResult
     from schoolsync.store.schools import School
 
 #: How often to re-plan when the MIS keeps changing under a non-interactive approval.
@@ -40,7 +40,7 @@ class Start:
 
 
 def start(engine: sa.Engine, key: str, read: SnapshotReader) -> Start:
-    from schoolsync.engine.sync import plan_school
+    from schoolsync.pipeline import plan_school
     from schoolsync.store.catalogue import structure_names
     from schoolsync.store.schools import get_school
 
@@ -52,7 +52,7 @@ def start(engine: sa.Engine, key: str, read: SnapshotReader) -> Start:
 
 
 def preview(engine: sa.Engine, key: str, read: SnapshotReader, scope: Scope) -> DryRun:
-    from schoolsync.engine.sync import plan_school
+    from schoolsync.pipeline import plan_school
 
     return plan_school(engine, key, read, scope=scope)
 
@@ -69,12 +69,13 @@ def apply(
 ) -> SyncResult:
     """Apply the plan that was shown, leaving the holds in `keep` (fingerprints) held. Raises
     `PlanChanged` when the MIS changed since it was shown: nothing is applied then."""
-    from schoolsync.engine.sync import Approval, sync_school
+    from schoolsync.engine.digest import plan_digest
+    from schoolsync.pipeline import Approval, sync_school
 
     return sync_school(
         engine,
         key,
         read,
         trigger="manual",
-        approval=Approval(shown.plan.digest(), approved_by, scope, frozenset(keep)),
+        approval=Approval(plan_digest(shown.plan), approved_by, scope, frozenset(keep)),
     )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from schoolsync.config import Settings
     from schoolsync.engine.change_labels import Directory
     from schoolsync.engine.left_out import RoleLeftOut
-    from schoolsync.engine.sync import DryRun, Notify, Progress, SnapshotReader, SyncResult
+    from schoolsync.pipeline import DryRun, Notify, Progress, SnapshotReader, SyncResult
     from schoolsync.store.lock import Holder
 
 
@@ -90,7 +90,7 @@ def sync_with(
     notify: Notify | None = None,
 ) -> SyncResult:
     """One sync with the reader and alerts given (a worker that built them once)."""
-    from schoolsync.engine.sync import sync_school
+    from schoolsync.pipeline import sync_school
 
     if progress is None:
         return sync_school(engine, key, read, full=full, notify=notify)
@@ -101,7 +101,7 @@ def import_file(
     engine: sa.Engine, settings: Settings, key: str, path: Path, fmt: str | None = None
 ) -> Imported:
     """Import a CTF, OneRoster package or staff CSV through the same pipeline as a sync."""
-    from schoolsync.engine.sync import sync_school
+    from schoolsync.pipeline import sync_school
 
     kind, reader = file_reader(path, fmt)
     result = sync_school(
@@ -126,7 +126,7 @@ def dry_run(
 ) -> Preview:
     """What a sync would change now, and what it would hold. Writes nothing."""
     from schoolsync.engine.change_labels import with_snapshot
-    from schoolsync.engine.sync import plan_school
+    from schoolsync.pipeline import plan_school
     from schoolsync.store import schools as school_store
     from schoolsync.store.directory import load_directory
 

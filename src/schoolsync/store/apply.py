@@ -1,10 +1,12 @@
 """Writing a plan to the store. Never commits: the caller owns the transaction, so a plan is
 applied whole or not at all.
 
-Dependency order: subjects, people, classes, groups, then the relations between them; removals
-run in reverse (relations first, then the records they hang from). Every change except a
-relation being added is also written to `changes` with its values before and after, which is
-what makes "nothing is lost" checkable.
+Creates and updates are written stage by stage in the model's dependency `ORDER` (subjects,
+people, classes, groups, then the relations between them); removals run in reverse (relations
+first, then the records they hang from). A value naming a record the same plan creates (a
+`NewRef`) becomes that record's new id once it is written. Every change except a relation being
+added is also written to `changes` with its values before and after, which is what makes
+"nothing is lost" checkable.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from schoolsync.engine.plan import Change, Plan
 from schoolsync.model import family_of
+from schoolsync.model.changes import ORDER, REFERENCES, Change, NewRef, Plan, Stage
 from schoolsync.store.tables import (
     changes as changes_table,
 )
@@ -32,162 +34,179 @@ from schoolsync.store.tables import (
     subjects,
 )
 
-_PEOPLE = {"student", "teacher", "staff", "contact"}
-_MEMBERSHIPS = {
+_RECORDS: dict[Stage, sa.Table] = {
+    "subject": subjects,
+    "person": people,
+    "class": classes,
+    "group": groups,
+}
+_MEMBERSHIPS: dict[Stage, tuple[sa.Table, str]] = {
     "class_membership": (class_memberships, "class_id"),
     "group_membership": (group_memberships, "group_id"),
 }
+#: the stored ids of the records this plan created, by how the plan named them
+Created = dict[NewRef, int]
 
 
 def apply_plan(
     conn: sa.Connection, school_id: int, run_id: int, plan: Plan, now: dt.datetime
 ) -> None:
-    todo: dict[tuple[str, str], list[Change]] = defaultdict(list)
+    todo: dict[tuple[Stage, str], list[Change]] = defaultdict(list)
     for change in plan.changes:
-        entity = "person" if change.entity in _PEOPLE else change.entity
-        todo[(entity, change.kind)].append(change)
+        todo[(change.stage, change.kind)].append(change)
 
-    def take(entity: str, *kinds: str) -> list[Change]:
-        return [c for kind in kinds for c in todo.get((entity, kind), [])]
+    def take(stage: Stage, *kinds: str) -> list[Change]:
+        return [c for kind in kinds for c in todo.get((stage, kind), [])]
 
     stamp = {"school_id": school_id, "created_at": now, "updated_at": now}
-    created: dict[str, dict[Any, int]] = {}
-
-    created["subject"] = _create(conn, subjects, take("subject", "create"), stamp, lambda c: c.key)
-    _update(conn, subjects, take("subject", "update", "restore"), now)
-
-    person_creates = take("person", "create")
-    created["person"] = _create(
-        conn,
-        people,
-        person_creates,
-        stamp,
-        lambda c: (family_of(c.entity), c.key),
-        extra=lambda c: {"family": family_of(c.entity)},
-    )
-    _update(conn, people, take("person", "update", "restore"), now)
-
-    def with_subject(change: Change) -> Change:
-        key = change.after.get("_subject_key")
-        if key is None:
-            return change
-        after = {k: v for k, v in change.after.items() if k != "_subject_key"}
-        after["subject_id"] = created["subject"][key]
-        return Change(
-            change.entity,
-            change.kind,
-            change.key,
-            change.name,
-            change.record_id,
-            after,
-            change.before,
-        )
-
-    class_creates = [with_subject(c) for c in take("class", "create")]
-    created["class"] = _create(conn, classes, class_creates, stamp, lambda c: c.key)
-    _update(conn, classes, [with_subject(c) for c in take("class", "update", "restore")], now)
-    created["group"] = _create(conn, groups, take("group", "create"), stamp, lambda c: c.key)
-    _update(conn, groups, take("group", "update", "restore"), now)
-
-    for entity, (table, parent_column) in _MEMBERSHIPS.items():
-        parents = created[entity.removesuffix("_membership")]
-        rows = [
-            {
-                "school_id": school_id,
-                parent_column: c.after["parent_id"] or parents[c.after["parent_key"]],
-                "person_id": c.after["person_id"]
-                or created["person"][tuple(c.after["person_key"])],
-                "role": c.after["role"],
-            }
-            for c in take(entity, "add")
-        ]
-        _insert(conn, table, rows)
-
-    link_adds = [
-        {
-            "school_id": school_id,
-            **{k: v for k, v in c.after.items() if not k.endswith("_key")},
-            "pupil_id": c.after["pupil_id"] or created["person"][("pupil", c.after["pupil_key"])],
-            "contact_id": c.after["contact_id"]
-            or created["person"][("contact", c.after["contact_key"])],
-        }
-        for c in take("contact_link", "add")
-    ]
-    _insert(conn, contact_links, link_adds)
-    link_updates = take("contact_link", "update")
-    if link_updates:
-        fields = [k for k in link_updates[0].after if k not in ("pupil_id", "contact_id")]
-        conn.execute(
-            sa.update(contact_links)
-            .where(contact_links.c.pupil_id == sa.bindparam("k_pupil"))
-            .where(contact_links.c.contact_id == sa.bindparam("k_contact"))
-            .values({f: sa.bindparam(f"v_{f}") for f in fields}),
-            [
-                {
-                    "k_pupil": c.after["pupil_id"],
-                    "k_contact": c.after["contact_id"],
-                    **{f"v_{f}": c.after[f] for f in fields},
-                }
-                for c in link_updates
-            ],
-        )
-
-    # Removals, in reverse dependency order.
-    removed_links = take("contact_link", "remove")
-    if removed_links:
-        conn.execute(
-            sa.delete(contact_links)
-            .where(contact_links.c.pupil_id == sa.bindparam("k_pupil"))
-            .where(contact_links.c.contact_id == sa.bindparam("k_contact")),
-            [
-                {"k_pupil": c.before["pupil_id"], "k_contact": c.before["contact_id"]}
-                for c in removed_links
-            ],
-        )
-    for entity, (table, parent_column) in _MEMBERSHIPS.items():
-        removed = take(entity, "remove")
-        if removed:
-            conn.execute(
-                sa.delete(table)
-                .where(table.c[parent_column] == sa.bindparam("k_parent"))
-                .where(table.c.person_id == sa.bindparam("k_person"))
-                .where(table.c.role == sa.bindparam("k_role")),
-                [
-                    {
-                        "k_parent": c.before["parent_id"],
-                        "k_person": c.before["person_id"],
-                        "k_role": c.before["role"],
-                    }
-                    for c in removed
-                ],
-            )
-    _update(conn, groups, take("group", "delete"), now)
-    _update(conn, classes, take("class", "delete"), now)
-    _update(conn, subjects, take("subject", "delete"), now)
-    _update(conn, people, take("person", "leave"), now, left_at=now)
+    created: Created = {}
+    for stage in ORDER:
+        if stage in _RECORDS:
+            table = _RECORDS[stage]
+            creates = [_resolved(c, created) for c in take(stage, "create")]
+            created.update(_create(conn, table, creates, stamp))
+            updates = [_resolved(c, created) for c in take(stage, "update", "restore")]
+            _update(conn, table, updates, now)
+        elif stage in _MEMBERSHIPS:
+            _add_members(conn, school_id, stage, take(stage, "add"), created)
+        else:
+            _add_links(conn, school_id, take(stage, "add"), created)
+            _update_links(conn, take(stage, "update"))
+    for stage in reversed(ORDER):
+        if stage in _RECORDS:
+            kind = "leave" if stage == "person" else "delete"
+            left_at = now if stage == "person" else None
+            _update(conn, _RECORDS[stage], take(stage, kind), now, left_at=left_at)
+        elif stage in _MEMBERSHIPS:
+            _remove_members(conn, stage, take(stage, "remove"))
+        else:
+            _remove_links(conn, take(stage, "remove"))
 
     _log(conn, school_id, run_id, plan.changes, created)
 
 
+def _resolved(change: Change, created: Created) -> Change:
+    """`change` with each `NewRef` among its values replaced by the id just created."""
+    refs = [name for name in REFERENCES.get(change.stage, ()) if name in change.after]
+    if not any(isinstance(change.after[name], NewRef) for name in refs):
+        return change
+    after = {**change.after, **{name: _id(change.after[name], created) for name in refs}}
+    return Change(
+        change.entity,
+        change.kind,
+        change.key,
+        change.name,
+        change.record_id,
+        after,
+        change.before,
+    )
+
+
+def _id(value: int | NewRef, created: Created) -> int:
+    return created[value] if isinstance(value, NewRef) else value
+
+
+def _add_members(
+    conn: sa.Connection, school_id: int, stage: Stage, adds: Sequence[Change], created: Created
+) -> None:
+    table, parent_column = _MEMBERSHIPS[stage]
+    rows = [
+        {
+            "school_id": school_id,
+            parent_column: _id(c.after["parent_id"], created),
+            "person_id": _id(c.after["person_id"], created),
+            "role": c.after["role"],
+        }
+        for c in adds
+    ]
+    _insert(conn, table, rows)
+
+
+def _remove_members(conn: sa.Connection, stage: Stage, removed: Sequence[Change]) -> None:
+    if not removed:
+        return
+    table, parent_column = _MEMBERSHIPS[stage]
+    conn.execute(
+        sa.delete(table)
+        .where(table.c[parent_column] == sa.bindparam("k_parent"))
+        .where(table.c.person_id == sa.bindparam("k_person"))
+        .where(table.c.role == sa.bindparam("k_role")),
+        [
+            {
+                "k_parent": c.before["parent_id"],
+                "k_person": c.before["person_id"],
+                "k_role": c.before["role"],
+            }
+            for c in removed
+        ],
+    )
+
+
+def _add_links(
+    conn: sa.Connection, school_id: int, adds: Sequence[Change], created: Created
+) -> None:
+    rows = [
+        {
+            "school_id": school_id,
+            **c.after,
+            "pupil_id": _id(c.after["pupil_id"], created),
+            "contact_id": _id(c.after["contact_id"], created),
+        }
+        for c in adds
+    ]
+    _insert(conn, contact_links, rows)
+
+
+def _update_links(conn: sa.Connection, updates: Sequence[Change]) -> None:
+    if not updates:
+        return
+    fields = [k for k in updates[0].after if k not in ("pupil_id", "contact_id")]
+    conn.execute(
+        sa.update(contact_links)
+        .where(contact_links.c.pupil_id == sa.bindparam("k_pupil"))
+        .where(contact_links.c.contact_id == sa.bindparam("k_contact"))
+        .values({f: sa.bindparam(f"v_{f}") for f in fields}),
+        [
+            {
+                "k_pupil": c.after["pupil_id"],
+                "k_contact": c.after["contact_id"],
+                **{f"v_{f}": c.after[f] for f in fields},
+            }
+            for c in updates
+        ],
+    )
+
+
+def _remove_links(conn: sa.Connection, removed: Sequence[Change]) -> None:
+    if not removed:
+        return
+    conn.execute(
+        sa.delete(contact_links)
+        .where(contact_links.c.pupil_id == sa.bindparam("k_pupil"))
+        .where(contact_links.c.contact_id == sa.bindparam("k_contact")),
+        [{"k_pupil": c.before["pupil_id"], "k_contact": c.before["contact_id"]} for c in removed],
+    )
+
+
 def _create(
-    conn: sa.Connection,
-    table: sa.Table,
-    creates: Sequence[Change],
-    stamp: Mapping[str, Any],
-    key_of: Any,
-    extra: Any = None,
-) -> dict[Any, int]:
-    """Insert new rows and return their ids by key, in one round of statements."""
+    conn: sa.Connection, table: sa.Table, creates: Sequence[Change], stamp: Mapping[str, Any]
+) -> Created:
+    """Insert new rows and return their ids by reference, in one round of statements."""
     if not creates:
         return {}
-    rows = [{**stamp, **(extra(c) if extra else {}), **c.after} for c in creates]
+    rows = [{**stamp, **_family(table, c), **c.after} for c in creates]
     if conn.dialect.name == "postgresql" and len(rows) >= _COPY_FROM:
-        return _copy_returning_ids(conn, table, creates, rows, key_of)
+        return _copy_returning_ids(conn, table, creates, rows)
     result = conn.execute(
         sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
     )
     ids = [row[0] for row in result]
-    return {key_of(c): row_id for c, row_id in zip(creates, ids, strict=True)}
+    return {c.new_ref(): row_id for c, row_id in zip(creates, ids, strict=True)}
+
+
+def _family(table: sa.Table, change: Change) -> dict[str, Any]:
+    """A person's family is stored beside the role: people are matched within it."""
+    return {"family": family_of(change.entity)} if table is people else {}  # type: ignore[arg-type]
 
 
 def _copy_returning_ids(
@@ -195,8 +214,7 @@ def _copy_returning_ids(
     table: sa.Table,
     creates: Sequence[Change],
     rows: list[dict[str, Any]],
-    key_of: Any,
-) -> dict[Any, int]:
+) -> Created:
     """COPY the rows, then read back their ids: the school's lock means every row of this
     school above the previous highest id is one of ours."""
     school_id = rows[0]["school_id"]
@@ -213,10 +231,10 @@ def _copy_returning_ids(
         )
     )
     by_row_key = {tuple(row[1:]): row[0] for row in found}
-    ids: dict[Any, int] = {}
+    ids: Created = {}
     for change, row in zip(creates, rows, strict=True):
         row_key = (row["source_id"], *([row["family"]] if "family" in row else []))
-        ids[key_of(change)] = by_row_key[row_key]
+        ids[change.new_ref()] = by_row_key[row_key]
     return ids
 
 
@@ -294,7 +312,7 @@ def _log(
     school_id: int,
     run_id: int,
     plan_changes: Iterable[Change],
-    created: Mapping[str, Mapping[Any, int]],
+    created: Created,
 ) -> None:
     rows = []
     for change in plan_changes:
@@ -302,10 +320,7 @@ def _log(
             continue  # counted on the run; a relation being added loses nothing
         record_id = change.record_id
         if change.kind == "create":
-            if change.entity in _PEOPLE:
-                record_id = created["person"].get((family_of(change.entity), change.key))  # type: ignore[arg-type]
-            else:
-                record_id = created.get(change.entity, {}).get(change.key)
+            record_id = created.get(change.new_ref())
         rows.append(
             {
                 "run_id": run_id,
@@ -314,16 +329,21 @@ def _log(
                 "kind": change.kind,
                 "record_id": record_id,
                 "source_id": change.key[:64],
-                "before": _jsonable(change.before) if change.before else None,
-                "after": _jsonable(change.after) if change.after else None,
+                "before": _jsonable(change.before, created) if change.before else None,
+                "after": _jsonable(change.after, created) if change.after else None,
             }
         )
     _insert(conn, changes_table, rows)
 
 
-def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+def _jsonable(values: Mapping[str, Any], created: Created) -> dict[str, Any]:
     return {
-        key: value.isoformat() if isinstance(value, dt.date) else value
+        key: (
+            value.isoformat()
+            if isinstance(value, dt.date)
+            else created.get(value)
+            if isinstance(value, NewRef)
+            else value
+        )
         for key, value in values.items()
-        if not key.startswith("_")
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from schoolsync.engine.change_labels import Directory, Label
+from schoolsync.model.directory import Directory, Label
 from schoolsync.store.tables import classes, groups, people, subjects
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from schoolsync.engine.safeguard import Dependents, Hold
+from schoolsync.model.changes import plain_values
+from schoolsync.model.holds import Dependents, Hold
 from schoolsync.store.tables import class_dependents, classes, holds, notifications
 
 #: A hold a person approved through `holds --approve` or the API, waiting for the next sync.
@@ -21,7 +22,8 @@ class StoredHold:
     id: int
     run_id: int
     rule: str
-    subject: str
+    #: what is held, in words (the `subject` column)
+    target: str
     message: str
     losses: list[str]
     changes: list[dict[str, Any]]
@@ -49,7 +51,7 @@ def record_holds(
         values = {
             "run_id": run_id,
             "rule": hold.rule,
-            "subject": hold.subject,
+            "subject": hold.target,
             "message": hold.message,
             "losses": list(hold.losses),
             "changes": [_change_json(c) for c in hold.changes],
@@ -102,7 +104,7 @@ def pending_holds(conn: sa.Connection, school_id: int) -> list[StoredHold]:
             id=r["id"],
             run_id=r["run_id"],
             rule=r["rule"],
-            subject=r["subject"],
+            target=r["subject"],
             message=r["message"],
             losses=r["losses"],
             changes=r["changes"],
@@ -220,8 +222,8 @@ def _change_json(change: Any) -> dict[str, Any]:
         "key": change.key,
         "name": change.name,
         "record_id": change.record_id,
-        "before": plain(change.before),
-        "after": plain(change.after),
+        "before": plain(plain_values(change.before)),
+        "after": plain(plain_values(change.after)),
     }
 
 

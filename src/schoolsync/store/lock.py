@@ -23,8 +23,8 @@ from types import TracebackType
 
 import sqlalchemy as sa
 
-from schoolsync import run_status
 from schoolsync.errors import ConfigError, SyncInProgress
+from schoolsync.model import run_status
 from schoolsync.store.schools import School, as_utc
 from schoolsync.store.tables import schools, sync_runs
 

@@ -7,23 +7,22 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from schoolsync.engine.open_issues import Reading, reconcile
 from schoolsync.model import Issue
+from schoolsync.model.open_issues import Reconciled
 from schoolsync.store.tables import open_issues
 
 _FIELDS = ("entity_type", "entity_name", "source_id", "mis_id", "message", "severity")
 
 
-def track_issues(
-    conn: sa.Connection,
-    school_id: int,
-    run_id: int,
-    found: tuple[Issue, ...],
-    reading: Reading,
-    now: dt.datetime,
+def open_issue_rows(conn: sa.Connection, school_id: int) -> list[tuple[int, Issue]]:
+    """The school's open issues with their ids, oldest first: what a run reconciles against."""
+    return _open_rows(conn, school_id)
+
+
+def save_reconciled(
+    conn: sa.Connection, school_id: int, run_id: int, change: Reconciled, now: dt.datetime
 ) -> tuple[Issue, ...]:
-    """Bring the open issues up to date with what this run found; returns those still open."""
-    change = reconcile(_open_rows(conn, school_id), found, reading)
+    """Write what a run opened, found again and resolved; returns the issues still open."""
     if change.opened:
         conn.execute(
             sa.insert(open_issues),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from schoolsync.engine.current import (
+from schoolsync.model.current import (
     CLASS_FIELDS,
     GROUP_FIELDS,
     LINK_FIELDS,

@@ -36,12 +36,11 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, statu
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from schoolsync import run_status
 from schoolsync.accounts import User
 from schoolsync.engine.hold_groups import group_holds
 from schoolsync.errors import BadInput, NotFound
 from schoolsync.issues_csv import write_issues_csv
-from schoolsync.model import Issue
+from schoolsync.model import Issue, run_status
 from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
 from schoolsync.web.auth import api_user

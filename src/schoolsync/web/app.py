@@ -22,7 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from schoolsync.engine.sync import Notify, SnapshotReader
+from schoolsync.pipeline import Notify, SnapshotReader
 from schoolsync.web import manual_page, pages, people_pages, settings_page
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired

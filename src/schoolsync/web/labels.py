@@ -1,4 +1,4 @@
-"""How the web app shows a run status: the words come from `schoolsync.run_status` (the one
+"""How the web app shows a run status: the words come from `schoolsync.model.run_status` (the one
 place the CLI, the API, the alerts and these pages take them from); only the colour of each
 tag is the web's own."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schoolsync import run_status
+from schoolsync.model import run_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +17,7 @@ class StatusLabel:
     colour: str
 
 
-COLOURS = {
+COLOURS: dict[str, str] = {
     run_status.SUCCESS: "green",
     run_status.SUCCESS_WITH_WARNINGS: "green",
     run_status.ISSUES_EXIST: "yellow",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from schoolsync.engine.change_labels import Described, change_mapping, describe, with_snapshot
+from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.manual_choice import (
     classes_chosen,
     classes_offered,
@@ -20,8 +21,8 @@ from schoolsync.engine.manual_choice import (
     subjects_offered,
 )
 from schoolsync.engine.scope import Scope
-from schoolsync.engine.sync import Approval, DryRun, SnapshotReader, SyncResult, plan_school
-from schoolsync.engine.sync import sync_school as run_sync
+from schoolsync.pipeline import Approval, DryRun, SnapshotReader, SyncResult, plan_school
+from schoolsync.pipeline import sync_school as run_sync
 from schoolsync.store.catalogue import structure_names
 from schoolsync.store.directory import load_directory
 from schoolsync.store.schools import get_school
@@ -138,7 +139,7 @@ def warning_step(
         )
         for h in shown.guarded.holds
     ]
-    return ShownPlan(shown.plan.digest(), counts, holds)
+    return ShownPlan(plan_digest(shown.plan), counts, holds)
 
 
 def apply_plan(

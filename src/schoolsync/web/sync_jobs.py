@@ -16,7 +16,7 @@ from schoolsync.services.syncing import sync_with
 from schoolsync.wording import reading_word
 
 if TYPE_CHECKING:
-    from schoolsync.engine.sync import Notify, SnapshotReader
+    from schoolsync.pipeline import Notify, SnapshotReader
 
 log = logging.getLogger(__name__)
 

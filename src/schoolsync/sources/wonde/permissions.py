@@ -14,8 +14,8 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from schoolsync.engine.current import PERSON_FIELDS
 from schoolsync.model import Issue, Snapshot
+from schoolsync.model.current import PERSON_FIELDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
-"""The orchestrator: one sync of one school, from source to store. The only code that touches
-both, and the owner of the transaction in which a plan is applied.
+"""The pipeline of one sync of one school, from source to store, in one file: the only code
+that touches the source, the pure decision step and the store, and the owner of the
+transaction in which a plan is applied.
 
     start run + take the school's lock (one transaction: a refused attempt is not a run)
-    -> read source -> fit -> scope -> validate -> plan -> safeguard
+    -> read source -> load current -> decide (fit, scope, validate, plan, safeguard: pure,
+       `engine/decide.py`)
     -> apply + record + open issues + release lock (one transaction)
     -> alert (when a run needs approval or failed)
 
@@ -26,17 +28,18 @@ from dataclasses import dataclass, field, replace
 import sqlalchemy as sa
 
 from schoolsync.engine.approvals import release, released_fingerprints, withhold
-from schoolsync.engine.current import Current
-from schoolsync.engine.fit import fit
-from schoolsync.engine.identity import match_people
-from schoolsync.engine.open_issues import Reading
-from schoolsync.engine.plan import Plan, make_plan
-from schoolsync.engine.safeguard import Guarded, Hold, safeguard
-from schoolsync.engine.scope import Scope, apply_scope
-from schoolsync.engine.validate import UNEXPECTED, Validated, validate
+from schoolsync.engine.decide import decide
+from schoolsync.engine.digest import plan_digest
+from schoolsync.engine.open_issues import Reading, reconcile
+from schoolsync.engine.validate import UNEXPECTED, Validated
 from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy
 from schoolsync.model import Issue, Snapshot
-from schoolsync.run_status import status_of
+from schoolsync.model.changes import Plan
+from schoolsync.model.current import Current
+from schoolsync.model.holds import Guarded, Hold
+from schoolsync.model.labels import SyncKind, Trigger
+from schoolsync.model.run_status import status_of
+from schoolsync.model.scope import Scope
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.holds import (
     approvals_waiting,
@@ -52,7 +55,7 @@ from schoolsync.store.lock import (
     release_lock,
     take_lock,
 )
-from schoolsync.store.open_issues import track_issues
+from schoolsync.store.open_issues import open_issue_rows, save_reconciled
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import (
@@ -99,7 +102,7 @@ class Approval:
 class SyncResult:
     run_id: int
     status: str
-    mode: str
+    sync_kind: SyncKind
     counts: dict[str, dict[str, int]]
     issues: tuple[Issue, ...]
     message: str | None = None
@@ -110,6 +113,11 @@ class SyncResult:
     #: the school's open issues after the run: this run's, and earlier ones not yet resolved
     open_issues: int = 0
 
+    @property
+    def mode(self) -> SyncKind:
+        """The CLI's and API's word for `sync_kind` (and the runs table's column)."""
+        return self.sync_kind
+
 
 @dataclass(frozen=True, slots=True)
 class DryRun:
@@ -118,18 +126,23 @@ class DryRun:
     validated: Validated
     plan: Plan
     guarded: Guarded
-    mode: str
+    sync_kind: SyncKind
     #: what the source sent, before the scope was applied (the manual sync offers all of it)
     snapshot: Snapshot
     #: what the store held when the plan was made
     current: Current = field(default_factory=Current)
+
+    @property
+    def mode(self) -> SyncKind:
+        """The CLI's and API's word for `sync_kind`."""
+        return self.sync_kind
 
 
 #: Called after a run is committed: send whatever alert the result deserves.
 Notify = Callable[[School, SyncResult], None]
 
 
-def choose_mode(school: School, full_requested: bool, now: dt.datetime) -> str:
+def choose_sync_kind(school: School, full_requested: bool, now: dt.datetime) -> SyncKind:
     """Incremental when possible, but a full sync at least every `full_sync_every_hours`:
     relation-only changes (a pupil moving class) do not always move `updated_at` in Wonde."""
     if full_requested or school.sync_cursor is None or school.last_full_sync_at is None:
@@ -151,10 +164,10 @@ def plan_school(
     """The dry run: read, validate, plan and safeguard, and write nothing at all."""
     with engine.connect() as conn:
         school = get_school(conn, school_key)
-    mode = choose_mode(school, full or scope is not None, now())
-    snapshot = read(school, _since(school, mode), progress)
+    sync_kind = choose_sync_kind(school, full or scope is not None, now())
+    snapshot = read(school, _since(school, sync_kind), progress)
     with engine.connect() as conn:
-        return _decide(conn, school, snapshot, scope or Scope.of(school.settings), mode)
+        return _decide(conn, school, snapshot, scope or Scope.of(school.settings), sync_kind)
 
 
 def sync_school(
@@ -162,7 +175,7 @@ def sync_school(
     school_key: str,
     read: SnapshotReader,
     *,
-    trigger: str = "manual",
+    trigger: Trigger = "manual",
     full: bool = False,
     now: Callable[[], dt.datetime] = _utcnow,
     progress: Progress = _no_progress,
@@ -182,13 +195,13 @@ def sync_school(
         # An approval is applied only if the hold is planned again, and only a full read is
         # sure to plan it again.
         approved = approval is not None or bool(approvals_waiting(conn, school.id))
-        mode = "file" if file_import else choose_mode(school, full or approved, started)
+        sync_kind = "file" if file_import else choose_sync_kind(school, full or approved, started)
         run_id = start_run(
             conn,
             school.id,
             trigger=trigger,
             source=source or school.source_kind,
-            mode=mode,
+            mode=sync_kind,
             now=started,
         )
         take_lock(conn, school, run_id, started)
@@ -198,14 +211,14 @@ def sync_school(
     retry_at: dt.datetime | None = None
     try:
         with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
-            snapshot = read(school, _since(school, mode), progress)
+            snapshot = read(school, _since(school, sync_kind), progress)
             with engine.begin() as conn:
-                result = _apply_snapshot(conn, school, run_id, mode, snapshot, now(), approval)
+                result = _apply_snapshot(conn, school, run_id, sync_kind, snapshot, now(), approval)
                 record_sync_point(
                     conn,
                     school.id,
                     cursor=None if file_import else started,
-                    full=mode == "full",
+                    full=sync_kind == "full",
                     # A CTF's SourceSchool may be the pupil's previous school: facts come from
                     # the school's own API connection only.
                     info=None if file_import else _school_facts(snapshot),
@@ -228,7 +241,7 @@ def sync_school(
         with engine.begin() as conn:
             finish_run(conn, run_id, status="failed", now=now(), message=message)
             release_lock(conn, school.id, run_id)
-        result = SyncResult(run_id, "failed", mode, {}, (), message, retry_at=retry_at)
+        result = SyncResult(run_id, "failed", sync_kind, {}, (), message, retry_at=retry_at)
         if replan is not None:
             raise replan  # recorded; the person must see the new plan
     log.info("run %d for school %s: %s", run_id, school.key, result.status)
@@ -255,40 +268,38 @@ def _where(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"
 
 
-def _since(school: School, mode: str) -> dt.datetime | None:
-    if mode == "incremental" and school.sync_cursor is not None:
+def _since(school: School, sync_kind: SyncKind) -> dt.datetime | None:
+    if sync_kind == "incremental" and school.sync_cursor is not None:
         return school.sync_cursor - CURSOR_OVERLAP
     return None
 
 
 def _decide(
-    conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, mode: str
+    conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, sync_kind: SyncKind
 ) -> DryRun:
+    """Load what the decision needs from the store, and decide."""
     current = load_current(conn, school.id)
-    scoped = apply_scope(fit(snapshot, STORE_SIZES), scope)
-    matched = match_people(
-        scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
+    dependents = load_dependents(conn, school.id)
+    decision = decide(
+        snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope
     )
-    validated = validate(scoped, school.settings, current.people, matched)
-    plan = make_plan(validated, current, matched)
-    guarded = safeguard(plan, current, school.settings.limits(), load_dependents(conn, school.id))
-    return DryRun(validated, plan, guarded, mode, snapshot, current)
+    return DryRun(decision.validated, decision.plan, decision.guarded, sync_kind, snapshot, current)
 
 
 def _apply_snapshot(
     conn: sa.Connection,
     school: School,
     run_id: int,
-    mode: str,
+    sync_kind: SyncKind,
     snapshot: Snapshot,
     now: dt.datetime,
     approval: Approval | None,
 ) -> SyncResult:
     scope = approval.scope if approval and approval.scope else Scope.of(school.settings)
-    decided = _decide(conn, school, snapshot, scope, mode)
+    decided = _decide(conn, school, snapshot, scope, sync_kind)
     plan, validated = decided.plan, decided.validated
     if approval is not None:
-        if plan.digest() != approval.plan_hash:
+        if plan_digest(plan) != approval.plan_hash:
             raise PlanChanged(
                 "The MIS changed after the plan was shown, so nothing was applied. Look at the "
                 "new plan and approve it again."
@@ -320,14 +331,14 @@ def _apply_snapshot(
         record_holds(conn, school.id, run_id, guarded.holds, now)
     # The status says what the school still has to fix, not only what this run looked at: an
     # incremental run does not read the records whose issues are still open.
-    still_open = track_issues(conn, school.id, run_id, validated.issues, Reading.of(snapshot), now)
+    reconciled = reconcile(open_issue_rows(conn, school.id), validated.issues, Reading.of(snapshot))
+    still_open = save_reconciled(conn, school.id, run_id, reconciled, now)
     errors = sum(1 for issue in still_open if issue.severity == "error")
     warnings = len(still_open) - errors
-    status = status_of(held=bool(guarded.held), errors=errors, warnings=warnings)
+    status = status_of(needs_approval=guarded.needs_approval, errors=errors, warnings=warnings)
     counts = guarded.apply_now.counts()
-    applied = {id(c) for c in guarded.apply_now.changes}
     # In strict mode this is the whole plan, not only what the rules picked out.
-    held = Plan(tuple(c for c in plan.changes if id(c) not in applied)).counts()
+    held = guarded.held_back.counts()
     finish_run(
         conn,
         run_id,
@@ -335,7 +346,7 @@ def _apply_snapshot(
         now=now,
         counts=counts,
         issue_count=len(validated.issues),
-        plan_hash=plan.digest(),
+        plan_hash=plan_digest(plan),
         held=held or None,
         approved_by=approved_by,
         open_issues=len(still_open),
@@ -343,7 +354,7 @@ def _apply_snapshot(
     return SyncResult(
         run_id,
         status,
-        mode,
+        sync_kind,
         counts,
         validated.issues,
         None,

@@ -3,17 +3,30 @@ place the CLI, the API and the alerts take them from."""
 
 from __future__ import annotations
 
-RUNNING = "running"
-SUCCESS = "success"
+from typing import Literal
+
+RunStatus = Literal[
+    "running",
+    "success",
+    "success_with_warnings",
+    "issues_exist",
+    "needs_approval",
+    "failed",
+    "paused",
+    "interrupted",
+]
+
+RUNNING: RunStatus = "running"
+SUCCESS: RunStatus = "success"
 #: Nothing was left out, but some values or rows were dropped (a warning each), as Microsoft SDS
 #: shows it: a school must not read "Successful" and miss them.
-SUCCESS_WITH_WARNINGS = "success_with_warnings"
-ISSUES_EXIST = "issues_exist"
-NEEDS_APPROVAL = "needs_approval"
-FAILED = "failed"
-PAUSED = "paused"
+SUCCESS_WITH_WARNINGS: RunStatus = "success_with_warnings"
+ISSUES_EXIST: RunStatus = "issues_exist"
+NEEDS_APPROVAL: RunStatus = "needs_approval"
+FAILED: RunStatus = "failed"
+PAUSED: RunStatus = "paused"
 #: Stopped before it finished (Ctrl-C, or its process ended): nothing it read was applied.
-INTERRUPTED = "interrupted"
+INTERRUPTED: RunStatus = "interrupted"
 
 LABELS: dict[str, str] = {
     RUNNING: "Running",
@@ -60,10 +73,10 @@ def meaning(status: str) -> str:
     return MEANINGS.get(status, "")
 
 
-def status_of(*, held: bool, errors: int, warnings: int) -> str:
+def status_of(*, needs_approval: bool, errors: int, warnings: int) -> RunStatus:
     """The status of a run that was applied: what waits for a person matters most, then what
     was left out, then what was dropped."""
-    if held:
+    if needs_approval:
         return NEEDS_APPROVAL
     if errors:
         return ISSUES_EXIST

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from schoolsync.model import Group, Person, SchoolClass, Subject
+from schoolsync.model.changes import NewRef
+from schoolsync.model.records import Group, Person, SchoolClass, Subject
 
 PERSON_FIELDS: tuple[str, ...] = (
     "role",
@@ -117,7 +118,8 @@ def subject_values(subject: Subject) -> dict[str, Any]:
     }
 
 
-def class_values(school_class: SchoolClass, subject_id: int | None) -> dict[str, Any]:
+def class_values(school_class: SchoolClass, subject_id: int | NewRef | None) -> dict[str, Any]:
+    """`subject_id` is a `NewRef` when the plan creates the subject too."""
     return {
         "source_id": school_class.source_id,
         "mis_id": school_class.mis_id,

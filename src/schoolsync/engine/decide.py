@@ -1,0 +1,58 @@
+"""The decision step of one sync, whole and pure: from what the source sent and what the store
+holds, which changes to make now and which to hold for a person.
+
+    fit -> scope -> match -> validate -> plan -> safeguard
+
+The pipeline loads `current` and `dependents` from the store, calls `decide`, and writes what
+it returns; everything between is values in, values out, so it is tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from schoolsync.engine.fit import Sizes, fit
+from schoolsync.engine.identity import match_people
+from schoolsync.engine.plan import make_plan
+from schoolsync.engine.safeguard import safeguard
+from schoolsync.engine.scope import apply_scope
+from schoolsync.engine.validate import Validated, validate
+from schoolsync.model import Snapshot
+from schoolsync.model.changes import Plan
+from schoolsync.model.current import Current
+from schoolsync.model.holds import Dependents, Guarded
+from schoolsync.model.scope import Scope
+from schoolsync.school_settings import SchoolSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    #: the snapshot as validated (fitted and scoped), with its issues
+    validated: Validated
+    #: every change the snapshot calls for
+    plan: Plan
+    #: the plan parted into what applies now and what waits for a person
+    guarded: Guarded
+
+
+def decide(
+    snapshot: Snapshot,
+    current: Current,
+    settings: SchoolSettings,
+    dependents: Mapping[int, Dependents],
+    *,
+    sizes: Sizes,
+    scope: Scope | None = None,
+) -> Decision:
+    """`scope` is what to sync (the school's saved scope when None); `sizes` are the store's
+    column sizes, which values are fitted to before anything else looks at them."""
+    chosen = scope if scope is not None else Scope.of(settings)
+    scoped = apply_scope(fit(snapshot, sizes), chosen)
+    matched = match_people(
+        scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
+    )
+    validated = validate(scoped, settings, current.people, matched)
+    plan = make_plan(validated, current, matched)
+    guarded = safeguard(plan, current, settings.limits(), dependents)
+    return Decision(validated, plan, guarded)

@@ -1,0 +1,60 @@
+"""The plain-English words for the product's values, in one place: decisions are made on the
+values (a role, a trigger), and the words are chosen only where a person reads them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from schoolsync.model.records import Role, SourceKind
+
+#: What started a run: a person (CLI, web), the schedule, or an uploaded file.
+Trigger = Literal["manual", "scheduled", "expedited", "file"]
+TRIGGERS: tuple[Trigger, ...] = ("manual", "scheduled", "expedited", "file")
+
+TRIGGER_LABELS: dict[Trigger, str] = {
+    "scheduled": "Nightly",
+    "manual": "Started by a person",
+    "expedited": "Expedited",
+    "file": "File import",
+}
+
+#: Where a snapshot came from, as a school names it.
+SOURCE_LABELS: dict[SourceKind, str] = {
+    "wonde": "Wonde",
+    "ctf": "CTF file",
+    "oneroster": "OneRoster package",
+    "staff_csv": "staff CSV",
+}
+
+#: How a run read its source: everything, what changed since the last run, or a whole file.
+SyncKind = Literal["full", "incremental", "file"]
+SYNC_KIND_LABELS: dict[SyncKind, str] = {
+    "full": "Full sync",
+    "incremental": "Changes since the last sync",
+    "file": "Whole file",
+}
+
+#: A role as an issue names the record's type ("Student: Ann Smith ...").
+ROLE_LABELS: dict[Role, str] = {
+    "student": "Student",
+    "teacher": "Teacher",
+    "staff": "Staff",
+    "contact": "Contact",
+}
+
+#: An issue's record type back to the role (an `Issue` carries only the label: the sources
+#: make issues, and the store keeps the label).
+ROLE_OF_LABEL: dict[str, Role] = {label: role for role, label in ROLE_LABELS.items()}
+
+#: A role in a count, (one, many): "1 pupil", "197 contacts".
+ROLE_NOUNS: dict[Role, tuple[str, str]] = {
+    "student": ("pupil", "pupils"),
+    "teacher": ("teacher", "teachers"),
+    "staff": ("member of staff", "staff"),
+    "contact": ("contact", "contacts"),
+}
+
+
+def count_of(role: Role, n: int) -> str:
+    """'1 pupil', '197 contacts'."""
+    return f"{n} {ROLE_NOUNS[role][n != 1]}"
