@@ -39,8 +39,9 @@ def import_json(env: dict[str, str], key: str, path: Path, *extra: str) -> dict:
 
 
 def test_example_ctf_then_history_and_issues(env) -> None:
-    if not EXAMPLE_CTF.exists():
-        pytest.skip("shared/specs is not beside the checkout")
+    # Fails rather than skips: CI checks out shared/ beside the project, so a missing file is a
+    # broken checkout, not a reason to pass.
+    assert EXAMPLE_CTF.exists(), f"{EXAMPLE_CTF} is missing: shared/ comes beside the checkout"
     key = new_school(env)
     result = import_json(env, key, EXAMPLE_CTF)
     assert (result["status"], result["format"]) == ("success", "ctf")

@@ -20,9 +20,13 @@ NAMES = sorted(p.name for p in SETS.iterdir() if p.is_dir()) if SETS.is_dir() el
 
 
 def _set(name: str) -> Path:
-    if not SETS.is_dir():
-        pytest.skip(f"{SETS} is not here: shared/ cases come beside the project checkout")
     return SETS / name
+
+
+def test_the_shared_oneroster_cases_are_here() -> None:
+    """Without them every parametrised test below would vanish silently: fail instead."""
+    assert SETS.is_dir(), f"{SETS} is not here: shared/ cases come beside the project checkout"
+    assert NAMES
 
 
 def _read(path: Path) -> Snapshot | FileFormatError:
