@@ -99,7 +99,12 @@ class RedisPace:
     """The same pace for every worker that shares the Redis server at `url`."""
 
     def __init__(
-        self, url: str, overall: int, per_school: int, slot_seconds: float, prefix: str = "pace"
+        self,
+        url: str,
+        overall: int,
+        per_school: int,
+        slot_seconds: float,
+        name: str = "schoolsync",
     ) -> None:
         import redis
 
@@ -108,7 +113,7 @@ class RedisPace:
         self._slow = self._redis.register_script(_SLOW)
         self._overall, self._per_school = max(1, overall), max(1, per_school)
         self._ttl = slot_seconds
-        self._prefix = f"schoolsync:{prefix}"
+        self._prefix = f"{name}:pace"
 
     def acquire(self, school: str) -> str:
         token = uuid.uuid4().hex
@@ -185,7 +190,7 @@ def pace_for(settings: Settings) -> Pace:
             overall, mine = settings.wonde_concurrency, settings.wonde_concurrency_per_school
             if settings.pace_url:
                 ttl = settings.wonde_timeout_seconds + 5
-                pace = RedisPace(settings.pace_url, overall, mine, ttl)
+                pace = RedisPace(settings.pace_url, overall, mine, ttl, settings.queue_name)
             else:
                 pace = LocalPace(overall, mine)
             _PACES[key] = pace
