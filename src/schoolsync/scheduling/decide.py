@@ -135,17 +135,14 @@ def _daytime(rules: Rules, day: dt.date) -> Iterator[Slot]:
 def _why(rules: Rules, due: tuple[Slot, ...], upcoming: Slot | None, skip: str | None) -> str:
     if skip is not None:
         return skip
-    zone = zone_of(rules.timezone)
-    cadence = f"nightly in {rules.window} {rules.timezone}"
-    if rules.daytime_every_hours:
-        cadence += (
-            f", and every {rules.daytime_every_hours} h in school hours ({rules.school_hours})"
-        )
+    nightly = f"nightly in {rules.window} {rules.timezone}"
+    daytime = f"every {rules.daytime_every_hours} h in school hours ({rules.school_hours})"
+    cadence = f"{nightly}, and {daytime}" if rules.daytime_every_hours else nightly
     if due:
-        return f"Due now ({_kind(due[0])} {due[0].at.astimezone(zone):%H:%M}); {cadence}"
+        return f"Due now: the {_kind(due[0])}; {cadence}"
     if upcoming is None:
         return cadence.capitalize()
-    return f"{_kind(upcoming).capitalize()} at {upcoming.at.astimezone(zone):%a %H:%M}; {cadence}"
+    return f"{_kind(upcoming).capitalize()}; {cadence}"
 
 
 def _kind(slot: Slot) -> str:

@@ -88,7 +88,7 @@ def next_runs(engine: sa.Engine, now: dt.datetime) -> list[NextRun]:
             shown.append(NextRun(school.key, school.name, school.timezone, None, job.state, why))
             continue
         state = "skipped" if decision.skip else ("due" if decision.due else "scheduled")
-        at = None if decision.due and not decision.skip else _at(decision)
+        at = None if decision.due or decision.skip else _at(decision)
         shown.append(NextRun(school.key, school.name, school.timezone, at, state, decision.why))
     return shown
 
