@@ -4,6 +4,7 @@ web app with the scheduler and a pool of worker threads), and the distributed pa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Annotated
@@ -61,6 +62,7 @@ def serve(
             notify,
             workers=settings.workers,
             every_seconds=settings.scheduler_every_seconds,
+            busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
         )
         app_ = create_web_app(
             engine,

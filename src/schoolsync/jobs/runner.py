@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from schoolsync.jobs.run import JobOutcome, claim_job, request_job, run_claimed
+from schoolsync.jobs.run import BUSY_RETRY, JobOutcome, claim_job, request_job, run_claimed
 from schoolsync.pipeline import Notify, Progress, SnapshotReader
 from schoolsync.store import queue
 
@@ -47,11 +47,12 @@ class EmbeddedRunner:
         workers: int = 2,
         schedule: bool = True,
         every_seconds: float = 30.0,
+        busy_retry: dt.timedelta = BUSY_RETRY,
         clock: Callable[[], dt.datetime] = _utcnow,
     ) -> None:
         self._engine, self._reader, self._notify = engine, reader, notify
         self._workers, self._schedule, self._every = max(1, workers), schedule, every_seconds
-        self._clock = clock
+        self._clock, self._busy_retry = clock, busy_retry
         self._wake = threading.Condition()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -153,6 +154,7 @@ class EmbeddedRunner:
                     notify=self._notify,
                     progress=hooks.progress,
                     now=self._clock,
+                    busy_retry=self._busy_retry,
                 )
         except Exception as exc:
             error = exc

@@ -144,6 +144,27 @@ def next_queued(conn: sa.Connection, now: dt.datetime) -> Job | None:
     return None if row is None else _job(row)
 
 
+def due_unsent(conn: sa.Connection, now: dt.datetime) -> list[Job]:
+    """Queued jobs due by `now` that the broker has not carried since they were (re)queued."""
+    query = (
+        _select()
+        .where(
+            sync_jobs.c.state == QUEUED,
+            sync_jobs.c.due_at <= now,
+            sa.or_(sync_jobs.c.sent_at.is_(None), sync_jobs.c.sent_at < sync_jobs.c.due_at),
+        )
+        .order_by(_PRIORITY, sync_jobs.c.due_at, sync_jobs.c.id)
+    )
+    return [_job(row) for row in conn.execute(query).mappings()]
+
+
+def mark_sent(conn: sa.Connection, job_ids: Sequence[int], now: dt.datetime) -> None:
+    if job_ids:
+        conn.execute(
+            sa.update(sync_jobs).where(sync_jobs.c.id.in_(list(job_ids))).values(sent_at=now)
+        )
+
+
 def finish(
     conn: sa.Connection,
     job_id: int,
