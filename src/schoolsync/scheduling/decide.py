@@ -135,14 +135,15 @@ def _daytime(rules: Rules, day: dt.date) -> Iterator[Slot]:
 def _why(rules: Rules, due: tuple[Slot, ...], upcoming: Slot | None, skip: str | None) -> str:
     if skip is not None:
         return skip
-    nightly = f"nightly in {rules.window} {rules.timezone}"
+    nightly = f"nightly in the window {rules.window} {rules.timezone}"
     daytime = f"every {rules.daytime_every_hours} h in school hours ({rules.school_hours})"
-    cadence = f"{nightly}, and {daytime}" if rules.daytime_every_hours else nightly
     if due:
-        return f"Due now: the {_kind(due[0])}; {cadence}"
-    if upcoming is None:
-        return cadence.capitalize()
-    return f"{_kind(upcoming).capitalize()}; {cadence}"
+        also = f", and {daytime}" if rules.daytime_every_hours else ""
+        return f"Due now (the {_kind(due[0])}); {nightly}{also}"
+    if upcoming is not None and upcoming.kind == "daytime":
+        return f"Daytime sync, {daytime}; also {nightly}"
+    also = f"; also {daytime}" if rules.daytime_every_hours else ""
+    return f"Nightly autosync, in the window {rules.window} {rules.timezone}{also}"
 
 
 def _kind(slot: Slot) -> str:

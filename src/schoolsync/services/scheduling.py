@@ -61,25 +61,34 @@ def rules_of(school: School) -> Rules:
     )
 
 
-def decisions(conn: sa.Connection, now: dt.datetime) -> list[tuple[School, Decision]]:
-    """Every school with the scheduler's decision for it at `now`."""
+def decisions(
+    conn: sa.Connection, now: dt.datetime, school_ids: list[int] | None = None
+) -> list[tuple[School, Decision]]:
+    """Every school (or those of `school_ids`) with the scheduler's decision for it at `now`."""
     from schoolsync.store.queue import taken_slots
     from schoolsync.store.schools import list_schools
 
-    taken = taken_slots(conn, now - TAKEN_SINCE)
+    taken = taken_slots(conn, now - TAKEN_SINCE, school_ids)
     return [
         (school, decide(rules_of(school), now, taken.get(school.id, set())))
-        for school in list_schools(conn)
+        for school in list_schools(conn, school_ids)
     ]
 
 
 def next_runs(engine: sa.Engine, now: dt.datetime) -> list[NextRun]:
     """Every school's next run and why, at `now`."""
+    with engine.connect() as conn:
+        return next_runs_of(conn, now)
+
+
+def next_runs_of(
+    conn: sa.Connection, now: dt.datetime, school_ids: list[int] | None = None
+) -> list[NextRun]:
+    """The next run of every school, or of those of `school_ids` (a page of the overview)."""
     from schoolsync.store.queue import open_jobs
 
-    with engine.connect() as conn:
-        decided = decisions(conn, now)
-        waiting = open_jobs(conn)
+    decided = decisions(conn, now, school_ids)
+    waiting = open_jobs(conn, school_ids)
     shown = []
     for school, decision in decided:
         job = waiting.get(school.id)

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from schoolsync.accounts import ROLE_LABELS
 from schoolsync.engine.change_labels import RELATIONS
+from schoolsync.services.scheduling import next_runs_of
 from schoolsync.store import accounts as account_store
 from schoolsync.web import queries
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
@@ -132,6 +133,8 @@ def schools(
     after = (after_name, after_id) if after_name is not None and after_id is not None else None
     with engine_of(request).connect() as conn:
         found = queries.school_overview(conn, search=q, status=status_filter, after=after)
+        upcoming = next_runs_of(conn, request.app.state.clock(), [row.id for row in found.rows])
+    next_runs = {run.school_key: run for run in upcoming}
     next_link = None
     if found.next_after:
         name, school_id = found.next_after
@@ -140,6 +143,7 @@ def schools(
     return page(
         request, "schools.html", who=who, page=found, q=q, status=status_filter,
         filters=queries.FILTERS, next_link=next_link, first_page=after is not None,
+        next_runs=next_runs,
     )  # fmt: skip
 
 
