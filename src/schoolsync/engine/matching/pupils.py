@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from schoolsync.engine.matching.names import name_likeness
+from schoolsync.engine.matching.names import forename_likeness, surname_likeness
 from schoolsync.engine.validate import MULTIPLE_MATCHES, ROLE_MISMATCH, USERNAME_IN_USE
 from schoolsync.model import Person
 from schoolsync.model.current import Row
@@ -34,6 +34,8 @@ CONFIDENT = 0.85
 MARGIN = 0.1
 #: below this, an account is not even offered as a candidate
 CANDIDATE = 0.6
+#: ... nor when its forename or its surname is less alike than this
+PART = 0.75
 
 Outcome = Literal["linked", "new", "unresolved", "issue"]
 Rule = Literal["chosen", "upn", "mis_id", "email", "name_dob"]
@@ -270,11 +272,11 @@ def _why_unsure(best: Candidate, rivals: list[Candidate], rival_people: bool) ->
 def _candidate(person: Person, row: Row) -> Candidate | None:
     forenames = [n for n in (person.forename, person.legal_forename) if n]
     surnames = [n for n in (person.surname, person.legal_surname) if n]
-    likeness = max(
-        name_likeness((f, row["forename"]), (s, row["surname"]))
-        for f in forenames
-        for s in surnames
-    )
+    fore = max(forename_likeness(f, row["forename"]) for f in forenames)
+    sur = max(surname_likeness(s, row["surname"]) for s in surnames)
+    if min(fore, sur) < PART:
+        return None  # a brother or sister, or a namesake's surname: not this person
+    likeness = 0.4 * fore + 0.6 * sur
     theirs = f"{row['forename']} {row['surname']}"
     notes = [f"name '{person.display_name}' ~ '{theirs}' ({round(likeness * 100)}%)"]
     confidence = likeness
@@ -289,7 +291,8 @@ def _candidate(person: Person, row: Row) -> Candidate | None:
         if _norm(person.year_group) == _norm(row["year_group"]):
             notes.append("same year group")
         else:
-            confidence -= 0.15
+            # A product's year groups are often a year behind (nobody moved them up).
+            confidence -= 0.05
             notes.append(f"year group {person.year_group} here, {row['year_group']} there")
     if confidence < CANDIDATE:
         return None
