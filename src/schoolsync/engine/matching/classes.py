@@ -11,7 +11,8 @@ A person's choice replaces the suggestion.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,9 +80,24 @@ def suggest_classes(
     """`links` are MIS person source ids to the existing accounts they resolved to."""
     answers = answers or {}
     pairs: list[tuple[float, str, int, str]] = []
+    # Only classes that share a pupil, or a name or code, are compared: a school has hundreds.
+    by_pupil: dict[int, list[ExistingClass]] = defaultdict(list)
+    by_label: dict[str, list[ExistingClass]] = defaultdict(list)
+    for other in existing:
+        for pupil in other.pupils:
+            by_pupil[pupil].append(other)
+        for label in _labels(other.name, other.code):
+            by_label[label].append(other)
     for mis_class in mis_classes:
         mapped = {links[s] for s in mis_class.student_ids if s in links}
-        for other in existing:
+        if mapped:
+            nearby = {o.id: o for p in mapped for o in by_pupil.get(p, ())}
+            for label in _labels(mis_class.name, mis_class.code):
+                nearby.update((o.id, o) for o in by_label.get(label, ()))
+            others: Iterable[ExistingClass] = nearby.values()
+        else:
+            others = existing
+        for other in others:
             score, evidence = _pair(mis_class, mapped, other)
             if score >= MATCH:
                 pairs.append((score, mis_class.source_id, other.id, evidence))
@@ -107,9 +123,7 @@ def suggest_classes(
 def _pair(mis_class: SchoolClass, mapped: set[int], other: ExistingClass) -> tuple[float, str]:
     a, b = fold(mis_class.name).replace(" ", ""), fold(other.name).replace(" ", "")
     name = fuzz.ratio(a, b) / 100 if a and b else 0.0
-    theirs = {fold(v).replace(" ", "") for v in (other.code, other.name) if v}
-    ours = {fold(v).replace(" ", "") for v in (mis_class.code, mis_class.name) if v}
-    code = 1.0 if (ours & theirs) - {""} else 0.0
+    code = 1.0 if _labels(mis_class.name, mis_class.code) & _labels(other.name, other.code) else 0.0
     notes = [f"names {round(name * 100)}% alike"]
     if code:
         notes.append("same code")
@@ -119,6 +133,11 @@ def _pair(mis_class: SchoolClass, mapped: set[int], other: ExistingClass) -> tup
         notes.append(f"{shared} of {len(mis_class.student_ids)} pupils in both")
         return 0.6 * overlap + 0.25 * name + 0.15 * code, ", ".join(notes)
     return 0.6 * name + 0.4 * code, ", ".join(notes)
+
+
+def _labels(name: str, code: str | None) -> set[str]:
+    """A class's name and code, folded: '7x/Ma1' and '7X Ma1' are one label."""
+    return {folded for v in (name, code) if v and (folded := fold(v).replace(" ", ""))}
 
 
 def _unpaired(mis_class: SchoolClass, links: Mapping[str, int]) -> tuple[str, Choice]:
