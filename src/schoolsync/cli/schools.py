@@ -178,6 +178,14 @@ def school_settings(
             help="Whether staff come from the MIS; off, the school uploads its own staff CSV.",
         ),
     ] = None,
+    username_pattern: Annotated[
+        str | None,
+        typer.Option(
+            "--username-pattern",
+            help="How new accounts' usernames are made: initial-surname (jsmith), "
+            "forename-initial-digits (jonathans42) or forename.surname.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
     reset_scope: Annotated[
         bool,
@@ -202,6 +210,7 @@ def school_settings(
         # (exit 2) instead of a traceback.
         "require_email": require_email,
         "import_staff": import_staff,
+        "username_pattern": username_pattern,
     }
     with open_store(as_json=as_json) as (_settings, engine):
         shown = update_settings(engine, school, changes, reset_scope=reset_scope)

@@ -63,6 +63,6 @@ def decide(
     validated = validate(scoped, settings, current.people, matched)
     if merged is not None:
         validated, matched = guard_people(validated, current, matched, merged)
-    plan = make_plan(validated, current, matched)
+    plan = make_plan(validated, current, matched, settings.username_pattern)
     guarded = safeguard(plan, current, settings.limits(), dependents)
     return Decision(validated, plan, guarded)

@@ -27,6 +27,7 @@ SETTING_NAMES = (
     "allowed_domains",
     "require_email",
     "import_staff",
+    "username_pattern",
 )
 
 
