@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -95,56 +95,11 @@ def match_command(
             ask(engine, report)
             report = service.match_report(engine, school, read)
     if as_json:
+        from schoolsync.services.first_connection import report_json
+
         print(json.dumps(report_json(report)))
         return
     show(report)
-
-
-def report_json(report: MatchReport) -> dict[str, Any]:
-    outcomes: dict[str, int] = {}
-    for found in report.resolutions.values():
-        outcomes[found.outcome] = outcomes.get(found.outcome, 0) + 1
-    return {
-        "classes": [
-            {
-                "mis_class_id": row.key,
-                "name": row.mis_class.name,
-                "pupils": len(row.mis_class.student_ids),
-                "suggested": row.suggested.action,
-                "suggested_class_id": report.class_ref(row.suggested.existing_class_id) or None,
-                "action": row.chosen.action,
-                "existing_class_id": report.class_ref(row.chosen.existing_class_id) or None,
-                "existing_class": report.class_name(row.chosen.existing_class_id) or None,
-                "score": round(row.score, 3),
-                "evidence": row.evidence,
-                "changed": row.changed,
-                "to_resolve": len(report.to_resolve.get(row.key, [])),
-            }
-            for row in report.rows
-        ],
-        "pupils": outcomes,
-        "to_resolve": [
-            {
-                "mis_id": found.key,
-                "name": found.person.display_name,
-                "role": found.person.role,
-                "message": found.message,
-                "evidence": found.evidence,
-                "candidates": [
-                    {
-                        "username": report.accounts[c.person_id]["username"],
-                        "confidence": c.confidence,
-                        "evidence": c.evidence,
-                    }
-                    for c in found.candidates
-                ],
-            }
-            for found in report.unresolved()
-        ],
-        "warning": report.warning,
-        "already_linked_classes": report.already_linked,
-        "state": report.state,
-    }
 
 
 def show(report: MatchReport) -> None:
@@ -241,4 +196,48 @@ def disconnect_command(school: School) -> None:
         disconnect(engine, school)
     out.print(
         f"{school} is disconnected from its MIS: it will not sync again. Nothing was removed."
+    )
+
+
+@app.command("login-cards")
+def login_cards_command(
+    school: School,
+    class_ref: Annotated[
+        str | None,
+        typer.Option("--class", help="The class (its MIS id, your own class id, or its name)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Where to write the cards (an HTML page).")
+    ] = None,
+    reissue: Annotated[
+        bool, typer.Option("--reissue", help="New passwords for every pupil of the class.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Printable login cards for a class: each pupil's username and an initial password (shown
+    once, on these cards; only its hash is kept). Without --class, lists the classes."""
+    from schoolsync.services.login_cards import card_classes, issue_cards
+
+    with open_store(as_json=as_json) as (_settings, engine):
+        if class_ref is None:
+            listed = card_classes(engine, school)
+            if as_json:
+                print(json.dumps([{"id": i, "name": n, "pupils": p} for i, n, p in listed]))
+                return
+            table = Table("Class", "Pupils")
+            for _id, name, pupils in listed:
+                table.add_row(escape(name), str(pupils))
+            out.print(table)
+            return
+        if output is None:
+            fail("--output is needed with --class: the cards carry passwords", ExitCode.USAGE)
+        made = issue_cards(engine, school, class_ref, reissue=reissue)
+    from schoolsync.web.cards_render import cards_file
+
+    output.write_text(cards_file(made), encoding="utf-8")
+    output.chmod(0o600)  # passwords: for the person who asked only
+    new = sum(1 for card in made.cards if card.password)
+    out.print(
+        f"Wrote {len(made.cards)} login card(s) for {made.class_name} to {output}; {new} with a "
+        "new password (shown only there)."
     )

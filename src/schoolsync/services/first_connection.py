@@ -283,4 +283,51 @@ def state(engine: sa.Engine, key: str) -> str | None:
         return store.state_of(conn, get_school(conn, key).id)
 
 
-__all__ = ["MatchReport", "MergeSummary", "class_key", "resolution_key"]
+def report_json(report: MatchReport) -> dict[str, Any]:
+    outcomes: dict[str, int] = {}
+    for found in report.resolutions.values():
+        outcomes[found.outcome] = outcomes.get(found.outcome, 0) + 1
+    return {
+        "classes": [
+            {
+                "mis_class_id": row.key,
+                "name": row.mis_class.name,
+                "pupils": len(row.mis_class.student_ids),
+                "suggested": row.suggested.action,
+                "suggested_class_id": report.class_ref(row.suggested.existing_class_id) or None,
+                "action": row.chosen.action,
+                "existing_class_id": report.class_ref(row.chosen.existing_class_id) or None,
+                "existing_class": report.class_name(row.chosen.existing_class_id) or None,
+                "score": round(row.score, 3),
+                "evidence": row.evidence,
+                "changed": row.changed,
+                "to_resolve": len(report.to_resolve.get(row.key, [])),
+            }
+            for row in report.rows
+        ],
+        "pupils": outcomes,
+        "to_resolve": [
+            {
+                "mis_id": found.key,
+                "name": found.person.display_name,
+                "role": found.person.role,
+                "message": found.message,
+                "evidence": found.evidence,
+                "candidates": [
+                    {
+                        "username": report.accounts[c.person_id]["username"],
+                        "confidence": c.confidence,
+                        "evidence": c.evidence,
+                    }
+                    for c in found.candidates
+                ],
+            }
+            for found in report.unresolved()
+        ],
+        "warning": report.warning,
+        "already_linked_classes": report.already_linked,
+        "state": report.state,
+    }
+
+
+__all__ = ["MatchReport", "MergeSummary", "class_key", "report_json", "resolution_key"]

@@ -43,6 +43,7 @@ from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue, run_status
 from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
+from schoolsync.web.api_first_connection import add_first_connection_routes
 from schoolsync.web.auth import api_user
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
@@ -250,4 +251,5 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
             )
         return {"class_mis_id": class_mis_id, "count": body.count, "label": body.label}
 
+    add_first_connection_routes(app, engine, router_deps)
     return app
