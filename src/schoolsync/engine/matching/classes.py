@@ -11,6 +11,7 @@ A person's choice replaces the suggestion.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from schoolsync.engine.matching.names import fold
 from schoolsync.model import SchoolClass
 
 Action = Literal["match", "import", "none"]
@@ -99,7 +99,7 @@ def suggest_classes(
             others = existing
         for other in others:
             score, evidence = _pair(mis_class, mapped, other)
-            if score >= MATCH:
+            if score >= MATCH - 1e-9:
                 pairs.append((score, mis_class.source_id, other.id, evidence))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     taken: set[int] = set()
@@ -121,7 +121,7 @@ def suggest_classes(
 
 
 def _pair(mis_class: SchoolClass, mapped: set[int], other: ExistingClass) -> tuple[float, str]:
-    a, b = fold(mis_class.name).replace(" ", ""), fold(other.name).replace(" ", "")
+    a, b = _squash(mis_class.name), _squash(other.name)
     name = fuzz.ratio(a, b) / 100 if a and b else 0.0
     code = 1.0 if _labels(mis_class.name, mis_class.code) & _labels(other.name, other.code) else 0.0
     notes = [f"names {round(name * 100)}% alike"]
@@ -129,7 +129,8 @@ def _pair(mis_class: SchoolClass, mapped: set[int], other: ExistingClass) -> tup
         notes.append("same code")
     if mapped or other.pupils:
         shared = len(mapped & other.pupils)
-        overlap = shared / len(mapped | other.pupils)
+        # How much of each is in the other: pupils not resolved yet count against neither.
+        overlap = (shared / max(len(mapped), 1) + shared / max(len(other.pupils), 1)) / 2
         notes.append(f"{shared} of {len(mis_class.student_ids)} pupils in both")
         return 0.6 * overlap + 0.25 * name + 0.15 * code, ", ".join(notes)
     return 0.6 * name + 0.4 * code, ", ".join(notes)
@@ -137,7 +138,13 @@ def _pair(mis_class: SchoolClass, mapped: set[int], other: ExistingClass) -> tup
 
 def _labels(name: str, code: str | None) -> set[str]:
     """A class's name and code, folded: '7x/Ma1' and '7X Ma1' are one label."""
-    return {folded for v in (name, code) if v and (folded := fold(v).replace(" ", ""))}
+    return {folded for v in (name, code) if v and (folded := _squash(v))}
+
+
+def _squash(text: str) -> str:
+    """A class name without accents, case, spaces or punctuation; digits kept (6H, 7x/Ma1)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.casefold() if c.isalnum())
 
 
 def _unpaired(mis_class: SchoolClass, links: Mapping[str, int]) -> tuple[str, Choice]:
