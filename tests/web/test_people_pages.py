@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.pipeline import sync_school
+from schoolsync.services import people as people_service
+from schoolsync.store.schools import get_school
 from schoolsync.store.tables import classes, people
-from schoolsync.web import queries_people
-from schoolsync.web.queries import school_id_and_name
 from tests.builders import pupil, school_class, snapshot, teacher
 from tests.web.helpers import HEAD_A, NOW, Site, browser_client, running_site
 
@@ -27,7 +27,7 @@ def site(engine: sa.Engine) -> Iterator[Site]:
 
 def ids_of(site: Site, key: str, table: sa.Table, **where: str) -> int:
     with site.engine.connect() as conn:
-        school_id = school_id_and_name(conn, key)[0]
+        school_id = get_school(conn, key).id
         query = sa.select(table.c.id).where(table.c.school_id == school_id)
         for column, value in where.items():
             query = query.where(table.c[column] == value)
@@ -84,14 +84,12 @@ def test_people_continue_page_after_page_without_repeats(site: Site) -> None:
     seen: list[int] = []
     names: list[str] = []
     after = None
-    with site.engine.connect() as conn:
-        school_id = school_id_and_name(conn, site.key_a)[0]
-        while True:
-            found = queries_people.people_page(conn, school_id, role="student", after=after)
-            seen += [r.id for r in found.rows]
-            names += [r.name for r in found.rows]
-            if found.after is None:
-                break
-            after = found.after
+    while True:
+        found = people_service.people_page(site.engine, site.key_a, role="student", after=after)
+        seen += [r.id for r in found.rows]
+        names += [r.name for r in found.rows]
+        if found.after is None:
+            break
+        after = found.after
     assert len(seen) == len(set(seen)) == 120  # three pages of 50, 50 and 20; none twice
     assert names == sorted(names, key=lambda n: n.split()[-1])

@@ -31,7 +31,6 @@ import io
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -43,6 +42,8 @@ from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue, run_status
 from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
+from schoolsync.services.handle import Store as Engine
+from schoolsync.services.run_page import run_page
 from schoolsync.web.auth import api_user
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
@@ -59,12 +60,12 @@ ClassMisId = Annotated[
 ]
 
 
-def _engine(request: Request) -> sa.Engine:
-    engine: sa.Engine = request.app.state.engine
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
     return engine
 
 
-Store = Annotated[sa.Engine, Depends(_engine)]
+Store = Annotated[Engine, Depends(_engine)]
 
 
 @contextlib.contextmanager
@@ -113,7 +114,7 @@ class ApprovalBody(BaseModel):
     approved_by: str = Field(min_length=1, max_length=200, description="Who approves.")
 
 
-def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
+def create_app(engine: Engine, api_token: str | None) -> FastAPI:
     """`api_token` None: only users' own tokens are accepted."""
     app = FastAPI(title="schoolsync", description=__doc__)
     app.state.engine = engine
@@ -168,7 +169,7 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
         """What the run's page shows: every change by name (the first 500), its issues with
         how to fix each, and the changes it held with what approving would remove."""
         with _answering():
-            detail = reports.run_page(store, key, run_id)
+            detail = run_page(store, key, run_id)
         return {
             "run_id": detail.run.id,
             "status": detail.run.status,

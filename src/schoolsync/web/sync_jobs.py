@@ -9,9 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from schoolsync.errors import SchoolsyncError
+from schoolsync.services.handle import Store
 from schoolsync.services.syncing import sync_with
 from schoolsync.wording import reading_word
 
@@ -44,7 +43,7 @@ class SyncJobs:
 
     def __init__(
         self,
-        engine: sa.Engine,
+        engine: Store,
         reader: Callable[[], SnapshotReader],
         notify: Notify | None = None,
     ) -> None:
