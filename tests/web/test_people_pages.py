@@ -60,6 +60,29 @@ def test_people_search_filter_and_a_persons_page(site: Site) -> None:
     assert "Abdullahi-Khan" in history and "Abdullahi" in history  # before and after
 
 
+def test_a_persons_history_says_which_classes_they_joined_and_left(site: Site) -> None:
+    # Ayaan moves from 7A/Ma1 to a new set, 7A/Ma2: one removal and one addition.
+    moved = snapshot(
+        pupil("P1"),
+        pupil("P2", forename="Ayaan", surname="Abdullahi"),
+        teacher("T1", email=None),
+        school_class("K1", "Larkfield 7A/Ma1", students=["P1"], mis_id="m1"),
+        school_class("K2", "Larkfield 7A/Ma2", students=["P2"], mis_id="m2"),
+    )
+    later = NOW + dt.timedelta(hours=1)
+    sync_school(site.engine, site.key_a, lambda *_: moved, now=lambda: later)
+    ayaan = ids_of(site, site.key_a, people, source_id="P2")
+    with browser_client(site, HEAD_A) as client:
+        page = html.unescape(client.get(f"/schools/{site.key_a}/people/{ayaan}").text)
+    history = page.split("What syncs changed", 1)[1]
+    assert "Removed from Larkfield 7A/Ma1 (MIS m1)" in history
+    assert "Added to Larkfield 7A/Ma2 (MIS m2)" in history
+    # Newest first: the move comes before the first sync, which brought Ayaan across.
+    assert history.index("Added to Larkfield 7A/Ma2") < history.index("Added</td>")
+    # Another pupil's moves are not Ayaan's history.
+    assert "Amara" not in history
+
+
 def test_a_class_page_lists_its_teachers_and_pupils(site: Site) -> None:
     class_id = ids_of(site, site.key_a, classes, mis_id="m1")
     with browser_client(site, HEAD_A) as client:
