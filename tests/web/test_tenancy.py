@@ -106,4 +106,13 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
         "/schools/{key}/classes/{class_id}",
         "/schools/{key}/manual/apply",
         "/schools/{key}/settings",
+        "/api/schools/{key}/people",
+        "/api/schools/{key}/people/{person_id}",
+        "/api/schools/{key}/classes",
+        "/api/schools/{key}/classes/{class_id}",
+        "/api/schools/{key}/settings",
+        "/api/schools/{key}/manual/choices",
+        "/api/schools/{key}/manual/plan",
+        "/api/schools/{key}/manual/start",
     } <= walked
+    assert ("PATCH", "/api/schools/{key}/settings") in checked

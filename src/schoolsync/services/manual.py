@@ -12,6 +12,7 @@ choices so far, and Continue applies the plan only if its hash is still the one 
     subject_offer()  step 1           class_offer()  step 2
     shown_plan()     step 3: the plan, its hash, each hold with what approving removes
     apply_chosen()   Continue: apply the plan with that hash, leaving the unticked holds held
+    apply_approving()  the same, naming the holds to make rather than those to leave
 """
 
 from __future__ import annotations
@@ -199,3 +200,32 @@ def apply_chosen(
     the plan was shown."""
     scope = _chosen_scope(engine, key, read, subjects, classes)
     return _apply_hash(engine, key, read, plan_hash, scope, approved_by, keep_held)
+
+
+def apply_approving(
+    engine: sa.Engine,
+    key: str,
+    read: SnapshotReader,
+    subjects: Collection[str],
+    classes: Collection[str],
+    *,
+    plan_hash: str,
+    approve: Collection[str],
+    approved_by: str,
+) -> SyncResult:
+    """Continue, as the API says it: apply the plan with `plan_hash`, making only the holds
+    named in `approve` (fingerprints); every other hold stays held. Raises `PlanChanged` (and
+    applies nothing) when the MIS changed since the plan was shown."""
+    from schoolsync.errors import PlanChanged
+
+    shown = shown_plan(engine, key, read, subjects, classes)
+    if shown.plan_hash != plan_hash:
+        raise PlanChanged(
+            "The MIS changed after the plan was shown, so nothing was applied. Look at the "
+            "new plan and approve it again."
+        )
+    keep = {h.fingerprint for h in shown.holds} - set(approve)
+    return apply_chosen(
+        engine, key, read, subjects, classes, plan_hash=plan_hash, keep_held=keep,
+        approved_by=approved_by,
+    )  # fmt: skip

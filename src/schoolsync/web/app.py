@@ -47,7 +47,7 @@ def create_web_app(
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
 ) -> FastAPI:
-    app = create_app(engine, api_token)
+    app = create_app(engine, api_token, reader)
     app.state.clock = clock
     app.state.sync_jobs = SyncJobs(engine, reader, notify)
     app.include_router(pages.router)
