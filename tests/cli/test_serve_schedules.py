@@ -128,7 +128,9 @@ def test_a_killed_sync_is_interrupted_freed_and_synced_again_by_itself(sqlite_en
         with serving(sqlite_env):
             wait_for(
                 "the night's sync after recovery",
-                lambda: runs(engine)[1:] == [("scheduled", "interrupted"), ("scheduled", "success")],
+                lambda: (
+                    runs(engine)[1:] == [("scheduled", "interrupted"), ("scheduled", "success")]
+                ),
             )
     assert not locked(engine)
     history = schoolsync(sqlite_env, "history", key).stdout

@@ -22,12 +22,8 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-<<<<<<< HEAD
-from schoolsync.services.handle import Store
-=======
 from schoolsync.jobs.runner import EmbeddedRunner
-from schoolsync.pipeline import Notify, SnapshotReader
->>>>>>> sched
+from schoolsync.services.handle import Store
 from schoolsync.web import manual_page, pages, people_pages, settings_page
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
