@@ -137,7 +137,8 @@ class SettingsBody(BaseModel):
 
 
 def _settings(view: schools.SchoolSettingsView) -> dict[str, Any]:
-    values = view.settings.to_json()
+    # The time zone is a column of the school, not one of its JSON settings.
+    values = {**view.settings.to_json(), "timezone": view.school.timezone}
     return {
         **{name: values[name] for name in schools.SETTING_NAMES},
         "scope": view.scope_lines,
