@@ -11,19 +11,19 @@ from fastapi import FastAPI, File, HTTPException, Request, UploadFile, status
 from schoolsync.accounts import User
 from schoolsync.errors import BadInput, NotFound, SchoolsyncError
 from schoolsync.services import first_connection as service
+from schoolsync.web.api_common import may_approve
 
 
 def _may_change(request: Request) -> None:
     user: User = request.state.user
-    if not user.can_approve:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "vendor support cannot change accounts")
+    may_approve(user, "load or merge accounts")
 
 
 def _reader(request: Request) -> Any:
-    jobs = getattr(request.app.state, "sync_jobs", None)
-    if jobs is None:
-        raise HTTPException(status.HTTP_409_CONFLICT, "this server cannot read MISs")
-    return jobs.reader()
+    reader = getattr(request.app.state, "reader", None)
+    if reader is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "this server cannot read MISs")
+    return reader()
 
 
 def _answer(exc: SchoolsyncError) -> HTTPException:

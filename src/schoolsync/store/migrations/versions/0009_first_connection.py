@@ -6,7 +6,7 @@ Existing accounts, classes and class lists (from before the MIS link) live in `p
 them; `classes.external_id` is the product's own id for a class it had before.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
