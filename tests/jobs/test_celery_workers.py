@@ -111,10 +111,11 @@ def test_a_worker_killed_mid_run_is_recovered(
         slow_key = ships.keys[slow]
 
         def slow_job_running() -> bool:
+            """The slow school's run has started (its job is claimed, its run reads)."""
             return any(
-                job.state == "running" and job.run_id is None and _key(ships, job) == slow_key
-                for job in ships.jobs()
-            ) and any(run.status == "running" for run in ships.runs())
+                run.status == "running" and _key_of_school(ships, run.school_id) == slow_key
+                for run in ships.runs()
+            )
 
         wait_for("the slow school's sync to start", slow_job_running)
         [job] = [j for j in ships.jobs() if _key(ships, j) == slow_key]

@@ -75,10 +75,13 @@ def decisions(
     ]
 
 
-def next_runs(engine: sa.Engine, now: dt.datetime) -> list[NextRun]:
-    """Every school's next run and why, at `now`."""
+def next_runs(
+    engine: sa.Engine, now: dt.datetime, school_ids: list[int] | None = None
+) -> list[NextRun]:
+    """Every school's next run and why at `now`, or those of `school_ids` (a page of the
+    Schools overview)."""
     with engine.connect() as conn:
-        return next_runs_of(conn, now)
+        return next_runs_of(conn, now, school_ids)
 
 
 def next_runs_of(

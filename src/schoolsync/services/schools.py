@@ -27,6 +27,7 @@ SETTING_NAMES = (
     "allowed_domains",
     "require_email",
     "import_staff",
+    "username_pattern",
     "paused",
     "sync_window",
     "daytime_every_hours",
@@ -190,3 +191,19 @@ def find_classes(engine: sa.Engine, key: str, search: str | None = None) -> list
 
     with engine.connect() as conn:
         return find(conn, school_store.get_school(conn, key).id, search)
+
+
+def school_named(engine: sa.Engine, key: str) -> School:
+    """The school with this key; an unknown key raises `SchoolNotFound`."""
+    from schoolsync.store import schools as school_store
+
+    with engine.connect() as conn:
+        return school_store.get_school(conn, key)
+
+
+def replace_settings(engine: sa.Engine, key: str, settings: SchoolSettings) -> None:
+    """Store settings already checked whole (the web form checks every field before this)."""
+    from schoolsync.store import schools as school_store
+
+    with engine.begin() as conn:
+        school_store.update_settings(conn, school_store.get_school(conn, key).id, settings)

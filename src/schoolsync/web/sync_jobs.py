@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from schoolsync.jobs.runner import EmbeddedRunner
+from schoolsync.services.handle import Store
 from schoolsync.wording import reading_word
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class SyncJobs:
 
     def __init__(
         self,
-        engine: sa.Engine,
+        engine: Store,
         reader: Callable[[], SnapshotReader],
         notify: Notify | None = None,
         runner: EmbeddedRunner | None = None,

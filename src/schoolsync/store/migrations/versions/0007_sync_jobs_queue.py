@@ -28,7 +28,6 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("due_at", _Timestamp, nullable=False),
         sa.Column("created_at", _Timestamp, nullable=False),
-        sa.Column("sent_at", _Timestamp, nullable=True),
         sa.Column("started_at", _Timestamp, nullable=True),
         sa.Column("finished_at", _Timestamp, nullable=True),
         sa.Column("worker", sa.String(length=200), nullable=True),
