@@ -65,18 +65,20 @@ def test_a_collector_turned_off_by_the_program_stays_off() -> None:
     assert not gc.isenabled()
 
 
-def test_cycles_made_during_a_pause_are_freed_when_it_ends() -> None:
+def test_a_run_ending_while_another_holds_the_collector_off_frees_its_own_cycles() -> None:
     class Node:
         other: Node
 
     freed = threading.Event()
-    with collector_paused():
-        first, second = Node(), Node()
-        first.other, second.other = second, first
-        weakref.finalize(first, freed.set)
-        del first, second
-        assert not freed.is_set()  # a cycle: reference counting alone cannot free it
-    assert freed.is_set()
+    with collector_paused():  # another run, still going
+        with collector_paused():
+            first, second = Node(), Node()
+            first.other, second.other = second, first
+            weakref.finalize(first, freed.set)
+            del first, second
+            assert not freed.is_set()  # a cycle: reference counting alone cannot free it
+        assert freed.is_set()
+        assert not gc.isenabled()
 
 
 def test_a_sync_runs_with_the_collector_paused_and_gives_it_back_when_it_fails(

@@ -5,10 +5,10 @@ snapshot, the plan), and the collector walks all of them again each time the hea
 quarter: about a quarter of the sync's time, for objects that are all still in use. Reference
 counting frees almost everything a sync drops; only reference cycles wait for the collector.
 
-So the collector is off for the run and one collection runs as the run ends, which frees the
-run's cycles: memory stays bounded by one run even when runs in other threads overlap and keep
-the collector off. Pauses nest and may overlap across threads; the collector comes back on when
-the last one ends, and only if it was on before the first began.
+So the collector is off for the run. Pauses nest and may overlap across threads: the collector
+comes back on when the last one ends (and only if it was on before the first began), and then
+collects as usual. A run that ends while another still holds it off collects its own cycles
+there and then, so memory stays bounded by one run however long runs keep overlapping.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def collector_paused() -> Iterator[None]:
     finally:
         with _lock:
             _pauses -= 1
-            if _pauses == 0 and _was_enabled:
+            others = _pauses > 0
+            if not others and _was_enabled:
                 gc.enable()
-        # Outside the lock: a collection may run finalizers, which may start a pause of their own.
-        gc.collect()
+        if others:
+            # Outside the lock: a collection may run finalizers, which may pause it themselves.
+            gc.collect()

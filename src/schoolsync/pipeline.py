@@ -222,7 +222,6 @@ def sync_school(
                     info=None if file_import else _school_facts(snapshot),
                 )
                 release_lock(conn, school.id, run_id)
-            del snapshot  # freed now, so the collection as the pause ends need not walk it
     except SchoolsyncError as exc:
         message = str(exc)
         replan = exc if isinstance(exc, PlanChanged) else None
