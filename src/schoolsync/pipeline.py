@@ -8,7 +8,8 @@ transaction in which a plan is applied.
     -> apply + record + open issues + release lock (one transaction)
     -> alert (when a run needs approval or failed)
 
-While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`).
+While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`)
+and Python's cyclic garbage collector is paused (`collector.py`).
 Ctrl-C (or any BaseException) ends the run as interrupted and frees the school before it
 propagates.
 
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from schoolsync.collector import collector_paused
 from schoolsync.engine.approvals import release, released_fingerprints, withhold
 from schoolsync.engine.decide import decide
 from schoolsync.engine.digest import plan_digest
@@ -162,9 +164,10 @@ def plan_school(
         school = get_school(conn, school_key)
         refuse_before_merge(conn, school.id, school.name, school.key)
     sync_kind = choose_sync_kind(school, full or scope is not None, now())
-    snapshot = read(school, _since(school, sync_kind), progress)
-    with engine.connect() as conn:
-        return _decide(conn, school, snapshot, scope or Scope.of(school.settings), sync_kind)
+    with collector_paused():
+        snapshot = read(school, _since(school, sync_kind), progress)
+        with engine.connect() as conn:
+            return _decide(conn, school, snapshot, scope or Scope.of(school.settings), sync_kind)
 
 
 def sync_school(
@@ -208,7 +211,7 @@ def sync_school(
     replan: PlanChanged | None = None
     retry_at: dt.datetime | None = None
     try:
-        with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
+        with Heartbeat(engine, school.id, run_id, now, heartbeat_every), collector_paused():
             snapshot = read(school, _since(school, sync_kind), progress)
             with engine.begin() as conn:
                 result = _apply_snapshot(conn, school, run_id, sync_kind, snapshot, now(), approval)
