@@ -21,6 +21,7 @@ from schoolsync.cli import (
     run_detail,
     sandbox,
     schools,
+    settings,
     syncing,
     users,
 )
@@ -30,7 +31,9 @@ from schoolsync.cli.help_text import plain_metavars
 from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
-_COMMAND_GROUPS = (classes, demo, holds, reports, run_detail, sandbox, schools, syncing, users)
+_COMMAND_GROUPS = (
+    classes, demo, holds, reports, run_detail, sandbox, schools, settings, syncing, users
+)  # fmt: skip
 
 
 def main() -> None:

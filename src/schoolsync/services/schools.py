@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from schoolsync.errors import NotFound
+from schoolsync.settings_table import SETTINGS, merge_sen_codes
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -17,17 +18,8 @@ if TYPE_CHECKING:
     from schoolsync.store.catalogue import ClassEntry
     from schoolsync.store.schools import School
 
-#: The settings `update_settings` changes, by the name `SchoolSettings.to_json` gives them.
-SETTING_NAMES = (
-    "alert_emails",
-    "safeguard_mode",
-    "pupil_leavers_pct",
-    "staff_leavers_pct",
-    "email_changes_pct",
-    "allowed_domains",
-    "require_email",
-    "import_staff",
-)
+#: The settings `update_settings` changes: every one in the settings table.
+SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +121,11 @@ def update_settings(
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
     with engine.begin() as conn:
         record = school_store.get_school(conn, key)
+        if isinstance(given.get("custom_sen_codes"), list | tuple):
+            # The CLI's `--custom-sen-code MP=K` adds to the codes; a mapping replaces them.
+            given["custom_sen_codes"] = merge_sen_codes(
+                record.settings.custom_sen_codes, list(given["custom_sen_codes"])
+            )
         values = {**record.settings.to_json(), **given}
         if reset_scope:
             values.update(scope_subjects=None, scope_classes=None, scope_known_classes=None)

@@ -12,6 +12,9 @@
                                                            "approved_by": "..."}: the next
                                                            sync applies them, the rest wait
     PUT  /api/schools/{key}/classes/{mis_id}/dependents   {"count": 12, "label": "tasks"}
+    GET  /api/schools/{key}/settings                      every setting: value, explanation
+    PATCH /api/schools/{key}/settings                     {"sync_contacts": false, ...}: checked
+                                                           as the CLI checks it; all or nothing
 
 Every request needs `Authorization: Bearer <token>`: a user's own API token (made on the web
 app's "API tokens" page), or `SCHOOLSYNC_API_TOKEN`, a bootstrap token with a vendor admin's
@@ -41,8 +44,10 @@ from schoolsync.engine.hold_groups import group_holds
 from schoolsync.errors import BadInput, NotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue, run_status
+from schoolsync.school_settings import SchoolSettings
 from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
+from schoolsync.settings_table import SETTINGS
 from schoolsync.web.auth import api_user
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
@@ -111,6 +116,17 @@ class ApprovalBody(BaseModel):
         default_factory=list, max_length=20, description="Approve every hold of these rules."
     )
     approved_by: str = Field(min_length=1, max_length=200, description="Who approves.")
+
+
+def _settings_json(settings: SchoolSettings) -> dict[str, Any]:
+    values = settings.to_json()
+    return {
+        "settings": [
+            {"name": s.name, "group": s.group, "value": values[s.name],
+             "explanation": s.explanation, "cli_option": s.option}
+            for s in SETTINGS
+        ]
+    }  # fmt: skip
 
 
 def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
@@ -249,5 +265,25 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
                 store, key, class_mis_id, body.count, body.label, dt.datetime.now(dt.UTC)
             )
         return {"class_mis_id": class_mis_id, "count": body.count, "label": body.label}
+
+    @app.get("/api/schools/{key}/settings", dependencies=router_deps)
+    def get_settings(key: SchoolKey, store: Store) -> dict[str, Any]:
+        with _answering():
+            return _settings_json(schools.update_settings(store, key).settings)
+
+    @app.patch("/api/schools/{key}/settings", dependencies=router_deps)
+    def patch_settings(
+        key: SchoolKey, body: dict[str, Any], store: Store, request: Request
+    ) -> dict[str, Any]:
+        user: User = request.state.user
+        if not user.can_approve:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "vendor support cannot change settings")
+        unknown = sorted(set(body) - set(schools.SETTING_NAMES))
+        if unknown:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown setting(s): {', '.join(unknown)}"
+            )
+        with _answering():
+            return _settings_json(schools.update_settings(store, key, body).settings)
 
     return app
