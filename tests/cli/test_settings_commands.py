@@ -4,14 +4,18 @@ option that changes it; a bad value is named and changes nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import fields
 
 import pytest
+import sqlalchemy as sa
 
 from schoolsync.cli import build_command
+from schoolsync.sandbox import Sandbox, running_sandbox
 from schoolsync.school_settings import SchoolSettings
 from schoolsync.settings_table import SETTINGS
-from tests.cli.conftest import schoolsync
+from schoolsync.store.tables import people
+from tests.cli.conftest import TOKEN, add_school, schoolsync
 
 #: Settings a person does not set directly: the scope is chosen in a manual sync.
 NOT_LISTED = {"scope_subjects", "scope_classes", "scope_known_classes", "extra"}
@@ -71,3 +75,32 @@ def test_custom_sen_codes_are_checked(value: list[str], problem: str) -> None:
 
     with pytest.raises(ConfigError, match=problem):
         parse_sen_codes(value)
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[str]:
+    box = Sandbox.demo(seed=3, pupils=60, token=TOKEN)
+    with running_sandbox(box) as base_url:
+        yield base_url
+
+
+def test_exclude_excluded_and_archive_commands(env, sandbox, engine: sa.Engine) -> None:
+    key = add_school(env, sandbox)
+    schoolsync(env, "sync", key)
+    with engine.connect() as conn:
+        upn = conn.execute(
+            sa.select(people.c.upn).where(people.c.upn.is_not(None)).limit(1)
+        ).scalar_one()
+    shown = schoolsync(env, "exclude", key, upn, "--by", "Ms Patel").stdout
+    assert "is excluded" in shown and shown.startswith("Pupil ")
+    [listed] = json.loads(schoolsync(env, "excluded", key, "--json").stdout)
+    assert listed["upn"] == upn and listed["excluded_by"] == "Ms Patel"
+    assert "Ms Patel" in schoolsync(env, "excluded", key).stdout
+    unknown = schoolsync(env, "exclude", key, "NOPE123", "--by", "Ms Patel", check=False)
+    assert unknown.returncode == 1 and "NOPE123" in unknown.stderr
+    schoolsync(env, "exclude", key, upn, "--undo")
+    assert json.loads(schoolsync(env, "excluded", key, "--json").stdout) == []
+    archived = schoolsync(env, "archive", key, "--role", "staff").stdout
+    assert archived.startswith("Archived ") and "--no-import-staff" in archived
+    bad = schoolsync(env, "archive", key, "--role", "governor", check=False)
+    assert bad.returncode == 2 and "--role must be pupil, teacher, staff or contact" in bad.stderr

@@ -17,6 +17,7 @@ from schoolsync.cli import (
     classes,
     demo,
     holds,
+    people_admin,
     reports,
     run_detail,
     sandbox,
@@ -32,7 +33,8 @@ from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    classes, demo, holds, reports, run_detail, sandbox, schools, settings, syncing, users
+    classes, demo, holds, people_admin, reports, run_detail, sandbox, schools, settings,
+    syncing, users,
 )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """The decision step of one sync, whole and pure: from what the source sent and what the store
 holds, which changes to make now and which to hold for a person.
 
-    fit -> scope -> match -> validate -> plan -> safeguard
+    import toggles -> fit -> scope -> match -> validate -> plan -> safeguard
 
 The pipeline loads `current` and `dependents` from the store, calls `decide`, and writes what
 it returns; everything between is values in, values out, so it is tested without a database.
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from schoolsync.engine.fit import Sizes, fit
 from schoolsync.engine.identity import match_people
+from schoolsync.engine.import_choices import apply_import_choices
 from schoolsync.engine.plan import make_plan
 from schoolsync.engine.safeguard import safeguard
 from schoolsync.engine.scope import apply_scope
@@ -48,7 +49,8 @@ def decide(
     """`scope` is what to sync (the school's saved scope when None); `sizes` are the store's
     column sizes, which values are fitted to before anything else looks at them."""
     chosen = scope if scope is not None else Scope.of(settings)
-    scoped = apply_scope(fit(snapshot, sizes), chosen)
+    chosen_types = apply_import_choices(snapshot, settings)
+    scoped = apply_scope(fit(chosen_types, sizes), chosen)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
     )

@@ -221,6 +221,9 @@ class Snapshot:
     #: Where the values came from, for issue messages ("CTF.xml", a OneRoster package's name);
     #: None for an API.
     origin: str | None = None
+    #: Roles whose stored people this fetch does not speak for (the school turned their import
+    #: off): none of them is created, updated or leaves.
+    roles_left_alone: frozenset[str] = frozenset()
     #: Entity families this fetch covered; a family not listed is left untouched by the plan.
     covers: frozenset[str] = field(
         default_factory=lambda: frozenset(

@@ -48,6 +48,8 @@ schools = sa.Table(
     sa.Column("lock_renewed_at", _Timestamp),
     #: host:pid of the process holding the lock
     sa.Column("lock_owner", sa.String(200)),
+    #: when pupils' photos were last read: Wonde refreshes them weekly, so do we
+    sa.Column("photos_fetched_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Index("ix_schools_name_id", "name", "id"),
 )
@@ -83,6 +85,9 @@ people = sa.Table(
     sa.Column("attendance", sa.String(60)),
     sa.Column("status", sa.String(10), nullable=False, server_default="active"),
     sa.Column("excluded", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: who excluded the person from the import, and when (kept while `excluded` holds)
+    sa.Column("excluded_by", sa.String(200)),
+    sa.Column("excluded_at", _Timestamp),
     sa.Column("left_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Column("updated_at", _Timestamp, nullable=False),
@@ -280,6 +285,30 @@ notifications = sa.Table(
     sa.Column("recipients", sa.Text, nullable=False),
     sa.Column("subject", sa.String(300), nullable=False),
     sa.Column("sent_at", _Timestamp, nullable=False),
+)
+
+#: A school's term dates: six terms an academic year (`academic_year` is the year it starts).
+term_dates = sa.Table(
+    "term_dates",
+    metadata,
+    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
+    sa.Column("academic_year", sa.Integer, primary_key=True),
+    sa.Column("term", sa.String(10), primary_key=True),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+)
+
+#: Pupils' thumbnail photos, out of `people`: the main tables stay small and fast to read.
+pupil_photos = sa.Table(
+    "pupil_photos",
+    metadata,
+    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
+    #: sha256 of the image: an unchanged photo is not written again
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("content_type", sa.String(40), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", _Timestamp, nullable=False),
 )
 
 # --- accounts of the web app and the API (people who use schoolsync, not synced people) ----

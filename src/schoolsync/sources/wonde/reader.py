@@ -73,7 +73,10 @@ def wonde_reader(
                 wonde,
                 updated_after=since,
                 progress=progress,
-                with_staff=school.settings.import_staff,
+                # Employees are one endpoint: read when either kind is imported (the
+                # decision step leaves out the kind that is not).
+                with_staff=school.settings.import_staff or school.settings.import_teachers,
+                with_contacts=school.settings.sync_contacts,
             )
 
     return read
@@ -85,6 +88,7 @@ def fetch_raw(
     updated_after: dt.datetime | None = None,
     progress: Progress = no_progress,
     with_staff: bool = True,
+    with_contacts: bool = True,
 ) -> RawSchool:
     """Read one school. With `updated_after`, only what changed since then plus deletions.
 
@@ -111,9 +115,14 @@ def fetch_raw(
                 withheld.add(str(exc.permission))
         return []
 
+    student_includes = STUDENT_INCLUDES
+    if not with_contacts:
+        student_includes = ",".join(
+            item for item in STUDENT_INCLUDES.split(",") if item.split(".")[0] != "contacts"
+        )
     raw = RawSchool(
         school=school,
-        students=fetch("students", STUDENT_INCLUDES),
+        students=fetch("students", student_includes),
         employees=fetch("employees", EMPLOYEE_INCLUDES) if with_staff else [],
         subjects=fetch("subjects"),
         classes=fetch("classes", CLASS_INCLUDES),
@@ -122,7 +131,7 @@ def fetch_raw(
         with_staff=with_staff,
     )
     if updated_after is not None:
-        raw.contacts = fetch("contacts", "contact_details")
+        raw.contacts = fetch("contacts", "contact_details") if with_contacts else []
         raw.deletions = fetch("deletions")
     raw.withheld = frozenset(withheld)
     return raw
@@ -134,7 +143,14 @@ def fetch_snapshot(
     updated_after: dt.datetime | None = None,
     progress: Progress = no_progress,
     with_staff: bool = True,
+    with_contacts: bool = True,
 ) -> Snapshot:
-    raw = fetch_raw(client, updated_after=updated_after, progress=progress, with_staff=with_staff)
+    raw = fetch_raw(
+        client,
+        updated_after=updated_after,
+        progress=progress,
+        with_staff=with_staff,
+        with_contacts=with_contacts,
+    )
     school_name = str(raw.school.get("name") or client.school_id)
     return limit_to_granted(build_snapshot(raw), raw.withheld, school_name)
