@@ -2,7 +2,8 @@
 that touches the source, the pure decision step and the store, and the owner of the
 transaction in which a plan is applied.
 
-    start run + take the school's lock (one transaction: a refused attempt is not a run)
+    start run + take the school's lock (one transaction: a refused attempt is not a run; a
+    paused school's run ends there, recorded `paused` with the reason, nothing read)
     -> read source -> load current -> decide (fit, scope, validate, plan, safeguard: pure,
        `engine/decide.py`)
     -> apply + record + open issues + release lock (one transaction)
@@ -31,15 +32,17 @@ from schoolsync.engine.approvals import release, released_fingerprints, withhold
 from schoolsync.engine.decide import decide
 from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.open_issues import Reading, reconcile
+from schoolsync.engine.pause import SyncPause
 from schoolsync.engine.validate import UNEXPECTED, Validated
 from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy
-from schoolsync.model import Issue, Snapshot
+from schoolsync.model import Issue, SchoolInfo, Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
 from schoolsync.model.holds import Guarded, Hold
 from schoolsync.model.labels import SyncKind, Trigger
 from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
+from schoolsync.pausing import sync_pause
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.holds import (
     approvals_waiting,
@@ -58,12 +61,7 @@ from schoolsync.store.lock import (
 from schoolsync.store.open_issues import open_issue_rows, save_reconciled
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
-from schoolsync.store.schools import (
-    School,
-    get_school,
-    record_sync_point,
-    update_settings,
-)
+from schoolsync.store.schools import School, get_school, record_sync_point, update_settings
 from schoolsync.store.sizes import STORE_SIZES
 
 log = logging.getLogger(__name__)
@@ -196,6 +194,8 @@ def sync_school(
         # sure to plan it again.
         approved = approval is not None or bool(approvals_waiting(conn, school.id))
         sync_kind = "file" if file_import else choose_sync_kind(school, full or approved, started)
+        # A file a person imports is theirs to time; the MIS is read only outside a pause.
+        pause = SyncPause(None) if file_import else sync_pause(conn, school, started)
         run_id = start_run(
             conn,
             school.id,
@@ -204,7 +204,13 @@ def sync_school(
             mode=sync_kind,
             now=started,
         )
-        take_lock(conn, school, run_id, started)
+        if pause.paused:
+            finish_run(conn, run_id, status="paused", now=started, message=pause.message)
+        else:
+            take_lock(conn, school, run_id, started)
+    if pause.paused:
+        log.info("run %d for school %s: paused (%s)", run_id, school.key, pause.reason)
+        return SyncResult(run_id, "paused", sync_kind, {}, (), pause.message)
 
     result: SyncResult | None = None
     replan: PlanChanged | None = None
@@ -213,7 +219,9 @@ def sync_school(
         with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
             snapshot = read(school, _since(school, sync_kind), progress)
             with engine.begin() as conn:
-                result = _apply_snapshot(conn, school, run_id, sync_kind, snapshot, now(), approval)
+                result = _apply_snapshot(
+                    conn, school, run_id, sync_kind, snapshot, now(), approval, pause.warning
+                )
                 record_sync_point(
                     conn,
                     school.id,
@@ -221,7 +229,7 @@ def sync_school(
                     full=sync_kind == "full",
                     # A CTF's SourceSchool may be the pupil's previous school: facts come from
                     # the school's own API connection only.
-                    info=None if file_import else _school_facts(snapshot),
+                    info=None if file_import else _school_facts(snapshot.school),
                 )
                 release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
@@ -294,7 +302,9 @@ def _apply_snapshot(
     snapshot: Snapshot,
     now: dt.datetime,
     approval: Approval | None,
+    warning: str | None = None,
 ) -> SyncResult:
+    """`warning`: what the run's message says although it went ahead (term dates missing)."""
     scope = approval.scope if approval and approval.scope else Scope.of(school.settings)
     decided = _decide(conn, school, snapshot, scope, sync_kind)
     plan, validated = decided.plan, decided.validated
@@ -350,6 +360,7 @@ def _apply_snapshot(
         held=held or None,
         approved_by=approved_by,
         open_issues=len(still_open),
+        message=warning,
     )
     return SyncResult(
         run_id,
@@ -357,7 +368,7 @@ def _apply_snapshot(
         sync_kind,
         counts,
         validated.issues,
-        None,
+        warning,
         guarded.holds,
         held or None,
         open_issues=len(still_open),
@@ -383,15 +394,5 @@ def _sorted(values: frozenset[str] | None) -> tuple[str, ...] | None:
     return tuple(sorted(values)) if values is not None else None
 
 
-def _school_facts(snapshot: Snapshot) -> dict[str, str | None]:
-    info = snapshot.school
-    if info is None:
-        return {}
-    return {
-        "urn": info.urn,
-        "la_code": info.la_code,
-        "establishment_number": info.establishment_number,
-        "mis": info.mis,
-        "phase": info.phase,
-        "timezone": info.timezone,
-    }
+def _school_facts(info: SchoolInfo | None) -> dict[str, str | None]:
+    return info.facts() if info is not None else {}

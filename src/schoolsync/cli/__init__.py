@@ -24,6 +24,7 @@ from schoolsync.cli import (
     schools,
     settings,
     syncing,
+    terms,
     users,
 )
 from schoolsync.cli.common import app, error_json
@@ -34,7 +35,7 @@ from schoolsync.config import environment, log_level
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
     classes, demo, holds, people_admin, reports, run_detail, sandbox, schools, settings,
-    syncing, users,
+    syncing, terms, users,
 )  # fmt: skip
 
 

@@ -181,6 +181,17 @@ class SchoolInfo:
     phase: str | None = None
     timezone: str | None = None
 
+    def facts(self) -> dict[str, str | None]:
+        """What a sync records of the school itself (its name is the school's own choice)."""
+        return {
+            "urn": self.urn,
+            "la_code": self.la_code,
+            "establishment_number": self.establishment_number,
+            "mis": self.mis,
+            "phase": self.phase,
+            "timezone": self.timezone,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
