@@ -18,6 +18,7 @@ from schoolsync.cli import (
     demo,
     holds,
     people_admin,
+    permissions,
     reports,
     run_detail,
     sandbox,
@@ -34,8 +35,8 @@ from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    classes, demo, holds, people_admin, reports, run_detail, sandbox, schools, settings,
-    syncing, terms, users,
+    classes, demo, holds, people_admin, permissions, reports, run_detail, sandbox, schools,
+    settings, syncing, terms, users,
 )  # fmt: skip
 
 

@@ -44,7 +44,7 @@ def serve_api(
     """Serve the web app and the REST API (OpenAPI at /docs) until stopped."""
     import uvicorn
 
-    from schoolsync.services.sources import mis_readers
+    from schoolsync.services.sources import mis_readers, permissions_reader
     from schoolsync.services.syncing import notifier
     from schoolsync.web.app import create_web_app
 
@@ -55,6 +55,7 @@ def serve_api(
             mis_readers(settings),
             api_token=settings.api_token,
             notify=notifier(engine, settings),
+            permissions=permissions_reader(settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")

@@ -29,14 +29,25 @@ def read_term_dates(text: str, name: str = "terms.csv") -> list[TermDate]:
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or tuple(c.strip().lower() for c in rows[0]) != COLUMNS:
         raise ConfigError(f"{name}: the first line must be the columns {','.join(COLUMNS)}")
+    entries = [
+        (f"line {number}", row)
+        for number, row in enumerate(rows[1:], start=2)
+        if any(cell.strip() for cell in row)
+    ]
+    return check_term_dates(entries, f"{name} was not saved; fix these lines:", name)
+
+
+def check_term_dates(
+    entries: list[tuple[str, list[str]]], heading: str, name: str = "The term dates"
+) -> list[TermDate]:
+    """Term dates from (where, [academic_year, term, start, end]) entries: a CSV's lines, or
+    a form's fields. Raises `ConfigError` listing every problem under `heading`."""
     problems: list[str] = []
     found: list[TermDate] = []
-    lines: dict[tuple[int, str], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    places: dict[tuple[int, str], str] = {}
+    for where, row in entries:
         if len(row) != len(COLUMNS):
-            problems.append(f"line {number}: expected 4 values, found {len(row)}")
+            problems.append(f"{where}: expected 4 values, found {len(row)}")
             continue
         year_text, term, start_text, end_text = (cell.strip() for cell in row)
         term = term.lower().replace(" ", "")
@@ -57,26 +68,26 @@ def read_term_dates(text: str, name: str = "terms.csv") -> list[TermDate]:
                 wrong.append("the term ends before it starts")
             elif not (dt.date(year, 8, 1) <= start and end <= dt.date(year + 1, 8, 31)):
                 wrong.append(f"the dates are outside the academic year {year_text}")
-            elif (year, term) in lines:
-                wrong.append(f"{year_text} {term} is also on line {lines[(year, term)]}")
+            elif (year, term) in places:
+                wrong.append(f"{year_text} {term} is also on {places[(year, term)]}")
         if wrong:
-            problems.append(f"line {number}: " + "; ".join(wrong))
+            problems.append(f"{where}: " + "; ".join(wrong))
             continue
         assert year is not None and start is not None and end is not None
-        lines[(year, term)] = number
+        places[(year, term)] = where
         found.append(TermDate(year, term, start, end))
     if not problems:
-        problems = _whole_years(found, lines)
+        problems = _whole_years(found, places)
     if problems:
         more = len(problems) - _SHOWN
         listed = "\n  ".join(problems[:_SHOWN]) + (f"\n  and {more} more" if more > 0 else "")
-        raise ConfigError(f"{name} was not saved; fix these lines:\n  {listed}")
+        raise ConfigError(f"{heading}\n  {listed}")
     if not found:
         raise ConfigError(f"{name} has no term dates")
     return sorted(found, key=lambda t: (t.academic_year, TERMS.index(t.term)))
 
 
-def _whole_years(found: list[TermDate], lines: dict[tuple[int, str], int]) -> list[str]:
+def _whole_years(found: list[TermDate], places: dict[tuple[int, str], str]) -> list[str]:
     problems = []
     for year in sorted({t.academic_year for t in found}):
         terms = {t.term: t for t in found if t.academic_year == year}
@@ -87,7 +98,7 @@ def _whole_years(found: list[TermDate], lines: dict[tuple[int, str], int]) -> li
         for earlier, later in itertools.pairwise(TERMS):
             if terms[later].starts_on <= terms[earlier].ends_on:
                 problems.append(
-                    f"line {lines[(year, later)]}: {year_label(year)} {later} starts before "
+                    f"{places[(year, later)]}: {year_label(year)} {later} starts before "
                     f"{earlier} ends"
                 )
     return problems

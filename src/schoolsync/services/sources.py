@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from schoolsync.config import Settings
     from schoolsync.model import Snapshot
+    from schoolsync.services.permissions import PermissionsReader
     from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader
 
 #: The source recorded for an import whose format could not be told from the file.
@@ -58,3 +59,10 @@ def file_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
         raise error
 
     return UNDETECTED, refuse
+
+
+def permissions_reader(settings: Settings) -> PermissionsReader:
+    """Reads a school's Wonde permissions, for `schoolsync permissions` and its web page."""
+    from schoolsync.sources.wonde.reader import permissions_reader as wonde_permissions
+
+    return wonde_permissions(settings)

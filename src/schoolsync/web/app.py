@@ -23,7 +23,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schoolsync.pipeline import Notify, SnapshotReader
-from schoolsync.web import manual_page, pages, people_pages, settings_page
+from schoolsync.services.permissions import PermissionsReader
+from schoolsync.web import (
+    manual_page,
+    pages,
+    people_pages,
+    permissions_page,
+    settings_page,
+    terms_page,
+)
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
@@ -43,12 +51,17 @@ def create_web_app(
     api_token: str | None = None,
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
+    permissions: PermissionsReader | None = None,
 ) -> FastAPI:
+    """`permissions` reads a school's Wonde permissions (None: the page says it cannot)."""
     app = create_app(engine, api_token)
     app.state.clock = clock
+    app.state.permissions = permissions
     app.state.sync_jobs = SyncJobs(engine, reader, notify)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
+    app.include_router(terms_page.router)
+    app.include_router(permissions_page.router)
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -7,7 +7,9 @@ school itself when the connection does not name one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -50,25 +52,7 @@ def wonde_reader(
     `transport` stands in for the network in tests."""
 
     def read(school: SchoolConnection, since: dt.datetime | None, progress: Progress) -> Snapshot:
-        token = school.token(settings.secret_key)
-        if not school.wonde_school_id or not token:
-            raise ConfigError(
-                f"School {school.key} has no Wonde connection; import files for it instead "
-                "(`schoolsync import`)"
-            )
-        with make_http_client(token, settings.wonde_timeout_seconds, transport) as client:
-            http = JsonHttp(
-                client,
-                max_attempts=settings.wonde_max_attempts,
-                max_backoff_seconds=settings.wonde_max_backoff_seconds,
-                grant_hint=GRANT_HINT,
-            )
-            base_url = school.api_base_url
-            if not base_url:
-                # The regional domain comes from the school itself.
-                probe = WondeClient(http, DEFAULT_BASE_URL, school.wonde_school_id)
-                base_url = base_url_for(probe.school())
-            wonde = WondeClient(http, base_url, school.wonde_school_id)
+        with _connected(settings, school, transport) as wonde:
             return fetch_snapshot(
                 wonde,
                 updated_after=since,
@@ -80,6 +64,43 @@ def wonde_reader(
             )
 
     return read
+
+
+def permissions_reader(
+    settings: Settings, transport: httpx.BaseTransport | None = None
+) -> Callable[[SchoolConnection], list[dict[str, Any]]]:
+    """Reads the Wonde permissions a school granted or denied (for its permissions page)."""
+
+    def read(school: SchoolConnection) -> list[dict[str, Any]]:
+        with _connected(settings, school, transport) as wonde:
+            return wonde.permissions()
+
+    return read
+
+
+@contextlib.contextmanager
+def _connected(
+    settings: Settings, school: SchoolConnection, transport: httpx.BaseTransport | None
+) -> Iterator[WondeClient]:
+    token = school.token(settings.secret_key)
+    if not school.wonde_school_id or not token:
+        raise ConfigError(
+            f"School {school.key} has no Wonde connection; import files for it instead "
+            "(`schoolsync import`)"
+        )
+    with make_http_client(token, settings.wonde_timeout_seconds, transport) as client:
+        http = JsonHttp(
+            client,
+            max_attempts=settings.wonde_max_attempts,
+            max_backoff_seconds=settings.wonde_max_backoff_seconds,
+            grant_hint=GRANT_HINT,
+        )
+        base_url = school.api_base_url
+        if not base_url:
+            # The regional domain comes from the school itself.
+            probe = WondeClient(http, DEFAULT_BASE_URL, school.wonde_school_id)
+            base_url = base_url_for(probe.school())
+        yield WondeClient(http, base_url, school.wonde_school_id)
 
 
 def fetch_raw(
