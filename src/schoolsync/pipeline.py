@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -32,9 +31,9 @@ from schoolsync.engine.approvals import release, released_fingerprints, withhold
 from schoolsync.engine.decide import decide
 from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.open_issues import Reading, reconcile
-from schoolsync.engine.pause import SyncPause
+from schoolsync.engine.pause import SyncPause, school_today
 from schoolsync.engine.validate import UNEXPECTED, Validated
-from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy
+from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy, where_raised
 from schoolsync.model import Issue, SchoolInfo, Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
@@ -165,7 +164,8 @@ def plan_school(
     sync_kind = choose_sync_kind(school, full or scope is not None, now())
     snapshot = read(school, _since(school, sync_kind), progress)
     with engine.connect() as conn:
-        return _decide(conn, school, snapshot, scope or Scope.of(school.settings), sync_kind)
+        chosen = scope or Scope.of(school.settings)
+        return _decide(conn, school, snapshot, chosen, sync_kind, now())
 
 
 def sync_school(
@@ -237,7 +237,9 @@ def sync_school(
         replan = exc if isinstance(exc, PlanChanged) else None
         retry_at = exc.retry_at if isinstance(exc, SourceBusy) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
-        log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key, _where(exc))
+        log.error(
+            "run %d for school %s failed unexpectedly: %s", run_id, school.key, where_raised(exc)
+        )
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
     except BaseException:  # Ctrl-C, or the process asked to stop: end the run, free the school
         with engine.begin() as conn:
@@ -261,19 +263,9 @@ def sync_school(
                 "could not send the alert for run %d of school %s: %s",
                 run_id,
                 school.key,
-                _where(exc),
+                where_raised(exc),
             )
     return result
-
-
-def _where(exc: BaseException) -> str:
-    """An exception's type and the line that raised it, without its message: messages can
-    quote the data being handled, and that is children's data."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return type(exc).__name__
-    last = frames[-1]
-    return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"
 
 
 def _since(school: School, sync_kind: SyncKind) -> dt.datetime | None:
@@ -283,15 +275,21 @@ def _since(school: School, sync_kind: SyncKind) -> dt.datetime | None:
 
 
 def _decide(
-    conn: sa.Connection, school: School, snapshot: Snapshot, scope: Scope, sync_kind: SyncKind
+    conn: sa.Connection,
+    school: School,
+    snap: Snapshot,
+    scope: Scope,
+    kind: SyncKind,
+    now: dt.datetime,
 ) -> DryRun:
-    """Load what the decision needs from the store, and decide."""
+    """Load what the decision needs from the store, and decide (leavers by the school's date)."""
     current = load_current(conn, school.id)
     dependents = load_dependents(conn, school.id)
+    today = school_today(now, school.timezone)
     decision = decide(
-        snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope
+        snap, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope, today=today
     )
-    return DryRun(decision.validated, decision.plan, decision.guarded, sync_kind, snapshot, current)
+    return DryRun(decision.validated, decision.plan, decision.guarded, kind, snap, current)
 
 
 def _apply_snapshot(
@@ -306,7 +304,7 @@ def _apply_snapshot(
 ) -> SyncResult:
     """`warning`: what the run's message says although it went ahead (term dates missing)."""
     scope = approval.scope if approval and approval.scope else Scope.of(school.settings)
-    decided = _decide(conn, school, snapshot, scope, sync_kind)
+    decided = _decide(conn, school, snapshot, scope, sync_kind, now)
     plan, validated = decided.plan, decided.validated
     if approval is not None:
         if plan_digest(plan) != approval.plan_hash:

@@ -20,7 +20,7 @@ class SchoolSettings:
     #: Email domains accepted for users; empty accepts any domain.
     allowed_domains: tuple[str, ...] = ()
     #: Import toggles per type (see `settings_table` for what each means to a school).
-    import_students: bool = True
+    import_pupils: bool = True
     import_teachers: bool = True
     import_staff: bool = True
     sync_contacts: bool = True

@@ -84,9 +84,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "--require-email",
     ),
     SettingSpec(
-        "import_students", "bool", "Import", "Pupils from the MIS",
+        "import_pupils", "bool", "Import", "Pupils from the MIS",
         "On: MIS pupils overwrite matching ones. Off: not imported; yours are left alone.",
-        "--import-students/--no-import-students",
+        "--import-pupils/--no-import-pupils",
     ),
     SettingSpec(
         "import_teachers", "bool", "Import", "Teachers from the MIS",

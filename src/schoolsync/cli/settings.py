@@ -49,7 +49,14 @@ def school_settings(
     ] = None,
     email_domain: EmailDomains = None,
     require_email: RequireEmail = None,
-    import_students: Annotated[bool | None, _switch("import_students")] = None,
+    import_pupils: Annotated[
+        bool | None,
+        typer.Option(
+            "--import-pupils/--no-import-pupils",
+            "--import-students/--no-import-students",
+            help=spec("import_pupils").explanation,
+        ),
+    ] = None,
     import_teachers: Annotated[bool | None, _switch("import_teachers")] = None,
     import_staff: Annotated[bool | None, _switch("import_staff")] = None,
     sync_contacts: Annotated[
@@ -101,7 +108,7 @@ def school_settings(
         # Checked by the service inside open_store, which turns a bad role into a clear error
         # (exit 2) instead of a traceback.
         "require_email": require_email,
-        "import_students": import_students,
+        "import_pupils": import_pupils,
         "import_teachers": import_teachers,
         "import_staff": import_staff,
         "sync_contacts": sync_contacts,

@@ -1,7 +1,7 @@
 """The decision step of one sync, whole and pure: from what the source sent and what the store
 holds, which changes to make now and which to hold for a person.
 
-    import toggles -> fit -> scope -> match -> validate -> plan -> safeguard
+    leavers by date -> import toggles -> fit -> scope -> match -> validate -> plan -> safeguard
 
 The pipeline loads `current` and `dependents` from the store, calls `decide`, and writes what
 it returns; everything between is values in, values out, so it is tested without a database.
@@ -9,12 +9,14 @@ it returns; everything between is values in, values out, so it is tested without
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from schoolsync.engine.fit import Sizes, fit
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.import_choices import apply_import_choices
+from schoolsync.engine.leavers import apply_dates
 from schoolsync.engine.plan import make_plan
 from schoolsync.engine.safeguard import safeguard
 from schoolsync.engine.scope import apply_scope
@@ -45,11 +47,14 @@ def decide(
     *,
     sizes: Sizes,
     scope: Scope | None = None,
+    today: dt.date | None = None,
 ) -> Decision:
     """`scope` is what to sync (the school's saved scope when None); `sizes` are the store's
-    column sizes, which values are fitted to before anything else looks at them."""
+    column sizes, which values are fitted to before anything else looks at them; `today` (the
+    school's date) turns leavers and future starters away (`leavers.py`)."""
     chosen = scope if scope is not None else Scope.of(settings)
-    chosen_types = apply_import_choices(snapshot, settings)
+    dated = apply_dates(snapshot, today) if today is not None else snapshot
+    chosen_types = apply_import_choices(dated, settings)
     scoped = apply_scope(fit(chosen_types, sizes), chosen)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()

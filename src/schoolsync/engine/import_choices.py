@@ -15,7 +15,7 @@ from schoolsync.school_settings import SchoolSettings
 
 #: each role and the setting that imports it
 TOGGLES = (
-    ("student", "import_students"),
+    ("student", "import_pupils"),
     ("teacher", "import_teachers"),
     ("staff", "import_staff"),
     ("contact", "sync_contacts"),

@@ -99,6 +99,12 @@ class Person:
     pupil_premium: bool | None = None
     english_additional_language: bool | None = None
     attendance: Attendance | None = None
+    #: When the person joins and leaves the school (admission and leaving dates, employment
+    #: start and end), and whether the MIS lists them as active: who is a leaver or a future
+    #: starter (`engine/leavers.py`). Not stored: they decide whether the person is synced.
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    active: bool | None = None
     #: Fields the source sent but that could not be read (a warning issue says which): a
     #: person already stored keeps what they had there, rather than having it blanked.
     unreadable: frozenset[str] = frozenset()

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from schoolsync.config import Settings
-from schoolsync.errors import ConfigError, SourceAuthError
+from schoolsync.errors import ConfigError, SourceAuthError, SourceNotFound
 from schoolsync.model import Snapshot
 from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader, no_progress
 from schoolsync.sources.http import JsonHttp
@@ -151,11 +151,21 @@ def fetch_raw(
         complete=updated_after is None,
         with_staff=with_staff,
     )
+    raw.leavers = _leavers(fetch)
     if updated_after is not None:
         raw.contacts = fetch("contacts", "contact_details") if with_contacts else []
         raw.deletions = fetch("deletions")
     raw.withheld = frozenset(withheld)
     return raw
+
+
+def _leavers(fetch: Callable[..., list[Any]]) -> list[Any]:
+    """The school's leavers, where its Wonde has the endpoint (not every MIS gives it): each
+    is a stored pupil who becomes `left`, even in an incremental sync."""
+    try:
+        return fetch("students-leaver")
+    except SourceNotFound:
+        return []
 
 
 def fetch_snapshot(
