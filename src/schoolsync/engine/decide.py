@@ -1,7 +1,8 @@
 """The decision step of one sync, whole and pure: from what the source sent and what the store
 holds, which changes to make now and which to hold for a person.
 
-    leavers by date -> import toggles -> fit -> scope -> match -> validate -> plan -> safeguard
+    leavers by date -> SEN settings -> import toggles
+    -> fit -> scope -> match -> validate -> plan -> safeguard
 
 The pipeline loads `current` and `dependents` from the store, calls `decide`, and writes what
 it returns; everything between is values in, values out, so it is tested without a database.
@@ -20,6 +21,7 @@ from schoolsync.engine.leavers import apply_dates
 from schoolsync.engine.plan import make_plan
 from schoolsync.engine.safeguard import safeguard
 from schoolsync.engine.scope import apply_scope
+from schoolsync.engine.sen import apply_sen_settings
 from schoolsync.engine.validate import Validated, validate
 from schoolsync.model import Snapshot
 from schoolsync.model.changes import Plan
@@ -54,7 +56,7 @@ def decide(
     school's date) turns leavers and future starters away (`leavers.py`)."""
     chosen = scope if scope is not None else Scope.of(settings)
     dated = apply_dates(snapshot, today) if today is not None else snapshot
-    chosen_types = apply_import_choices(dated, settings)
+    chosen_types = apply_import_choices(apply_sen_settings(dated, settings), settings)
     scoped = apply_scope(fit(chosen_types, sizes), chosen)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
