@@ -66,6 +66,13 @@ class Attendance:
     authorised: int
     unauthorised: int
     late: int
+    #: absences with no reason recorded yet: counted as unauthorised where the school says so
+    #: (`unexplained_as_unauthorised`, on by default)
+    unexplained: int = 0
+
+    def unauthorised_shown(self, unexplained_as_unauthorised: bool) -> int:
+        """The unauthorised count as shown and exported under the school's setting."""
+        return self.unauthorised + (self.unexplained if unexplained_as_unauthorised else 0)
 
 
 @dataclass(frozen=True, slots=True)

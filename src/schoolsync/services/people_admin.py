@@ -88,3 +88,34 @@ def archive(engine: sa.Engine, key: str, role: str, now: dt.datetime) -> Archive
     setting = dict(TOGGLES)[stored_role]
     still_on = setting if getattr(school.settings, setting) else None
     return Archived(stored_role, count, still_on)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceFigures:
+    """A pupil's attendance as a school reads it, under its unexplained-absence setting."""
+
+    possible: int
+    present: int
+    authorised: int
+    unauthorised: int
+    late: int
+    unexplained: int
+    #: whether `unauthorised` includes the unexplained absences
+    unexplained_counted: bool
+
+
+def attendance_figures(engine: sa.Engine, key: str, stored: str | None) -> AttendanceFigures | None:
+    """The figures shown (and exported) for a stored attendance summary: with the school's
+    *add unexplained absence to the unauthorised count* applied."""
+    from schoolsync.model.current import attendance_from_stored
+    from schoolsync.store.schools import get_school
+
+    found = attendance_from_stored(stored)
+    if found is None:
+        return None
+    with engine.connect() as conn:
+        counted = get_school(conn, key).settings.unexplained_as_unauthorised
+    return AttendanceFigures(
+        found.possible, found.present, found.authorised, found.unauthorised_shown(counted),
+        found.late, found.unexplained, counted,
+    )  # fmt: skip

@@ -25,12 +25,14 @@ class PersonEntry:
     excluded: bool
     excluded_by: str | None
     excluded_at: dt.datetime | None
+    #: the stored attendance summary (`model.current.stored_attendance`)
+    attendance: str | None = None
 
 
 _COLUMNS = (
     people.c.id, people.c.role, people.c.forename, people.c.surname, people.c.mis_id,
     people.c.upn, people.c.source_id, people.c.status, people.c.excluded, people.c.excluded_by,
-    people.c.excluded_at,
+    people.c.excluded_at, people.c.attendance,
 )  # fmt: skip
 
 
@@ -39,6 +41,7 @@ def _entry(m: sa.RowMapping) -> PersonEntry:
         id=m["id"], role=m["role"], name=f"{m['forename']} {m['surname']}".strip(),
         mis_id=m["mis_id"], upn=m["upn"], source_id=m["source_id"], status=m["status"],
         excluded=m["excluded"], excluded_by=m["excluded_by"], excluded_at=m["excluded_at"],
+        attendance=m["attendance"],
     )  # fmt: skip
 
 

@@ -64,9 +64,11 @@ def person(request: Request, key: str, person_id: int, who: CurrentVisitor) -> H
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
     exclusion = people_admin.person_entry(engine_of(request), key, person_id)
+    stored = exclusion.attendance if exclusion else None
+    attendance = people_admin.attendance_figures(engine_of(request), key, stored)
     return page(
         request, "person.html", who=who, key=key, school_name=name, person=detail,
-        roles=found.ROLES, statuses=found.STATUSES, exclusion=exclusion,
+        roles=found.ROLES, statuses=found.STATUSES, exclusion=exclusion, attendance=attendance,
         changed=request.query_params.get("changed") == "1",
     )  # fmt: skip
 
