@@ -39,9 +39,28 @@ def apply_dates(snapshot: Snapshot, today: dt.date) -> Snapshot:
     if not leavers and not later:
         return snapshot
     gone = {(p.family, p.source_id) for p in (*leavers, *later)}
+    pupils = {source_id for family, source_id in gone if family == "pupil"}
+    staff = {source_id for family, source_id in gone if family == "employee"}
+
+    def kept(ids: tuple[str, ...], out: set[str]) -> tuple[str, ...]:
+        return tuple(i for i in ids if i not in out)
+
     return dataclasses.replace(
         snapshot,
         people=tuple(p for p in snapshot.people if (p.family, p.source_id) not in gone),
+        # Not in their classes and groups either: not there yet, or not any more.
+        classes=tuple(
+            dataclasses.replace(
+                c, student_ids=kept(c.student_ids, pupils), teacher_ids=kept(c.teacher_ids, staff)
+            )
+            for c in snapshot.classes
+        ),
+        groups=tuple(
+            dataclasses.replace(
+                g, student_ids=kept(g.student_ids, pupils), employee_ids=kept(g.employee_ids, staff)
+            )
+            for g in snapshot.groups
+        ),
         deletions=snapshot.deletions
         + tuple(
             Deletion(_DELETION_KIND[p.family], p.source_id, p.mis_id)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from schoolsync.model import Snapshot
     from schoolsync.services.permissions import PermissionsReader
     from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader
+    from schoolsync.sources.wonde.photos import PhotosReader
 
 #: The source recorded for an import whose format could not be told from the file.
 UNDETECTED = "unknown"
@@ -66,3 +67,10 @@ def permissions_reader(settings: Settings) -> PermissionsReader:
     from schoolsync.sources.wonde.reader import permissions_reader as wonde_permissions
 
     return wonde_permissions(settings)
+
+
+def photos_reader(settings: Settings) -> PhotosReader:
+    """Reads a school's pupils' photos from Wonde (weekly, after a sync)."""
+    from schoolsync.sources.wonde.photos import photos_reader as wonde_photos
+
+    return wonde_photos(settings)

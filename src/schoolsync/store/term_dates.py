@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from schoolsync.model.terms import TERMS, TermDate
+from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import sync_runs, term_dates
 
 
@@ -49,4 +50,4 @@ def first_sync_at(conn: sa.Connection, school_id: int) -> dt.datetime | None:
             sync_runs.c.school_id == school_id, sync_runs.c.status != "paused"
         )
     ).scalar_one()
-    return found
+    return as_utc(found)

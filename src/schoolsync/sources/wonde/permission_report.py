@@ -37,6 +37,7 @@ FEATURES = (
     Feature("Attendance summaries", "attendance.read"),
     Feature("Pupil contacts: parents and carers", "contacts.read", "sync_contacts"),
     Feature("Emails of pupils, staff and contacts", "contact_details.read"),
+    Feature("Pupil photos", "photos.read", "sync_photos"),
 )  # fmt: skip
 
 

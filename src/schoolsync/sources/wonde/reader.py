@@ -52,7 +52,7 @@ def wonde_reader(
     `transport` stands in for the network in tests."""
 
     def read(school: SchoolConnection, since: dt.datetime | None, progress: Progress) -> Snapshot:
-        with _connected(settings, school, transport) as wonde:
+        with connected(settings, school, transport) as wonde:
             return fetch_snapshot(
                 wonde,
                 updated_after=since,
@@ -72,14 +72,14 @@ def permissions_reader(
     """Reads the Wonde permissions a school granted or denied (for its permissions page)."""
 
     def read(school: SchoolConnection) -> list[dict[str, Any]]:
-        with _connected(settings, school, transport) as wonde:
+        with connected(settings, school, transport) as wonde:
             return wonde.permissions()
 
     return read
 
 
 @contextlib.contextmanager
-def _connected(
+def connected(
     settings: Settings, school: SchoolConnection, transport: httpx.BaseTransport | None
 ) -> Iterator[WondeClient]:
     token = school.token(settings.secret_key)
