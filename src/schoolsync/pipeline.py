@@ -43,6 +43,7 @@ from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.pausing import sync_pause
 from schoolsync.store.apply import apply_plan
+from schoolsync.store.first_connection import merged_choices, refuse_before_merge
 from schoolsync.store.holds import (
     approvals_waiting,
     close_pending,
@@ -161,6 +162,7 @@ def plan_school(
     """The dry run: read, validate, plan and safeguard, and write nothing at all."""
     with engine.connect() as conn:
         school = get_school(conn, school_key)
+        refuse_before_merge(conn, school.id, school.name, school.key)
     sync_kind = choose_sync_kind(school, full or scope is not None, now())
     snapshot = read(school, _since(school, sync_kind), progress)
     with engine.connect() as conn:
@@ -190,6 +192,7 @@ def sync_school(
     # runs is not a run at all (no failed run in the history, no alert).
     with engine.begin() as conn:
         school = get_school(conn, school_key)
+        refuse_before_merge(conn, school.id, school.name, school.key)
         # An approval is applied only if the hold is planned again, and only a full read is
         # sure to plan it again.
         approved = approval is not None or bool(approvals_waiting(conn, school.id))
@@ -285,10 +288,10 @@ def _decide(
     """Load what the decision needs from the store, and decide (leavers by the school's date)."""
     current = load_current(conn, school.id)
     dependents = load_dependents(conn, school.id)
+    merged = merged_choices(conn, school.id)
+    facts = (snap, current, school.settings, dependents)
     today = school_today(now, school.timezone)
-    decision = decide(
-        snap, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope, today=today
-    )
+    decision = decide(*facts, sizes=STORE_SIZES, scope=scope, merged=merged, today=today)
     return DryRun(decision.validated, decision.plan, decision.guarded, kind, snap, current)
 
 

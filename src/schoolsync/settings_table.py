@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from schoolsync.errors import ConfigError
+from schoolsync.school_settings import USERNAME_PATTERNS
 
-Kind = Literal["bool", "percent", "hours", "choice", "emails", "domains", "roles", "sen_codes"]
+Kind = Literal[
+    "bool", "percent", "hours", "choice", "emails", "domains", "roles", "sen_codes", "window",
+    "every",
+]  # fmt: skip
 
 #: The official SEN provisions (DfE): no special educational need, SEN support, an EHC plan.
 SEN_PROVISIONS = {"N": "No special educational need", "K": "SEN support", "E": "EHC plan"}
@@ -84,6 +88,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "--require-email",
     ),
     SettingSpec(
+        "username_pattern", "choice", "Invite settings", "How new usernames are made",
+        "initial-surname (jsmith), forename-initial-digits (jonathans42) or forename.surname.",
+        "--username-pattern", USERNAME_PATTERNS,
+    ),
+    SettingSpec(
         "import_pupils", "bool", "Import", "Pupils from the MIS",
         "On: MIS pupils overwrite matching ones. Off: not imported; yours are left alone.",
         "--import-pupils/--no-import-pupils",
@@ -136,6 +145,23 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "--sync-photos/--no-sync-photos",
     ),
     SettingSpec(
+        "paused", "bool", "Syncing", "Pause autosync",
+        "On: the scheduler skips this school until it is resumed.", "--paused/--resumed",
+    ),
+    SettingSpec(
+        "sync_window", "window", "Syncing", "When the nightly sync runs",
+        "The local time span of the nightly sync, like 01:00-05:00.", "--sync-window",
+    ),
+    SettingSpec(
+        "daytime_every_hours", "every", "Syncing", "Daytime syncs every (hours)",
+        "Also sync every this many hours in school hours on weekdays; 0 turns them off.",
+        "--daytime-every",
+    ),
+    SettingSpec(
+        "school_hours", "window", "Syncing", "School hours",
+        "The school day, like 08:00-16:00, in which daytime syncs run.", "--school-hours",
+    ),
+    SettingSpec(
         "full_sync_every_hours", "hours", "Syncing", "Hours between full syncs",
         "A full sync runs at least this often, even when an incremental one would do.",
         "--full-sync-every-hours",
@@ -167,10 +193,21 @@ def check_value(name: str, value: Any) -> Any:
             raise ConfigError(f"{name} must be a whole number of hours from 1 to 168")
         return int(number)
     if kind == "choice":
-        if value not in BY_NAME[name].choices:
+        choices = BY_NAME[name].choices
+        if value not in choices:
             words = name.replace("_", " ")
-            raise ConfigError(f"{words} must be {' or '.join(map(repr, BY_NAME[name].choices))}")
+            if len(choices) == 2:
+                raise ConfigError(f"{words} must be {' or '.join(map(repr, choices))}")
+            raise ConfigError(f"{words} must be one of {', '.join(choices)}")
         return value
+    if kind == "window":
+        from schoolsync.school_settings import parse_window
+
+        return parse_window(name, value)
+    if kind == "every":
+        from schoolsync.school_settings import parse_every
+
+        return parse_every(value)
     if kind == "sen_codes":
         return parse_sen_codes(value)
     return value  # lists: their own parsers in `school_settings`

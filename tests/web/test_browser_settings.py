@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from schoolsync.web import queries
+from schoolsync.services.schools import school_named
 from tests.web.helpers import HEAD_A, Site
 from tests.web.test_browser import (  # noqa: F401  (fixtures)
     browser,
@@ -34,8 +34,7 @@ def test_settings_page_shows_every_group_and_saves_a_toggle(
     page.get_by_label("Custom SEN codes").fill("MP=K")
     page.get_by_role("button", name="Save settings").click()
     playwright_api.expect(page.get_by_role("status")).to_contain_text("Your settings are saved")
-    with site.engine.connect() as conn:
-        saved = queries.school_settings(conn, site.key_a)
+    saved = school_named(site.engine, site.key_a).settings
     assert not saved.sync_contacts and saved.custom_sen_codes == {"MP": "K"}
 
 

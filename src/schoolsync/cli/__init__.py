@@ -16,11 +16,13 @@ import typer.main
 from schoolsync.cli import (
     classes,
     demo,
+    first_connection,
     holds,
     people_admin,
     permissions,
     reports,
     run_detail,
+    runners,
     sandbox,
     schools,
     settings,
@@ -35,8 +37,8 @@ from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    classes, demo, holds, people_admin, permissions, reports, run_detail, sandbox, schools,
-    settings, syncing, terms, users,
+    classes, demo, first_connection, holds, people_admin, permissions, reports, run_detail,
+    runners, sandbox, schools, settings, syncing, terms, users,
 )  # fmt: skip
 
 

@@ -2,7 +2,10 @@
 holds, which changes to make now and which to hold for a person.
 
     leavers by date -> SEN settings -> import toggles
-    -> fit -> scope -> match -> validate -> plan -> safeguard
+    -> fit -> scope -> (left alone) -> match -> validate -> (no second accounts) -> plan
+    -> safeguard
+
+The two steps in brackets run once a first connection has merged (`engine/matching/guard.py`).
 
 The pipeline loads `current` and `dependents` from the store, calls `decide`, and writes what
 it returns; everything between is values in, values out, so it is tested without a database.
@@ -18,6 +21,7 @@ from schoolsync.engine.fit import Sizes, fit
 from schoolsync.engine.identity import match_people
 from schoolsync.engine.import_choices import apply_import_choices
 from schoolsync.engine.leavers import apply_dates
+from schoolsync.engine.matching.guard import guard_people, leave_alone
 from schoolsync.engine.plan import make_plan
 from schoolsync.engine.safeguard import safeguard
 from schoolsync.engine.scope import apply_scope
@@ -26,6 +30,7 @@ from schoolsync.engine.validate import Validated, validate
 from schoolsync.model import Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
+from schoolsync.model.existing import MergedChoices
 from schoolsync.model.holds import Dependents, Guarded
 from schoolsync.model.scope import Scope
 from schoolsync.school_settings import SchoolSettings
@@ -49,19 +54,25 @@ def decide(
     *,
     sizes: Sizes,
     scope: Scope | None = None,
+    merged: MergedChoices | None = None,
     today: dt.date | None = None,
 ) -> Decision:
     """`scope` is what to sync (the school's saved scope when None); `sizes` are the store's
-    column sizes, which values are fitted to before anything else looks at them; `today` (the
-    school's date) turns leavers and future starters away (`leavers.py`)."""
+    column sizes, which values are fitted to before anything else looks at them; `merged` is
+    what a first connection's merge decided (`engine/matching/guard.py`), if there was one;
+    `today` (the school's date) turns leavers and future starters away (`leavers.py`)."""
     chosen = scope if scope is not None else Scope.of(settings)
     dated = apply_dates(snapshot, today) if today is not None else snapshot
     chosen_types = apply_import_choices(apply_sen_settings(dated, settings), settings)
     scoped = apply_scope(fit(chosen_types, sizes), chosen)
+    if merged is not None:
+        scoped = leave_alone(scoped, merged)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
     )
     validated = validate(scoped, settings, current.people, matched)
-    plan = make_plan(validated, current, matched)
+    if merged is not None:
+        validated, matched = guard_people(validated, current, matched, merged)
+    plan = make_plan(validated, current, matched, settings.username_pattern)
     guarded = safeguard(plan, current, settings.limits(), dependents)
     return Decision(validated, plan, guarded)

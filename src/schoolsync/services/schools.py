@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from schoolsync.store.catalogue import ClassEntry
     from schoolsync.store.schools import School
 
-#: The settings `update_settings` changes: every one in the settings table.
-SETTING_NAMES = tuple(setting.name for setting in SETTINGS)
+#: The settings `update_settings` changes: every one in the settings table, and the school's
+#: time zone (a column of the school, not a JSON setting: Wonde tells it too).
+SETTING_NAMES = (*(setting.name for setting in SETTINGS), "timezone")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +120,12 @@ def update_settings(
         from schoolsync.errors import ConfigError
 
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    zone = given.pop("timezone", None)
     with engine.begin() as conn:
         record = school_store.get_school(conn, key)
+        if zone is not None:
+            school_store.set_timezone(conn, record.id, _checked_zone(zone))
+            record = school_store.get_school(conn, key)
         if isinstance(given.get("custom_sen_codes"), list | tuple):
             # The CLI's `--custom-sen-code MP=K` adds to the codes; a mapping replaces them.
             given["custom_sen_codes"] = merge_sen_codes(
@@ -137,6 +142,17 @@ def update_settings(
         subject_names, class_names = structure_names(conn, record.id)
     lines = describe_scope(Scope.of(updated), subject_names, class_names)
     return SchoolSettingsView(record, updated, lines)
+
+
+def _checked_zone(name: str) -> str:
+    from schoolsync.errors import ConfigError
+    from schoolsync.scheduling.windows import zone_of
+
+    try:
+        zone_of(name)
+    except ValueError as exc:
+        raise ConfigError(f"timezone: {exc}") from exc
+    return name
 
 
 def set_class_dependents(
@@ -166,3 +182,19 @@ def find_classes(engine: sa.Engine, key: str, search: str | None = None) -> list
 
     with engine.connect() as conn:
         return find(conn, school_store.get_school(conn, key).id, search)
+
+
+def school_named(engine: sa.Engine, key: str) -> School:
+    """The school with this key; an unknown key raises `SchoolNotFound`."""
+    from schoolsync.store import schools as school_store
+
+    with engine.connect() as conn:
+        return school_store.get_school(conn, key)
+
+
+def replace_settings(engine: sa.Engine, key: str, settings: SchoolSettings) -> None:
+    """Store settings already checked whole (the web form checks every field before this)."""
+    from schoolsync.store import schools as school_store
+
+    with engine.begin() as conn:
+        school_store.update_settings(conn, school_store.get_school(conn, key).id, settings)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
@@ -22,9 +22,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from schoolsync.pipeline import Notify, SnapshotReader
-from schoolsync.services.permissions import PermissionsReader
+from schoolsync.jobs.runner import EmbeddedRunner
+from schoolsync.services.handle import Store
 from schoolsync.web import (
+    first_connection_pages,
     manual_page,
     pages,
     people_pages,
@@ -37,6 +38,10 @@ from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
 from schoolsync.web.sync_jobs import SyncJobs
 
+if TYPE_CHECKING:
+    from schoolsync.pipeline import Notify, SnapshotReader
+    from schoolsync.services.permissions import PermissionsReader
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -45,25 +50,27 @@ def _utcnow() -> dt.datetime:
 
 
 def create_web_app(
-    engine: sa.Engine,
+    engine: Store,
     reader: Callable[[], SnapshotReader],
     *,
     api_token: str | None = None,
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
+    runner: EmbeddedRunner | None = None,
     permissions: PermissionsReader | None = None,
 ) -> FastAPI:
     """`permissions` reads a school's Wonde permissions (None: the page says it cannot)."""
-    app = create_app(engine, api_token)
+    app = create_app(engine, api_token, reader)
     app.state.clock = clock
     app.state.permissions = permissions
-    app.state.sync_jobs = SyncJobs(engine, reader, notify)
+    app.state.sync_jobs = SyncJobs(engine, reader, notify, runner)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
     app.include_router(terms_page.router)
     app.include_router(permissions_page.router)
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
+    app.include_router(first_connection_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 

@@ -86,18 +86,20 @@ def read_form(form: Mapping[str, str], roles: list[str], current: SchoolSettings
                 values[name] = text == "yes"
             else:
                 errors.append(FieldError(name, f"Choose yes or no: {setting.label.lower()}"))
-        elif kind in ("percent", "hours"):
-            wanted = (
-                f"{setting.label} must be a percentage from 0 to 100, like 10"
-                if kind == "percent"
-                else f"{setting.label} must be a whole number from 1 to 168, like 24"
-            )
+        elif kind == "window":
+            check(name, text, setting.label + " must be a time span like 01:00-05:00: {problem}")
+        elif kind in ("percent", "hours", "every"):
+            wanted = {
+                "percent": f"{setting.label} must be a percentage from 0 to 100, like 10",
+                "hours": f"{setting.label} must be a whole number from 1 to 168, like 24",
+                "every": f"{setting.label} must be a whole number from 0 (off) to 12",
+            }[kind]
             try:
                 number = float(text.removesuffix("%").strip())
             except ValueError:
                 errors.append(FieldError(name, f"Enter a number: {wanted.lower()}"))
                 continue
-            check(name, number, wanted)
+            check(name, int(number) if kind == "every" and number.is_integer() else number, wanted)
     unknown = [r for r in roles if r not in USER_ROLES]
     if unknown:
         errors.append(FieldError("require_email", "Choose pupils, teachers or other staff"))
@@ -119,7 +121,7 @@ def form_values(settings: SchoolSettings) -> dict[str, Any]:
         value = getattr(settings, setting.name)
         if setting.kind == "bool":
             values[setting.name] = "yes" if value else "no"
-        elif setting.kind in ("percent", "hours"):
+        elif setting.kind in ("percent", "hours", "every"):
             values[setting.name] = f"{value:g}"
         elif setting.kind == "roles":
             values[setting.name] = sorted(value)

@@ -4,7 +4,7 @@ Until now "import staff" switched off every employee; teachers have their own to
 a school that had staff switched off keeps its teachers switched off too.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0009 (0008 was this issue's id, taken after 0009 landed)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
