@@ -82,6 +82,23 @@ def school_settings(
         bool | None, _switch("unexplained_as_unauthorised")
     ] = None,
     sync_photos: Annotated[bool | None, _switch("sync_photos")] = None,
+    username_pattern: Annotated[
+        str | None,
+        typer.Option("--username-pattern", help=spec("username_pattern").explanation),
+    ] = None,
+    paused: Annotated[bool | None, _switch("paused")] = None,
+    sync_window: Annotated[
+        str | None, typer.Option("--sync-window", help=spec("sync_window").explanation)
+    ] = None,
+    daytime_every: Annotated[
+        int | None, typer.Option("--daytime-every", help=spec("daytime_every_hours").explanation)
+    ] = None,
+    school_hours: Annotated[
+        str | None, typer.Option("--school-hours", help=spec("school_hours").explanation)
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="The school's time zone (Europe/London).")
+    ] = None,
     full_sync_every_hours: Annotated[
         int | None,
         typer.Option("--full-sync-every-hours", help=spec("full_sync_every_hours").explanation),
@@ -118,6 +135,12 @@ def school_settings(
         "custom_sen_codes": custom_sen_code,
         "unexplained_as_unauthorised": unexplained_as_unauthorised,
         "sync_photos": sync_photos,
+        "username_pattern": username_pattern,
+        "paused": paused,
+        "sync_window": sync_window,
+        "daytime_every_hours": daytime_every,
+        "school_hours": school_hours,
+        "timezone": timezone,
         "full_sync_every_hours": full_sync_every_hours,
     }
     with open_store(as_json=as_json) as (_settings, engine):
@@ -125,6 +148,7 @@ def school_settings(
     values = shown.settings.to_json()
     if as_json:
         listed = {k: v for k, v in values.items() if k != "extra"}
+        listed["timezone"] = shown.school.timezone  # a column of the school, not a setting
         listed["settings"] = [
             {
                 "name": s.name,
@@ -137,6 +161,7 @@ def school_settings(
         ]
         print(json.dumps(listed))
         return
+    out.print(f"timezone: {escape(shown.school.timezone)}", highlight=False)
     for group in GROUPS:
         out.print(f"[bold]{group}[/bold]")
         for setting in (s for s in SETTINGS if s.group == group):
