@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from schoolsync.sources.base import SchoolConnection
     from schoolsync.sources.wonde.permission_report import FeatureAccess
 
+#: Where a school's admin grants Wonde permissions.
+WONDE_PORTAL = "https://school.wonde.com/"
+
 #: Reads a school's permission objects from Wonde (`sources.wonde.reader.permissions_reader`).
 PermissionsReader = Callable[["SchoolConnection"], list[dict[str, Any]]]
 
@@ -33,7 +36,7 @@ class PermissionsView:
 
 def school_permissions(engine: sa.Engine, key: str, read: PermissionsReader) -> PermissionsView:
     """Asks Wonde (outside any transaction: a slow answer holds no database connection)."""
-    from schoolsync.sources.wonde.permission_report import WONDE_PORTAL, permission_report
+    from schoolsync.sources.wonde.permission_report import permission_report
     from schoolsync.store.schools import get_school
 
     with engine.connect() as conn:

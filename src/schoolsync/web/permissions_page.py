@@ -7,8 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from schoolsync.errors import SchoolsyncError
-from schoolsync.services.permissions import school_permissions
-from schoolsync.sources.wonde.permission_report import WONDE_PORTAL
+from schoolsync.services.permissions import WONDE_PORTAL, school_permissions
 from schoolsync.web.auth import CurrentVisitor, engine_of, visible_school
 from schoolsync.web.pages import page
 

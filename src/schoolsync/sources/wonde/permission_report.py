@@ -12,9 +12,6 @@ from typing import Any
 
 from schoolsync.sources.wonde.permissions import OPTIONAL
 
-#: Where a school's admin grants permissions (they must be an admin of the Wonde portal).
-WONDE_PORTAL = "https://school.wonde.com/"
-
 
 @dataclass(frozen=True, slots=True)
 class Feature:

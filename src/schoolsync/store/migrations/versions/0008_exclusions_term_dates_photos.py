@@ -23,11 +23,11 @@ _Timestamp = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("people") as batch:
-        batch.add_column(sa.Column("excluded_by", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("excluded_at", _Timestamp, nullable=True))
-    with op.batch_alter_table("schools") as batch:
-        batch.add_column(sa.Column("photos_fetched_at", _Timestamp, nullable=True))
+    # Plain ALTER TABLEs, no batch mode: recreating a table on SQLite would drop it, which the
+    # tables referring to it do not allow.
+    op.add_column("people", sa.Column("excluded_by", sa.String(length=200), nullable=True))
+    op.add_column("people", sa.Column("excluded_at", _Timestamp, nullable=True))
+    op.add_column("schools", sa.Column("photos_fetched_at", _Timestamp, nullable=True))
     op.create_table(
         "term_dates",
         sa.Column("school_id", sa.Integer(), nullable=False),
@@ -76,8 +76,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_pupil_photos_school_id"), table_name="pupil_photos")
     op.drop_table("pupil_photos")
     op.drop_table("term_dates")
-    with op.batch_alter_table("schools") as batch:
-        batch.drop_column("photos_fetched_at")
-    with op.batch_alter_table("people") as batch:
-        batch.drop_column("excluded_at")
-        batch.drop_column("excluded_by")
+    op.drop_column("schools", "photos_fetched_at")
+    op.drop_column("people", "excluded_at")
+    op.drop_column("people", "excluded_by")
