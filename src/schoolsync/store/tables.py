@@ -365,5 +365,6 @@ sync_jobs = sa.Table(
 # The web app's accounts live in a module of their own; importing it registers them on
 # `metadata` (it needs `metadata` and `schools` from here, hence the import at the end).
 from schoolsync.store import account_tables as _account_tables  # noqa: E402,F401
+
 # The same for a school's term dates and pupils' photos.
-from schoolsync.store.tables_context import pupil_photos, term_dates  # noqa: E402,F401
+from schoolsync.store import tables_context as _context_tables  # noqa: E402,F401

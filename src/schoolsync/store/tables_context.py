@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from schoolsync.store.tables import _Timestamp, metadata
+from schoolsync.store.tables import metadata
+
+_Timestamp = sa.DateTime(timezone=True)
 
 #: A school's term dates: six terms an academic year (`academic_year` is the year it starts).
 term_dates = sa.Table(

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from schoolsync.model.terms import TERMS, TermDate
 from schoolsync.store.schools import as_utc
-from schoolsync.store.tables import sync_runs, term_dates
+from schoolsync.store.tables import sync_runs
+from schoolsync.store.tables_context import term_dates
 
 
 def load_terms(conn: sa.Connection, school_id: int) -> list[TermDate]:
