@@ -150,3 +150,15 @@ class FileFormatError(SourceDataError):
         super().__init__(f"{location}: {message}")
         self.file = file
         self.where = where
+
+
+def where_raised(exc: BaseException) -> str:
+    """An exception's type and the line that raised it, without its message: messages can
+    quote the data being handled, and that is children's data."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"

@@ -49,6 +49,7 @@ def serve(
 
     from schoolsync.jobs.pace import paced_reader
     from schoolsync.jobs.runner import EmbeddedRunner
+    from schoolsync.services.sources import permissions_reader
     from schoolsync.services.syncing import notifier
     from schoolsync.web.app import create_web_app
 
@@ -68,6 +69,7 @@ def serve(
             api_token=settings.api_token,
             notify=notify,
             runner=runner,
+            permissions=permissions_reader(settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print(

@@ -210,7 +210,7 @@ def _email_counts(
 
 def _leaving(row: Row, snapshot: Snapshot, deleted: set[tuple[str, str]]) -> bool:
     """Whether this fetch makes a stored user it did not send leave, freeing their email."""
-    if row["family"] not in snapshot.covers:
+    if row["family"] not in snapshot.covers or row["role"] in snapshot.roles_left_alone:
         return False
     if snapshot.complete:
         return True

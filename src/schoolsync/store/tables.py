@@ -48,6 +48,8 @@ schools = sa.Table(
     sa.Column("lock_renewed_at", _Timestamp),
     #: host:pid of the process holding the lock
     sa.Column("lock_owner", sa.String(200)),
+    #: when pupils' photos were last read: Wonde refreshes them weekly, so do we
+    sa.Column("photos_fetched_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Index("ix_schools_name_id", "name", "id"),
 )
@@ -83,6 +85,9 @@ people = sa.Table(
     sa.Column("attendance", sa.String(60)),
     sa.Column("status", sa.String(10), nullable=False, server_default="active"),
     sa.Column("excluded", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: who excluded the person from the import, and when (kept while `excluded` holds)
+    sa.Column("excluded_by", sa.String(200)),
+    sa.Column("excluded_at", _Timestamp),
     sa.Column("left_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Column("updated_at", _Timestamp, nullable=False),
@@ -315,9 +320,9 @@ sync_jobs = sa.Table(
 )
 
 
-# The first connection's tables live in their own module, on this metadata (imported last, so
-# that `metadata` always has them).
-# The web app's accounts live in a module of their own; importing it registers them on
-# `metadata` (it needs `metadata` and `schools` from here, hence the import at the end).
+# The web app's accounts, the first connection's tables, and a school's term dates and pupils'
+# photos live in modules of their own; importing them registers them on `metadata` (they need
+# `metadata` and `schools` from here, hence the imports at the end).
 from schoolsync.store import account_tables as _account_tables  # noqa: E402,F401
-from schoolsync.store import first_connection_tables  # noqa: E402, F401
+from schoolsync.store import context_tables as _context_tables  # noqa: E402,F401
+from schoolsync.store import first_connection_tables as _first_connection_tables  # noqa: E402,F401

@@ -24,7 +24,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schoolsync.jobs.runner import EmbeddedRunner
 from schoolsync.services.handle import Store
-from schoolsync.web import first_connection_pages, manual_page, pages, people_pages, settings_page
+from schoolsync.web import (
+    first_connection_pages,
+    manual_page,
+    pages,
+    people_pages,
+    permissions_page,
+    settings_page,
+    terms_page,
+)
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
@@ -32,6 +40,7 @@ from schoolsync.web.sync_jobs import SyncJobs
 
 if TYPE_CHECKING:
     from schoolsync.pipeline import Notify, SnapshotReader
+    from schoolsync.services.permissions import PermissionsReader
 
 STATIC = Path(__file__).parent / "static"
 
@@ -48,12 +57,17 @@ def create_web_app(
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
     runner: EmbeddedRunner | None = None,
+    permissions: PermissionsReader | None = None,
 ) -> FastAPI:
+    """`permissions` reads a school's Wonde permissions (None: the page says it cannot)."""
     app = create_app(engine, api_token, reader)
     app.state.clock = clock
+    app.state.permissions = permissions
     app.state.sync_jobs = SyncJobs(engine, reader, notify, runner)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
+    app.include_router(terms_page.router)
+    app.include_router(permissions_page.router)
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
     app.include_router(first_connection_pages.router)
