@@ -9,14 +9,12 @@ transaction in which a plan is applied.
     -> apply + record + open issues + release lock (one transaction)
     -> alert (when a run needs approval or failed)
 
-While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`)
-and Python's cyclic garbage collector is paused (`collector.py`).
-Ctrl-C (or any BaseException) ends the run as interrupted and frees the school before it
-propagates.
-
-A run that fails for any reason leaves the store exactly as it was, apart from its own history
-row saying why. A dry run (`plan_school`) is the same pipeline stopped before apply; an
-approved manual sync (`approval=`) applies exactly the plan that was shown, or nothing.
+While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`) and
+the cyclic garbage collector is paused (`collector.py`). Ctrl-C (or any BaseException) ends the
+run as interrupted and frees the school before it propagates. A run that fails leaves the store
+as it was, apart from its own history row saying why. A dry run (`plan_school`) is the same
+pipeline stopped before apply; an approved manual sync (`approval=`) applies exactly the plan
+that was shown, or nothing.
 """
 
 from __future__ import annotations
