@@ -39,6 +39,8 @@ class Claimed:
     ids: tuple[int, ...]
     records: tuple[dict[str, Any], ...]
     created_at: dt.datetime  # the oldest mark's
+    #: how many times this write-back has been tried, this time included
+    attempts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,7 @@ def claim_due(
     owner: str,
     lease: dt.timedelta,
     batch_size: int,
+    school_id: int | None = None,
     alive: Callable[[int], bool] = pid_alive,
 ) -> list[Claimed]:
     """Take the queued marks that are due (or whose sender on this machine is dead) and group
@@ -127,6 +130,8 @@ def claim_due(
         .order_by(marks.c.id)
         .with_for_update(skip_locked=True)
     )
+    if school_id is not None:
+        queued = queued.where(marks.c.school_id == school_id)
     rows = [
         row
         for row in conn.execute(queued).mappings()
@@ -139,7 +144,7 @@ def claim_due(
             groups.setdefault((row["school_id"], row["batch_key"]), []).append(row)
         else:
             fresh.setdefault(row["school_id"], []).append(row)
-    for school_id, waiting in fresh.items():
+    for school, waiting in fresh.items():
         for start in range(0, len(waiting), batch_size):
             chunk = waiting[start : start + batch_size]
             key = new_key()
@@ -148,9 +153,9 @@ def claim_due(
                 .where(marks.c.id.in_([r["id"] for r in chunk]))
                 .values(batch_key=key)
             )
-            groups[(school_id, key)] = chunk
+            groups[(school, key)] = chunk
     claimed = []
-    for (school_id, key), members in groups.items():
+    for (school, key), members in groups.items():
         ids = tuple(r["id"] for r in members)
         conn.execute(
             sa.update(marks)
@@ -159,11 +164,12 @@ def claim_due(
         )
         claimed.append(
             Claimed(
-                school_id=school_id,
+                school_id=school,
                 batch_key=key,
                 ids=ids,
                 records=tuple(_record(r) for r in members),
                 created_at=min(_at(r["created_at"]) for r in members),
+                attempts=max(r["attempts"] for r in members) + 1,
             )
         )
     return claimed
