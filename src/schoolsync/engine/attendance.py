@@ -70,7 +70,9 @@ def resolve_reason(setup: AttendanceSetup, text: str) -> Choice:
                 f"The reason {reason.label!r} is mapped to code {reason.code!r}, which the MIS "
                 "does not have: map it to one of the MIS's codes in the attendance settings"
             )
-        _require_enabled(setup, code.code, f"The reason {reason.label!r} uses code")
+        _require_enabled(
+            setup, code.code, f"The reason {reason.label!r} uses code {code.code!r}, which"
+        )
         return Choice(reason.label, code)
     code = setup.code(wanted) or next(
         (c for c in setup.codes if c.description.casefold() == wanted.casefold()), None
@@ -80,15 +82,15 @@ def resolve_reason(setup: AttendanceSetup, text: str) -> Choice:
         raise MarkRefused(
             f"{wanted!r} is neither a reason of this school nor an MIS code ({known})"
         )
-    _require_enabled(setup, code.code, "Code")
+    _require_enabled(setup, code.code, f"Code {code.code!r}")
     return Choice(f"{code.description} ({code.code})", code)
 
 
-def _require_enabled(setup: AttendanceSetup, letter: str, what: str) -> None:
+def _require_enabled(setup: AttendanceSetup, letter: str, subject: str) -> None:
     if not setup.enabled(letter):
         raise MarkRefused(
-            f"{what} {letter!r}, which is switched off at this school; choose another reason "
-            "or switch the code on in the attendance settings"
+            f"{subject} is switched off at this school; choose another reason or switch the "
+            "code on in the attendance settings"
         )
 
 

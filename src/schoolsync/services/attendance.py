@@ -19,6 +19,7 @@ from schoolsync.engine.attendance import choices, draft_mark
 from schoolsync.errors import ConfigError, MarkRefused, SourceError
 from schoolsync.model.attendance import (
     DIRECTIONS,
+    MARK_STATUS_LABELS,
     AttendanceSetup,
     Choice,
     Direction,
@@ -240,3 +241,26 @@ def log(
     with engine.connect() as conn:
         school = school_store.get_school(conn, key)
         return school, mark_store.list_marks(conn, school.id, limit=limit, status=status)
+
+
+def mark_json(row: MarkRow) -> dict[str, object]:
+    """A mark as scripts and the API read it."""
+    return {
+        "id": row.id,
+        "pupil": row.pupil,
+        "direction": row.direction,
+        "at": row.occurred_at.isoformat(),
+        "date": row.mark_date.isoformat(),
+        "session": row.session,
+        "minutes_late": row.minutes_late,
+        "reason": row.reason,
+        "code": row.code,
+        "status": row.status,
+        "status_label": MARK_STATUS_LABELS.get(row.status, row.status),
+        "attempts": row.attempts,
+        "writeback_id": row.writeback_id,
+        "problem": row.last_error,
+        "recorded_by": row.created_by,
+        "recorded_at": row.created_at.isoformat(),
+        "confirmed_at": row.confirmed_at.isoformat() if row.confirmed_at else None,
+    }

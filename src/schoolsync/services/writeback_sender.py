@@ -228,3 +228,10 @@ def _failure(row: MarkRow) -> tuple[str, str]:
         f"({row.session}), reason {row.reason}"
     )
     return what, row.last_error or "no reason recorded"
+
+
+def mailer_for(settings: Settings) -> Mailer | None:
+    """The SMTP mailer the settings name, or None (no emails)."""
+    from schoolsync.alerts import SmtpMailer
+
+    return SmtpMailer(settings.smtp) if settings.smtp else None
