@@ -33,7 +33,7 @@ def signin(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Record a pupil arriving late or leaving early; the mark is written back to the MIS."""
-    from schoolsync.services.attendance import sign_in
+    from schoolsync.services.attendance import sign_in, signed_json
 
     if late == early:
         fail("Say --late (arrived late) or --early (left early)", ExitCode.USAGE, as_json=as_json)
@@ -44,12 +44,7 @@ def signin(
         )  # fmt: skip
     draft = signed.draft
     if as_json:
-        print(json.dumps({
-            "mark_id": signed.mark_id, "pupil": signed.pupil, "direction": draft.direction,
-            "date": draft.date.isoformat(), "session": draft.session,
-            "minutes_late": draft.minutes_late, "reason": draft.reason, "code": draft.code.code,
-            "status": "queued", "notes": list(draft.notes),
-        }))  # fmt: skip
+        print(json.dumps(signed_json(signed)))
         return
     what = "arrived late" if draft.direction == "late" else "left early"
     late_by = f", {draft.minutes_late} min late" if draft.minutes_late is not None else ""
@@ -179,17 +174,7 @@ def attendance_settings(
         shown = attendance.setup_of(engine, school)
     setup = shown.setup
     if as_json:
-        from schoolsync.store.attendance import settings_json
-
-        print(json.dumps({
-            **settings_json(setup),
-            "allows_writeback": setup.allows_writeback,
-            "codes": [
-                {"code": c.code, "description": c.description, "enabled": setup.enabled(c.code)}
-                for c in setup.codes
-            ],
-            "choices": [{"label": c.label, "code": c.code.code} for c in shown.choices],
-        }))  # fmt: skip
+        print(json.dumps(attendance.reception_json(shown)))
         return
     t = setup.times
     out.print(f"Attendance write-back for {shown.school.name}")

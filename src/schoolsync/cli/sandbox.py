@@ -55,6 +55,7 @@ def serve_api(
             mis_readers(settings),
             api_token=settings.api_token,
             notify=notifier(engine, settings),
+            settings=settings,
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")

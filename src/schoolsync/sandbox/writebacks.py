@@ -83,9 +83,9 @@ def _record_problems(
         problems.append(("attendance_code_id", "The selected attendance code id is invalid."))
     minutes = record.get("minutes_late")
     if minutes is not None and (
-        not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 600
+        not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 1440
     ):
-        problems.append(("minutes_late", "The minutes late must be an integer from 0 to 600."))
+        problems.append(("minutes_late", "The minutes late must be an integer from 0 to 1440."))
     comment = record.get("comment")
     if comment is not None and (not isinstance(comment, str) or len(comment) > MAX_COMMENT):
         problems.append(("comment", f"The comment may not be over {MAX_COMMENT} characters."))

@@ -150,7 +150,7 @@ def find_pupils(engine: sa.Engine, key: str, text: str) -> list[PupilRef]:
 
 def sign_in(
     engine: sa.Engine,
-    settings: Settings,
+    settings: Settings | None,
     key: str,
     *,
     pupil: str | int,
@@ -176,7 +176,7 @@ def sign_in(
             f"School {key} is not connected to its MIS through Wonde, so there is nowhere to "
             "write the mark back to"
         )
-    if not setup.codes:
+    if not setup.codes and settings is not None:
         try:
             setup = refresh_codes(engine, settings, key, now, transport)
         except SourceError as exc:
@@ -264,3 +264,43 @@ def mark_json(row: MarkRow) -> dict[str, object]:
         "recorded_at": row.created_at.isoformat(),
         "confirmed_at": row.confirmed_at.isoformat() if row.confirmed_at else None,
     }
+
+
+def reception_json(shown: Reception) -> dict[str, object]:
+    """A school's attendance settings and codes as scripts and the API read them."""
+    setup = shown.setup
+    return {
+        **setup_store.settings_json(setup),
+        "allows_writeback": setup.allows_writeback,
+        "codes": [
+            {"code": c.code, "description": c.description, "enabled": setup.enabled(c.code)}
+            for c in setup.codes
+        ],
+        "choices": [{"label": c.label, "code": c.code.code} for c in shown.choices],
+    }
+
+
+def signed_json(signed: SignedIn) -> dict[str, object]:
+    draft = signed.draft
+    return {
+        "mark_id": signed.mark_id, "pupil": signed.pupil, "direction": draft.direction,
+        "date": draft.date.isoformat(), "session": draft.session,
+        "minutes_late": draft.minutes_late, "reason": draft.reason, "code": draft.code.code,
+        "status": "queued", "notes": list(draft.notes),
+    }  # fmt: skip
+
+
+def mark_of(engine: sa.Engine, key: str, mark_id: int) -> MarkRow | None:
+    with engine.connect() as conn:
+        school = school_store.get_school(conn, key)
+        return mark_store.get_mark(conn, school.id, mark_id)
+
+
+def pupil_of(engine: sa.Engine, key: str, person_id: int) -> PupilRef | None:
+    with engine.connect() as conn:
+        school = school_store.get_school(conn, key)
+        return pupil_lookup.pupil_by_id(conn, school.id, person_id)
+
+
+def zone_of(school: School) -> ZoneInfo:
+    return ZoneInfo(school.timezone)

@@ -377,3 +377,9 @@ def _mark_row(row: Any) -> MarkRow:
         created_at=_at(row["created_at"]),
         confirmed_at=as_utc(row["confirmed_at"]),
     )
+
+
+def get_mark(conn: sa.Connection, school_id: int, mark_id: int) -> MarkRow | None:
+    query = _rows_query().where(marks.c.school_id == school_id, marks.c.id == mark_id)
+    row = conn.execute(query).mappings().first()
+    return _mark_row(row) if row is not None else None

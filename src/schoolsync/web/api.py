@@ -37,6 +37,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync.accounts import User
+from schoolsync.config import Settings
 from schoolsync.engine.hold_groups import group_holds
 from schoolsync.errors import BadInput, NotFound
 from schoolsync.issues_csv import write_issues_csv
@@ -44,6 +45,15 @@ from schoolsync.model import Issue, run_status
 from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
 from schoolsync.web.auth import api_user
+
+_ATTENDANCE_DOC = """
+Attendance write-back (late arrivals and early leavers, written back to the MIS):
+
+    GET  /api/schools/{key}/attendance                    session times, reasons, codes
+    POST /api/schools/{key}/signins                       {"pupil": "...", "direction":
+                                                           "late", "reason": "Dentist"}
+    GET  /api/schools/{key}/writebacks                    the marks and their status
+"""
 
 #: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
 MAX_INTEGER = 2**31 - 1
@@ -68,7 +78,7 @@ Store = Annotated[sa.Engine, Depends(_engine)]
 
 
 @contextlib.contextmanager
-def _answering() -> Iterator[None]:
+def answering() -> Iterator[None]:
     """The services' errors as HTTP answers: unknown is 404, bad input 422, with their words."""
     try:
         yield
@@ -113,10 +123,16 @@ class ApprovalBody(BaseModel):
     approved_by: str = Field(min_length=1, max_length=200, description="Who approves.")
 
 
-def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
-    """`api_token` None: only users' own tokens are accepted."""
-    app = FastAPI(title="schoolsync", description=__doc__)
+def create_app(
+    engine: sa.Engine, api_token: str | None, settings: Settings | None = None
+) -> FastAPI:
+    """`api_token` None: only users' own tokens are accepted. `settings`: what reading the
+    MIS's attendance codes needs (the token key); None leaves it to the sender."""
+    from schoolsync.web.api_attendance import attendance_router
+
+    app = FastAPI(title="schoolsync", description=__doc__ + _ATTENDANCE_DOC)
     app.state.engine = engine
+    app.state.settings = settings
 
     def authorised(request: Request) -> None:
         api_user(request, api_token)
@@ -141,7 +157,7 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
     def runs(
         key: SchoolKey, store: Store, limit: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 20
     ) -> list[dict[str, Any]]:
-        with _answering():
+        with answering():
             found = reports.list_runs(store, key, min(max(limit, 1), MAX_RUNS)).runs
         return [
             {
@@ -167,7 +183,7 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
     def run(key: SchoolKey, run_id: RunId, store: Store) -> dict[str, Any]:
         """What the run's page shows: every change by name (the first 500), its issues with
         how to fix each, and the changes it held with what approving would remove."""
-        with _answering():
+        with answering():
             detail = reports.run_page(store, key, run_id)
         return {
             "run_id": detail.run.id,
@@ -190,23 +206,23 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
 
     @app.get("/api/schools/{key}/issues.csv", dependencies=router_deps)
     def open_issues_csv(key: SchoolKey, store: Store) -> Response:
-        with _answering():
+        with answering():
             return _csv(reports.issues(store, key), f"issues-{key}-open.csv")
 
     @app.get("/api/schools/{key}/runs/{run_id}/issues.csv", dependencies=router_deps)
     def issues_csv(key: SchoolKey, run_id: RunId, store: Store) -> Response:
-        with _answering():
+        with answering():
             return _csv(reports.issues(store, key, run_id), f"issues-{run_id}.csv")
 
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
     def holds(key: SchoolKey, store: Store) -> list[dict[str, Any]]:
-        with _answering():
+        with answering():
             waiting = hold_service.pending(store, key)
         return [hold_service.hold_json(h, waiting.directory) for h in waiting.holds]
 
     @app.get("/api/schools/{key}/holds/groups", dependencies=router_deps)
     def hold_groups(key: SchoolKey, store: Store) -> list[dict[str, Any]]:
-        with _answering():
+        with answering():
             waiting = hold_service.pending(store, key)
         return [
             {
@@ -229,7 +245,7 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, "name hold_ids or rules to approve"
             )
-        with _answering():
+        with answering():
             chosen = hold_service.approve(
                 store,
                 key,
@@ -240,11 +256,13 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
             )
         return {"approved": [h.id for h in chosen], "applied": "by the next sync"}
 
+    app.include_router(attendance_router(router_deps))
+
     @app.put("/api/schools/{key}/classes/{class_mis_id}/dependents", dependencies=router_deps)
     def dependents(
         key: SchoolKey, class_mis_id: ClassMisId, body: DependentsBody, store: Store
     ) -> dict[str, Any]:
-        with _answering():
+        with answering():
             schools.set_class_dependents(
                 store, key, class_mis_id, body.count, body.label, dt.datetime.now(dt.UTC)
             )

@@ -22,8 +22,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from schoolsync.config import Settings
 from schoolsync.pipeline import Notify, SnapshotReader
-from schoolsync.web import manual_page, pages, people_pages, settings_page
+from schoolsync.web import attendance_pages, manual_page, pages, people_pages, settings_page
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
@@ -43,14 +44,16 @@ def create_web_app(
     api_token: str | None = None,
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
+    settings: Settings | None = None,
 ) -> FastAPI:
-    app = create_app(engine, api_token)
+    app = create_app(engine, api_token, settings)
     app.state.clock = clock
     app.state.sync_jobs = SyncJobs(engine, reader, notify)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
+    app.include_router(attendance_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 
