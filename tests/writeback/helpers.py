@@ -87,7 +87,7 @@ class Scene:
         reports = []
         deadline = time.monotonic() + 60
         while not done():
-            assert time.monotonic() < deadline, f"not done after 60 s: {self.statuses()}"
+            assert time.monotonic() < deadline, f"not done after 60 s: {self.marks()}"
             reports.append(self.send(**options))
             if step:
                 step()

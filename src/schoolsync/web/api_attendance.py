@@ -51,6 +51,13 @@ class SignInBody(BaseModel):
     )
 
 
+def _now(request: Request) -> dt.datetime:
+    """The web app's clock (a seam for tests); the bare API app has none and reads the time."""
+    clock = getattr(request.app.state, "clock", None)
+    moment: dt.datetime = clock() if clock is not None else dt.datetime.now(dt.UTC)
+    return moment
+
+
 def attendance_router(dependencies: list[Any]) -> APIRouter:
     from schoolsync.web.api import answering
 
@@ -74,7 +81,7 @@ def attendance_router(dependencies: list[Any]) -> APIRouter:
         with answering():
             signed = attendance.sign_in(
                 store, request.app.state.settings, key, pupil=pupil, direction=body.direction,
-                reason=body.reason, at=body.at, now=dt.datetime.now(dt.UTC), by=user.email,
+                reason=body.reason, at=body.at, now=_now(request), by=user.email,
             )  # fmt: skip
         return attendance.signed_json(signed)
 
