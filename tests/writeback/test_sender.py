@@ -4,6 +4,7 @@ marks reach the MIS once, through faults, an offline MIS, refusals and give-ups.
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 
@@ -145,3 +146,20 @@ def test_a_long_retry_after_is_obeyed(scene: Scene, path: str) -> None:
     assert scene.statuses() != {"confirmed": 1} or path == "writebacks"
     scene.send_until(scene.all("confirmed"), step=lambda: scene.clock.advance(minutes=5))
     assert len(scene.received()["data"]) == 1
+
+
+def test_the_sender_thread_of_serve_confirms_marks_by_itself(scene: Scene) -> None:
+    from schoolsync.jobs.writeback_sender import WritebackSender
+
+    for pupil in scene.pupils(2):
+        scene.sign_in(pupil)
+    sender = WritebackSender(scene.engine, scene.settings, every_seconds=0.1, clock=scene.clock)
+    sender.start()
+    try:
+        deadline = time.monotonic() + 30
+        while scene.statuses() != {"confirmed": 2}:
+            assert time.monotonic() < deadline, scene.statuses()
+            time.sleep(0.1)
+    finally:
+        sender.stop()
+    assert len(scene.received()["data"]) == 2

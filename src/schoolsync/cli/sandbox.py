@@ -44,8 +44,10 @@ def serve_api(
     """Serve the web app and the REST API (OpenAPI at /docs) until stopped."""
     import uvicorn
 
+    from schoolsync.jobs.writeback_sender import WritebackSender
     from schoolsync.services.sources import mis_readers
     from schoolsync.services.syncing import notifier
+    from schoolsync.services.writeback_sender import mailer_for
     from schoolsync.web.app import create_web_app
 
     refuse_busy_port(host, port)
@@ -59,7 +61,12 @@ def serve_api(
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
-        uvicorn.run(app_, host=host, port=port, log_level="info")
+        sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
+        sender.start()  # late arrivals and early leavers, to the MIS
+        try:
+            uvicorn.run(app_, host=host, port=port, log_level="info")
+        finally:
+            sender.stop()
 
 
 def refuse_busy_port(host: str, port: int) -> None:
