@@ -118,6 +118,7 @@ def test_reception_finds_a_pupil_picks_a_reason_and_the_log_shows_it_confirmed(
         f"{forename} {surname}"
     )
     page.get_by_label("Arrived late").check()
+    check(page, tmp_path, "reception-pupil")
     # A reason without a choice is refused, saying so at the top, and nothing is stored.
     page.get_by_role("button", name="Record and send to the MIS").click()
     summary = page.locator(".error-summary")
