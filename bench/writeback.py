@@ -34,9 +34,10 @@ from schoolsync.jobs.writeback_sender import EVERY_SECONDS, WritebackSender
 from schoolsync.pipeline import sync_school
 from schoolsync.services import attendance
 from schoolsync.sources.wonde.reader import wonde_reader
+from schoolsync.store.attendance_tables import attendance_marks
 from schoolsync.store.database import make_engine
 from schoolsync.store.schools import add_school
-from schoolsync.store.tables import attendance_marks, people
+from schoolsync.store.tables import people
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import SCHOOL_ID, TOKEN, fresh_database, sandbox

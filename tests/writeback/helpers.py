@@ -23,7 +23,8 @@ from schoolsync.services import attendance
 from schoolsync.services.writeback_sender import SendReport, send_due
 from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store import schools as school_store
-from schoolsync.store.tables import attendance_marks, people
+from schoolsync.store.attendance_tables import attendance_marks
+from schoolsync.store.tables import people
 
 TOKEN = "writeback-token"
 #: A Wednesday morning in term (London is on UTC in November): 25 minutes after registers

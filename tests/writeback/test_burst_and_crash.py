@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from schoolsync.config import Settings
 from schoolsync.sandbox import Sandbox, running_sandbox
-from schoolsync.store.tables import attendance_marks
+from schoolsync.store.attendance_tables import attendance_marks
 
 from .helpers import TOKEN, Scene, make_scene
 

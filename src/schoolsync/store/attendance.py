@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from schoolsync.errors import ConfigError
 from schoolsync.model.attendance import AttendanceCode, AttendanceSetup, Reason, SessionTimes
+from schoolsync.store.attendance_tables import attendance_setups
 from schoolsync.store.schools import as_utc
-from schoolsync.store.tables import attendance_setups
 
 _TIMES = ("am_start", "am_close", "pm_start", "pm_close")
 _SETTINGS = {*_TIMES, "reasons", "disabled_codes", "disable_unused"}

@@ -23,9 +23,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from schoolsync.model.attendance import MarkDraft
+from schoolsync.store.attendance_tables import attendance_marks
 from schoolsync.store.lock import pid_alive
 from schoolsync.store.schools import as_utc
-from schoolsync.store.tables import attendance_marks, people, schools
+from schoolsync.store.tables import people, schools
 
 marks = attendance_marks
 
