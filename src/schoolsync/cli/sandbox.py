@@ -1,4 +1,4 @@
-"""The sandbox Wonde server, and serving the web app and the API."""
+"""The sandbox Wonde server (`schoolsync serve`, the web app, is in `runners.py`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from schoolsync.cli.common import (
-    app,
     err,
     fail,
-    open_store,
     out,
     sandbox_app,
 )
@@ -34,39 +32,6 @@ CHANGE_KINDS = (
     "mass_leaver_accident",
     "mis_corrected",
 )
-
-
-@app.command("serve")
-def serve_api(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-) -> None:
-    """Serve the web app and the REST API (OpenAPI at /docs) until stopped."""
-    import uvicorn
-
-    from schoolsync.jobs.writeback_sender import WritebackSender
-    from schoolsync.services.sources import mis_readers
-    from schoolsync.services.syncing import notifier
-    from schoolsync.services.writeback_sender import mailer_for
-    from schoolsync.web.app import create_web_app
-
-    refuse_busy_port(host, port)
-    with open_store() as (settings, engine):
-        app_ = create_web_app(
-            engine,
-            mis_readers(settings),
-            api_token=settings.api_token,
-            notify=notifier(engine, settings),
-            settings=settings,
-        )
-        out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
-        out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
-        sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
-        sender.start()  # late arrivals and early leavers, to the MIS
-        try:
-            uvicorn.run(app_, host=host, port=port, log_level="info")
-        finally:
-            sender.stop()
 
 
 def refuse_busy_port(host: str, port: int) -> None:
@@ -173,3 +138,26 @@ def sandbox_ctf(
     school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
     output.write_bytes(school_ctf(school))
     out.print(f"Wrote {len(school.students)} pupils of {school.name} to {output}")
+
+
+@sandbox_app.command("existing-accounts")
+def sandbox_existing_accounts(
+    output: Annotated[Path, typer.Option("--output", help="A folder for the three CSV files.")],
+    seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
+    pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
+) -> None:
+    """Write the accounts, classes and class lists a product might already have for the sandbox
+    school (users.csv, classes.csv, memberships.csv), with the name variations real ones have:
+    try `schoolsync import-existing` and `schoolsync match` on them."""
+    from schoolsync.sandbox import Sandbox
+    from schoolsync.sandbox.existing_accounts import existing_accounts
+
+    school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
+    found = existing_accounts(school, seed=seed)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, data in found.files().items():
+        (output / name).write_bytes(data)
+    out.print(
+        f"Wrote {len(found.users)} accounts, {len(found.classes)} classes and "
+        f"{len(found.memberships)} class places of {school.name} to {output}"
+    )

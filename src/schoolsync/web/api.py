@@ -25,28 +25,41 @@ unknown school, run or class a 404, and never a 500.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import sqlalchemy as sa
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
+from fastapi import FastAPI, HTTPException, Path, Query, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync.accounts import User
 from schoolsync.config import Settings
 from schoolsync.engine.hold_groups import group_holds
-from schoolsync.errors import BadInput, NotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue, run_status
 from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
-from schoolsync.web.auth import api_user
+from schoolsync.services.handle import Store as Engine
+from schoolsync.services.run_page import run_page
+from schoolsync.web import api_manual, api_people
+from schoolsync.web.api_common import (
+    CHECKED,
+    MAX_INTEGER,
+    RunId,
+    SchoolKey,
+    Store,
+    may_approve,
+)
+from schoolsync.web.api_common import answering as _answering
+from schoolsync.web.api_first_connection import add_first_connection_routes
 
-_ATTENDANCE_DOC = """
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from schoolsync.pipeline import SnapshotReader
+
+ATTENDANCE_DOC = """
 Attendance write-back (late arrivals and early leavers, written back to the MIS):
 
     GET  /api/schools/{key}/attendance                    session times, reasons, codes
@@ -55,37 +68,11 @@ Attendance write-back (late arrivals and early leavers, written back to the MIS)
     GET  /api/schools/{key}/writebacks                    the marks and their status
 """
 
-#: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
-MAX_INTEGER = 2**31 - 1
-
-SchoolKey = Annotated[
-    str, Path(min_length=1, max_length=40, description="The school's key, e.g. sch_...")
-]
 #: The most runs one listing returns, whatever is asked.
 MAX_RUNS = 200
-RunId = Annotated[int, Path(ge=1, le=MAX_INTEGER, description="A run id from .../runs")]
 ClassMisId = Annotated[
     str, Path(min_length=1, max_length=64, description="The class's MIS id, as stored")
 ]
-
-
-def _engine(request: Request) -> sa.Engine:
-    engine: sa.Engine = request.app.state.engine
-    return engine
-
-
-Store = Annotated[sa.Engine, Depends(_engine)]
-
-
-@contextlib.contextmanager
-def answering() -> Iterator[None]:
-    """The services' errors as HTTP answers: unknown is 404, bad input 422, with their words."""
-    try:
-        yield
-    except NotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except BadInput as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 
 
 class DependentsBody(BaseModel):
@@ -124,20 +111,22 @@ class ApprovalBody(BaseModel):
 
 
 def create_app(
-    engine: sa.Engine, api_token: str | None, settings: Settings | None = None
+    engine: Engine,
+    api_token: str | None,
+    reader: Callable[[], SnapshotReader] | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
-    """`api_token` None: only users' own tokens are accepted. `settings`: what reading the
-    MIS's attendance codes needs (the token key); None leaves it to the sender."""
+    """`api_token` None: only users' own tokens are accepted. `reader`: how the manual sync
+    reads a school's MIS (None: the manual sync routes answer 503). `settings`: what reading
+    the MIS's attendance codes at a first sign-in needs (None: they must have been read)."""
     from schoolsync.web.api_attendance import attendance_router
 
-    app = FastAPI(title="schoolsync", description=__doc__ + _ATTENDANCE_DOC)
+    app = FastAPI(title="schoolsync", description=__doc__ + ATTENDANCE_DOC)
     app.state.engine = engine
+    app.state.api_token = api_token
+    app.state.reader = reader
     app.state.settings = settings
-
-    def authorised(request: Request) -> None:
-        api_user(request, api_token)
-
-    router_deps = [Depends(authorised)]
+    router_deps = CHECKED
 
     @app.get("/api/schools", dependencies=router_deps)
     def list_schools(store: Store, request: Request) -> list[dict[str, Any]]:
@@ -157,7 +146,7 @@ def create_app(
     def runs(
         key: SchoolKey, store: Store, limit: Annotated[int, Query(ge=1, le=MAX_INTEGER)] = 20
     ) -> list[dict[str, Any]]:
-        with answering():
+        with _answering():
             found = reports.list_runs(store, key, min(max(limit, 1), MAX_RUNS)).runs
         return [
             {
@@ -183,8 +172,8 @@ def create_app(
     def run(key: SchoolKey, run_id: RunId, store: Store) -> dict[str, Any]:
         """What the run's page shows: every change by name (the first 500), its issues with
         how to fix each, and the changes it held with what approving would remove."""
-        with answering():
-            detail = reports.run_page(store, key, run_id)
+        with _answering():
+            detail = run_page(store, key, run_id)
         return {
             "run_id": detail.run.id,
             "status": detail.run.status,
@@ -206,23 +195,23 @@ def create_app(
 
     @app.get("/api/schools/{key}/issues.csv", dependencies=router_deps)
     def open_issues_csv(key: SchoolKey, store: Store) -> Response:
-        with answering():
+        with _answering():
             return _csv(reports.issues(store, key), f"issues-{key}-open.csv")
 
     @app.get("/api/schools/{key}/runs/{run_id}/issues.csv", dependencies=router_deps)
     def issues_csv(key: SchoolKey, run_id: RunId, store: Store) -> Response:
-        with answering():
+        with _answering():
             return _csv(reports.issues(store, key, run_id), f"issues-{run_id}.csv")
 
     @app.get("/api/schools/{key}/holds", dependencies=router_deps)
     def holds(key: SchoolKey, store: Store) -> list[dict[str, Any]]:
-        with answering():
+        with _answering():
             waiting = hold_service.pending(store, key)
         return [hold_service.hold_json(h, waiting.directory) for h in waiting.holds]
 
     @app.get("/api/schools/{key}/holds/groups", dependencies=router_deps)
     def hold_groups(key: SchoolKey, store: Store) -> list[dict[str, Any]]:
-        with answering():
+        with _answering():
             waiting = hold_service.pending(store, key)
         return [
             {
@@ -239,13 +228,12 @@ def create_app(
         key: SchoolKey, body: ApprovalBody, store: Store, request: Request
     ) -> dict[str, Any]:
         user: User = request.state.user
-        if not user.can_approve:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "vendor support cannot approve changes")
+        may_approve(user, "approve changes")
         if not (body.hold_ids or body.rules):
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, "name hold_ids or rules to approve"
             )
-        with answering():
+        with _answering():
             chosen = hold_service.approve(
                 store,
                 key,
@@ -256,16 +244,18 @@ def create_app(
             )
         return {"approved": [h.id for h in chosen], "applied": "by the next sync"}
 
-    app.include_router(attendance_router(router_deps))
-
     @app.put("/api/schools/{key}/classes/{class_mis_id}/dependents", dependencies=router_deps)
     def dependents(
         key: SchoolKey, class_mis_id: ClassMisId, body: DependentsBody, store: Store
     ) -> dict[str, Any]:
-        with answering():
+        with _answering():
             schools.set_class_dependents(
                 store, key, class_mis_id, body.count, body.label, dt.datetime.now(dt.UTC)
             )
         return {"class_mis_id": class_mis_id, "count": body.count, "label": body.label}
 
+    app.include_router(api_people.router)
+    app.include_router(api_manual.router)
+    app.include_router(attendance_router(router_deps))
+    add_first_connection_routes(app, engine, router_deps)
     return app

@@ -16,25 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from schoolsync.accounts import User
 from schoolsync.model.attendance import MARK_STATUSES
 from schoolsync.services import attendance
-
-SchoolKey = Annotated[
-    str, Path(min_length=1, max_length=40, description="The school's key, e.g. sch_...")
-]
-
-
-def _engine(request: Request) -> sa.Engine:
-    engine: sa.Engine = request.app.state.engine
-    return engine
-
-
-Store = Annotated[sa.Engine, Depends(_engine)]
+from schoolsync.web.api_common import SchoolKey, Store, answering, may_approve
 
 
 class SignInBody(BaseModel):
@@ -59,8 +47,6 @@ def _now(request: Request) -> dt.datetime:
 
 
 def attendance_router(dependencies: list[Any]) -> APIRouter:
-    from schoolsync.web.api import answering
-
     router = APIRouter(dependencies=dependencies)
 
     @router.get("/api/schools/{key}/attendance")
@@ -71,8 +57,7 @@ def attendance_router(dependencies: list[Any]) -> APIRouter:
     @router.post("/api/schools/{key}/signins")
     def sign_in(key: SchoolKey, body: SignInBody, store: Store, request: Request) -> dict[str, Any]:
         user: User = request.state.user
-        if not user.can_approve:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "vendor support cannot sign pupils in")
+        may_approve(user, "sign pupils in")
         if (body.pupil is None) == (body.person_id is None):
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, "name the pupil or give person_id, not both"
