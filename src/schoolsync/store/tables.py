@@ -404,6 +404,3 @@ sync_jobs = sa.Table(
     sa.UniqueConstraint("school_id", "slot", name="uq_sync_jobs_school_slot"),
     sa.Index("ix_sync_jobs_state_due", "state", "due_at"),
 )
-# The attendance write-back tables are in their own module (this one is at its size limit);
-# importing it registers them on `metadata` wherever the schema is used.
-import schoolsync.store.attendance_tables  # noqa: E402, F401
