@@ -14,6 +14,7 @@ import typer
 import typer.main
 
 from schoolsync.cli import (
+    attendance,
     classes,
     demo,
     first_connection,
@@ -37,8 +38,8 @@ from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    classes, demo, first_connection, holds, people_admin, permissions, reports, run_detail,
-    runners, sandbox, schools, settings, syncing, terms, users,
+    attendance, classes, demo, first_connection, holds, people_admin, permissions, reports,
+    run_detail, runners, sandbox, schools, settings, syncing, terms, users,
 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from typing import Literal
 from schoolsync.sandbox.faults import FaultPlan
 from schoolsync.sandbox.generator import generate_school
 from schoolsync.sandbox.state import SandboxSchool
+from schoolsync.sandbox.writebacks import WritebackLedger
 
 # Wonde's own testing school id, so demo URLs look like the ones in Wonde's documentation.
 DEMO_SCHOOL_ID = "A1930499544"
@@ -30,6 +31,8 @@ class Sandbox:
     # school id -> permission identities the school has not granted (e.g. "contacts.read")
     denied: dict[str, set[str]] = field(default_factory=dict)
     faults: FaultPlan = field(default_factory=FaultPlan)
+    #: attendance write-backs accepted, and how they go from pending to completed
+    writebacks: WritebackLedger = field(default_factory=WritebackLedger)
 
     default_per_page: int = 50
     max_per_page: int = 200

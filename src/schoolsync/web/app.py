@@ -22,9 +22,11 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from schoolsync.config import Settings
 from schoolsync.jobs.runner import EmbeddedRunner
 from schoolsync.services.handle import Store
 from schoolsync.web import (
+    attendance_pages,
     first_connection_pages,
     manual_page,
     pages,
@@ -58,9 +60,10 @@ def create_web_app(
     clock: Callable[[], dt.datetime] = _utcnow,
     runner: EmbeddedRunner | None = None,
     permissions: PermissionsReader | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """`permissions` reads a school's Wonde permissions (None: the page says it cannot)."""
-    app = create_app(engine, api_token, reader)
+    app = create_app(engine, api_token, reader, settings)
     app.state.clock = clock
     app.state.permissions = permissions
     app.state.sync_jobs = SyncJobs(engine, reader, notify, runner)
@@ -71,6 +74,7 @@ def create_web_app(
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
     app.include_router(first_connection_pages.router)
+    app.include_router(attendance_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 
