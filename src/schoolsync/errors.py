@@ -11,7 +11,9 @@ Every error has one *reaction* base, which is what a caller catches:
     │   └── StoreUnavailable       the database cannot be reached
     ├── NeedsPerson            only a person can unblock it (grant access, look again)
     │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
-    │   └── PlanChanged            the MIS changed after a plan was shown: show the new plan
+    │   ├── PlanChanged            the MIS changed after a plan was shown: show the new plan
+    │   └── SyncSkipped            the school cannot be synced in its connection state
+    │                              (pending, declined, revoked, offline): not a failure
     ├── BadInput               what was given is wrong: fix it and run again
     │   ├── ConfigError            a bad setting or argument
     │   └── SourceDataError        the source answered with something we cannot read (bad JSON,
@@ -106,6 +108,11 @@ class StoreUnavailable(RetryLater):
 
 class PlanChanged(NeedsPerson):
     """The MIS changed between showing a plan and approving it: show the new plan."""
+
+
+class SyncSkipped(NeedsPerson):
+    """The school's connection state does not let a sync run (waiting for approval, declined,
+    revoked, offline). Nothing was read, and it is not a failed run."""
 
 
 class SourceUnavailable(SourceError, RetryLater):

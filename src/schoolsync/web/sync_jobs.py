@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from schoolsync.errors import SchoolsyncError
+from schoolsync.errors import SchoolsyncError, SyncSkipped
 from schoolsync.services.syncing import sync_with
 from schoolsync.wording import reading_word
 
@@ -88,6 +88,9 @@ class SyncJobs:
             progress.status = result.status
             # A failed run says why (a permission to grant, a source that is down): show it.
             progress.error = result.message if result.status == "failed" else None
+        except SyncSkipped as exc:
+            # Not a failure: the school cannot be synced yet (or any more); say why.
+            progress.status, progress.error = "skipped", str(exc)
         except SchoolsyncError as exc:
             # The run (if one started) is recorded as failed by the engine; say why on screen.
             progress.status, progress.error = "failed", str(exc)
