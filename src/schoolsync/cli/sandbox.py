@@ -46,6 +46,7 @@ def serve_api(
 
     from schoolsync.services.sources import mis_readers
     from schoolsync.services.syncing import notifier
+    from schoolsync.services.webhooks import WebhookReceiver
     from schoolsync.web.app import create_web_app
 
     refuse_busy_port(host, port)
@@ -55,6 +56,7 @@ def serve_api(
             mis_readers(settings),
             api_token=settings.api_token,
             notify=notifier(engine, settings),
+            webhooks=WebhookReceiver.from_settings(settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")

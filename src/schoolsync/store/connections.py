@@ -136,3 +136,28 @@ def waiting_schools(conn: sa.Connection) -> list[tuple[School, dt.datetime | Non
         .order_by(schools.c.access_requested_at, schools.c.id)
     ).all()
     return [(get_school(conn, key), as_utc(asked)) for key, asked in rows]
+
+
+def record_email(
+    conn: sa.Connection,
+    school_id: int,
+    kind: str,
+    fingerprint: str,
+    recipients: list[str],
+    subject: str,
+    now: dt.datetime,
+) -> None:
+    """An email about the school's connection (no run of its own), kept with the alerts."""
+    from schoolsync.store.tables import notifications
+
+    conn.execute(
+        sa.insert(notifications).values(
+            school_id=school_id,
+            run_id=None,
+            kind=kind,
+            fingerprint=fingerprint,
+            recipients=", ".join(recipients),
+            subject=subject,
+            sent_at=now,
+        )
+    )

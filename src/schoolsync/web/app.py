@@ -23,7 +23,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schoolsync.pipeline import Notify, SnapshotReader
+from schoolsync.services.webhooks import WebhookReceiver
 from schoolsync.web import manual_page, pages, people_pages, settings_page
+from schoolsync.web import webhooks as webhook_route
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
@@ -43,14 +45,18 @@ def create_web_app(
     api_token: str | None = None,
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
+    webhooks: WebhookReceiver | None = None,
 ) -> FastAPI:
+    """`webhooks`: how Wonde's webhooks are confirmed and acted on; None refuses them."""
     app = create_app(engine, api_token)
     app.state.clock = clock
+    app.state.webhooks = webhooks
     app.state.sync_jobs = SyncJobs(engine, reader, notify)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
+    app.include_router(webhook_route.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 
