@@ -41,6 +41,7 @@ from schoolsync.model.labels import SyncKind, Trigger
 from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.store.apply import apply_plan
+from schoolsync.store.connections import settle_mis_switch
 from schoolsync.store.holds import (
     approvals_waiting,
     close_pending,
@@ -58,12 +59,7 @@ from schoolsync.store.lock import (
 from schoolsync.store.open_issues import open_issue_rows, save_reconciled
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
-from schoolsync.store.schools import (
-    School,
-    get_school,
-    record_sync_point,
-    update_settings,
-)
+from schoolsync.store.schools import School, get_school, record_sync_point, update_settings
 from schoolsync.store.sizes import STORE_SIZES
 
 log = logging.getLogger(__name__)
@@ -145,7 +141,9 @@ Notify = Callable[[School, SyncResult], None]
 def choose_sync_kind(school: School, full_requested: bool, now: dt.datetime) -> SyncKind:
     """Incremental when possible, but a full sync at least every `full_sync_every_hours`:
     relation-only changes (a pupil moving class) do not always move `updated_at` in Wonde."""
-    if full_requested or school.sync_cursor is None or school.last_full_sync_at is None:
+    if full_requested or school.mis_switch_at is not None:  # re-linking needs everyone
+        return "full"
+    if school.sync_cursor is None or school.last_full_sync_at is None:
         return "full"
     every = dt.timedelta(hours=school.settings.full_sync_every_hours)
     return "full" if now - school.last_full_sync_at >= every else "incremental"
@@ -223,6 +221,8 @@ def sync_school(
                     # the school's own API connection only.
                     info=None if file_import else _school_facts(snapshot),
                 )
+                waiting = any(hold.rule == "mis_switch" for hold in result.holds)
+                settle_mis_switch(conn, school.id, school.mis_switch_at, waiting, started)
                 release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
         message = str(exc)
@@ -281,8 +281,9 @@ def _decide(
     current = load_current(conn, school.id)
     dependents = load_dependents(conn, school.id)
     decision = decide(
-        snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope
-    )
+        snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope,
+        mis_switch=school.mis_switch_at is not None,
+    )  # fmt: skip
     return DryRun(decision.validated, decision.plan, decision.guarded, sync_kind, snapshot, current)
 
 

@@ -13,8 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from schoolsync.engine.fit import Sizes, fit
-from schoolsync.engine.identity import match_people
+from schoolsync.engine.identity import PERSON_KEYS, match_people
 from schoolsync.engine.plan import make_plan
+from schoolsync.engine.relink import (
+    SWITCH_PERSON_KEYS,
+    Relinked,
+    hold_doubts,
+    looks_like_mis_switch,
+    relink,
+)
 from schoolsync.engine.safeguard import safeguard
 from schoolsync.engine.scope import apply_scope
 from schoolsync.engine.validate import Validated, validate
@@ -34,6 +41,8 @@ class Decision:
     plan: Plan
     #: the plan parted into what applies now and what waits for a person
     guarded: Guarded
+    #: whether the school's records were re-linked as after an MIS switch
+    mis_switch: bool = False
 
 
 def decide(
@@ -44,15 +53,24 @@ def decide(
     *,
     sizes: Sizes,
     scope: Scope | None = None,
+    mis_switch: bool = False,
 ) -> Decision:
     """`scope` is what to sync (the school's saved scope when None); `sizes` are the store's
-    column sizes, which values are fitted to before anything else looks at them."""
+    column sizes, which values are fitted to before anything else looks at them. `mis_switch`:
+    Wonde said the school moved to another MIS (it is also seen when most ids change at once):
+    everyone is re-linked by what survives a switch (`relink`), not by ids."""
     chosen = scope if scope is not None else Scope.of(settings)
     scoped = apply_scope(fit(snapshot, sizes), chosen)
+    switch = mis_switch or looks_like_mis_switch(scoped, current)
     matched = match_people(
-        scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
-    )
+        scoped.people, current.people, scoped.contact_links, current.contact_links.keys(),
+        keys=SWITCH_PERSON_KEYS if switch else PERSON_KEYS,
+    )  # fmt: skip
+    relinked = relink(scoped, current, matched) if switch else Relinked()
+    matched = {**matched, **relinked.people}
     validated = validate(scoped, settings, current.people, matched)
-    plan = make_plan(validated, current, matched)
-    guarded = safeguard(plan, current, settings.limits(), dependents)
-    return Decision(validated, plan, guarded)
+    plan = make_plan(validated, current, matched, relinked.structures if switch else None)
+    limits = settings.limits()
+    guarded = safeguard(plan, current, limits, dependents)
+    guarded = hold_doubts(guarded, plan, relinked.doubts, limits.mode == "strict")
+    return Decision(validated, plan, guarded, switch)

@@ -47,9 +47,15 @@ __all__ = ["Change", "Plan", "make_plan", "username_base"]
 
 
 def make_plan(
-    validated: Validated, current: Current, matched: Mapping[PersonKey, int] | None = None
+    validated: Validated,
+    current: Current,
+    matched: Mapping[PersonKey, int] | None = None,
+    relinked: Mapping[str, Mapping[str, int]] | None = None,
 ) -> Plan:
-    """`matched` is `identity.match_people` of the snapshot's people, if already worked out."""
+    """`matched` is `identity.match_people` of the snapshot's people, if already worked out;
+    `relinked`, after an MIS switch, the structures matched by `relink` (kind -> source id ->
+    stored id) instead of by their ids."""
+    again = relinked or {}
     snapshot = validated.snapshot
     if matched is None:
         matched = match_people(
@@ -59,8 +65,9 @@ def make_plan(
     staged: dict[Stage, list[Change]] = {stage: [] for stage in ORDER}
 
     subjects = plan_structures(
-        "subject", snapshot, snapshot.subjects, current.subjects, SUBJECT_FIELDS, subject_values
-    )
+        "subject", snapshot, snapshot.subjects, current.subjects, SUBJECT_FIELDS, subject_values,
+        relinked=again.get("subject"),
+    )  # fmt: skip
     staged["subject"].extend(subjects.changes)
     people = plan_people(validated, current, known)
     staged["person"].extend(people.changes)
@@ -73,11 +80,13 @@ def make_plan(
         CLASS_FIELDS,
         class_values_with(subjects.ids),
         skipped=validated.skipped_classes,
+        relinked=again.get("class"),
     )
     staged["class"].extend(classes.changes)
     groups = plan_structures(
-        "group", snapshot, snapshot.groups, current.groups, GROUP_FIELDS, group_values
-    )
+        "group", snapshot, snapshot.groups, current.groups, GROUP_FIELDS, group_values,
+        relinked=again.get("group"),
+    )  # fmt: skip
     staged["group"].extend(groups.changes)
     if "class" in snapshot.covers:
         staged["class_membership"].extend(

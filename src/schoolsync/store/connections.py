@@ -161,3 +161,16 @@ def record_email(
             sent_at=now,
         )
     )
+
+
+def settle_mis_switch(
+    conn: sa.Connection,
+    school_id: int,
+    announced: dt.datetime | None,
+    waiting: bool,
+    now: dt.datetime,
+) -> None:
+    """After a sync: an MIS switch stays in hand while classes wait for a person to re-link
+    them (`waiting`), and is done with once none do."""
+    if waiting or announced is not None:
+        mark_mis_switch(conn, school_id, (announced or now) if waiting else None)

@@ -24,14 +24,17 @@ _Timestamp = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("contact_name", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("contact_email", sa.String(length=254), nullable=True))
-        batch_op.add_column(sa.Column("contact_phone", sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column("access_requested_at", _Timestamp, nullable=True))
-        batch_op.add_column(sa.Column("connection_changed_at", _Timestamp, nullable=True))
-        batch_op.add_column(sa.Column("connection_reason", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("mis_switch_at", _Timestamp, nullable=True))
+    # Plain ADD/DROP COLUMN: a batch copy of `schools` would break the tables that refer to it.
+    for column in (
+        sa.Column("contact_name", sa.String(length=200), nullable=True),
+        sa.Column("contact_email", sa.String(length=254), nullable=True),
+        sa.Column("contact_phone", sa.String(length=40), nullable=True),
+        sa.Column("access_requested_at", _Timestamp, nullable=True),
+        sa.Column("connection_changed_at", _Timestamp, nullable=True),
+        sa.Column("connection_reason", sa.Text(), nullable=True),
+        sa.Column("mis_switch_at", _Timestamp, nullable=True),
+    ):
+        op.add_column("schools", column)
     op.execute(
         sa.text("UPDATE schools SET connection_state = 'not_connected' WHERE source_kind = 'files'")
     )
@@ -56,14 +59,13 @@ def downgrade() -> None:
     op.execute(
         sa.text("UPDATE schools SET connection_state = 'offline' WHERE source_kind = 'files'")
     )
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        for column in (
-            "mis_switch_at",
-            "connection_reason",
-            "connection_changed_at",
-            "access_requested_at",
-            "contact_phone",
-            "contact_email",
-            "contact_name",
-        ):
-            batch_op.drop_column(column)
+    for column in (
+        "mis_switch_at",
+        "connection_reason",
+        "connection_changed_at",
+        "access_requested_at",
+        "contact_phone",
+        "contact_email",
+        "contact_name",
+    ):
+        op.drop_column("schools", column)
