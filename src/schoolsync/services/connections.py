@@ -59,6 +59,7 @@ def request_connection(
     from schoolsync.store import schools as school_store
 
     token = wonde_token or settings.wonde_token
+    wonde_url = wonde_url or settings.wonde_url
     if not token:
         raise ConfigError(
             "Asking Wonde for access needs the application's Wonde key: pass --wonde-token or "

@@ -14,6 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from schoolsync.accounts import ROLE_LABELS
 from schoolsync.engine.change_labels import RELATIONS
+from schoolsync.model.connection import label as connection_label
+from schoolsync.model.connection import next_step
 from schoolsync.store import accounts as account_store
 from schoolsync.web import queries
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
@@ -23,7 +25,10 @@ from schoolsync.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_cooki
 from schoolsync.web.sync_jobs import SyncJobs
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(status_label=status_label, TRIGGERS=TRIGGERS, ROLES=ROLE_LABELS)
+templates.env.globals.update(
+    status_label=status_label, TRIGGERS=TRIGGERS, ROLES=ROLE_LABELS,
+    connection_label=connection_label, next_step=next_step,
+)  # fmt: skip
 templates.env.filters["when"] = lambda moment: moment.strftime("%-d %b %Y, %H:%M") if moment else ""
 
 router = APIRouter(include_in_schema=False)
@@ -145,17 +150,25 @@ def schools(
 
 @router.get("/schools/{key}")
 def school(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
+    return school_page(request, key, who)
+
+
+def school_page(
+    request: Request, key: str, who: Any, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    """The school's MIS sync page: its Wonde connection, Start sync, its history."""
     school_id, name = visible_school(request, who.user, key)
     with engine_of(request).connect() as conn:
         runs = queries.run_history(conn, school_id)
         chart = chart_svg(queries.run_points(conn, school_id))
         waiting = queries.pending_approvals(conn, school_id)
         running = queries.running_run(conn, school_id) is not None
+        record = queries.school_record(conn, key)
     progress = jobs_of(request).progress(key)
     syncing = running or (progress is not None and not progress.finished)
     return page(
-        request, "school.html", who=who, key=key, school_name=name, runs=runs, waiting=waiting,
-        syncing=syncing, progress=progress, chart=chart,
+        request, "school.html", status_code, who=who, key=key, school_name=name, runs=runs,
+        waiting=waiting, syncing=syncing, progress=progress, chart=chart, record=record, **extra,
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from schoolsync.engine.validate import resolution_for
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue
+from schoolsync.model.connection import state_for
 from schoolsync.school_settings import SchoolSettings
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
@@ -39,6 +40,8 @@ class SchoolRow:
     last_sync: dt.datetime | None
     open_issues: int
     needs_approval: bool
+    #: model/connection.py's state (not_connected for a school fed by files)
+    connection: str = "approved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,10 @@ def school_overview(
     """One page of schools ordered by name, continuing after `after` (keyset pagination: as
     fast on the last page of 20,000 schools as on the first)."""
     latest_status = _latest_run_column(sync_runs.c.status)
-    query = sa.select(schools.c.id, schools.c.key, schools.c.name, schools.c.urn)
+    query = sa.select(
+        schools.c.id, schools.c.key, schools.c.name, schools.c.urn, schools.c.source_kind,
+        schools.c.connection_state,
+    )  # fmt: skip
     if search.strip():
         term = search.strip().lower()
         query = query.where(
@@ -144,6 +150,7 @@ def school_overview(
             last_sync=as_utc(latest[r.id]["finished_at"]) if r.id in latest else None,
             open_issues=latest[r.id]["issue_count"] if r.id in latest else 0,
             needs_approval=r.id in waiting,
+            connection=state_for(r.source_kind, r.connection_state),
         )
         for r in found
     ]
@@ -161,6 +168,11 @@ def _latest_runs(conn: sa.Connection, school_ids: list[int]) -> dict[int, Any]:
     )
     rows = conn.execute(sa.select(sync_runs).where(sync_runs.c.id.in_(newest))).mappings()
     return {r["school_id"]: r for r in rows}
+
+
+def school_record(conn: sa.Connection, key: str) -> school_store.School:
+    """The school's own record: its connection to Wonde and who Wonde contacts."""
+    return school_store.get_school(conn, key)
 
 
 def school_settings(conn: sa.Connection, key: str) -> SchoolSettings:
