@@ -95,6 +95,14 @@ def ensure_can_sync(engine: sa.Engine, key: str) -> None:
         raise SyncSkipped(reason)
 
 
+def school_connection(engine: sa.Engine, key: str) -> School:
+    """The school's record as its connection is shown: state, contact, when asked."""
+    from schoolsync.store import schools as school_store
+
+    with engine.connect() as conn:
+        return school_store.get_school(conn, key)
+
+
 def waiting(engine: sa.Engine) -> list[tuple[School, dt.datetime | None]]:
     """Schools waiting for their approval, longest-waiting first."""
     from schoolsync.store.connections import waiting_schools

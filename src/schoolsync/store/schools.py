@@ -171,6 +171,10 @@ def update_settings(conn: sa.Connection, school_id: int, settings: SchoolSetting
     )
 
 
+def set_timezone(conn: sa.Connection, school_id: int, zone: str) -> None:
+    conn.execute(sa.update(schools).where(schools.c.id == school_id).values(timezone=zone))
+
+
 def find_by_name(conn: sa.Connection, name: str) -> str | None:
     return conn.execute(
         sa.select(schools.c.key).where(schools.c.name == name).order_by(schools.c.id).limit(1)

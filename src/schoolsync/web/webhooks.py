@@ -82,5 +82,5 @@ async def wonde_webhook(request: Request) -> JSONResponse:
     # Confirming with Wonde is a blocking HTTP call: off the event loop.
     received = await run_in_threadpool(receiver.receive, request.app.state.engine, payload)
     for key in received.sync:
-        request.app.state.sync_jobs.start(key)
+        request.app.state.sync_jobs.start(key, "expedited")
     return _answer(received.status, received.outcome)
