@@ -42,6 +42,7 @@ from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.store.apply import apply_plan
 from schoolsync.store.connections import settle_mis_switch
+from schoolsync.store.first_connection import merged_choices, refuse_before_merge
 from schoolsync.store.holds import (
     approvals_waiting,
     close_pending,
@@ -162,6 +163,7 @@ def plan_school(
     """The dry run: read, validate, plan and safeguard, and write nothing at all."""
     with engine.connect() as conn:
         school = get_school(conn, school_key)
+        refuse_before_merge(conn, school.id, school.name, school.key)
     sync_kind = choose_sync_kind(school, full or scope is not None, now())
     snapshot = read(school, _since(school, sync_kind), progress)
     with engine.connect() as conn:
@@ -190,6 +192,7 @@ def sync_school(
     # runs is not a run at all (no failed run in the history, no alert).
     with engine.begin() as conn:
         school = get_school(conn, school_key)
+        refuse_before_merge(conn, school.id, school.name, school.key)
         # An approval is applied only if the hold is planned again, and only a full read is
         # sure to plan it again.
         approved = approval is not None or bool(approvals_waiting(conn, school.id))
@@ -221,8 +224,7 @@ def sync_school(
                     # the school's own API connection only.
                     info=None if file_import else _school_facts(snapshot),
                 )
-                waiting = any(hold.rule == "mis_switch" for hold in result.holds)
-                settle_mis_switch(conn, school.id, school.mis_switch_at, waiting, started)
+                settle_mis_switch(conn, school.id, school.mis_switch_at, result.holds, started)
                 release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
         message = str(exc)
@@ -280,10 +282,10 @@ def _decide(
     """Load what the decision needs from the store, and decide."""
     current = load_current(conn, school.id)
     dependents = load_dependents(conn, school.id)
-    decision = decide(
-        snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope,
-        mis_switch=school.mis_switch_at is not None,
-    )  # fmt: skip
+    merged = merged_choices(conn, school.id)
+    facts = (snapshot, current, school.settings, dependents)
+    decision = decide(*facts, sizes=STORE_SIZES, scope=scope, merged=merged,
+                      mis_switch=school.mis_switch_at is not None)  # fmt: skip
     return DryRun(decision.validated, decision.plan, decision.guarded, sync_kind, snapshot, current)
 
 

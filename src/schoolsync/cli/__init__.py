@@ -16,6 +16,7 @@ import typer.main
 from schoolsync.cli import (
     classes,
     demo,
+    first_connection,
     holds,
     reports,
     run_detail,
@@ -35,6 +36,7 @@ __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
     classes,
     demo,
+    first_connection,
     holds,
     reports,
     run_detail,

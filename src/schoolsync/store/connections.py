@@ -4,12 +4,14 @@ why it last changed, the token, a pending MIS switch, and the webhooks already r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
+from schoolsync.model.holds import Hold
 from schoolsync.store.schools import School, as_utc, get_school
 from schoolsync.store.tables import schools, users, webhook_events
 
@@ -167,10 +169,11 @@ def settle_mis_switch(
     conn: sa.Connection,
     school_id: int,
     announced: dt.datetime | None,
-    waiting: bool,
+    holds: Sequence[Hold],
     now: dt.datetime,
 ) -> None:
     """After a sync: an MIS switch stays in hand while classes wait for a person to re-link
-    them (`waiting`), and is done with once none do."""
+    them (a `mis_switch` hold), and is done with once none do."""
+    waiting = any(hold.rule == "mis_switch" for hold in holds)
     if waiting or announced is not None:
         mark_mis_switch(conn, school_id, (announced or now) if waiting else None)

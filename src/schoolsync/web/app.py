@@ -24,7 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schoolsync.jobs.runner import EmbeddedRunner
 from schoolsync.services.handle import Store
-from schoolsync.web import connection_page, manual_page, pages, people_pages, settings_page
+from schoolsync.web import (
+    connection_page,
+    first_connection_pages,
+    manual_page,
+    pages,
+    people_pages,
+    settings_page,
+)
 from schoolsync.web import webhooks as webhook_route
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
@@ -63,6 +70,7 @@ def create_web_app(
     app.include_router(people_pages.router)
     app.include_router(webhook_route.router)
     app.include_router(connection_page.router)
+    app.include_router(first_connection_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 
