@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from schoolsync.model.holds import Hold
+from schoolsync.store.account_tables import users
 from schoolsync.store.schools import School, as_utc, get_school
-from schoolsync.store.tables import schools, users, webhook_events
+from schoolsync.store.tables import schools, webhook_events
 
 
 @dataclass(frozen=True, slots=True)
