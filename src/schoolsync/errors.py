@@ -12,6 +12,8 @@ Every error has one *reaction* base, which is what a caller catches:
     ├── NeedsPerson            only a person can unblock it (grant access, look again)
     │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
     │   ├── PlanChanged            the MIS changed after a plan was shown: show the new plan
+    │   ├── SyncSkipped            the school cannot be synced in its connection state
+    │   │                          (pending, declined, revoked, offline): not a failure
     │   └── NotMerged              existing accounts wait to be matched and merged, or the
     │                              school was disconnected: no sync until a person acts
     ├── BadInput               what was given is wrong: fix it and run again
@@ -112,6 +114,11 @@ class StoreUnavailable(RetryLater):
 
 class PlanChanged(NeedsPerson):
     """The MIS changed between showing a plan and approving it: show the new plan."""
+
+
+class SyncSkipped(NeedsPerson):
+    """The school's connection state does not let a sync run (waiting for approval, declined,
+    revoked, offline). Nothing was read, and it is not a failed run."""
 
 
 class NotMerged(NeedsPerson):

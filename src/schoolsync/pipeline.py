@@ -43,6 +43,7 @@ from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.pausing import sync_pause
 from schoolsync.store.apply import apply_plan
+from schoolsync.store.connections import settle_mis_switch
 from schoolsync.store.first_connection import merged_choices, refuse_before_merge
 from schoolsync.store.holds import (
     approvals_waiting,
@@ -63,14 +64,11 @@ from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import School, get_school, record_sync_point, update_settings
 from schoolsync.store.sizes import STORE_SIZES
+from schoolsync.sync_kind import choose_sync_kind, read_since
 
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "Interrupted before it finished; nothing was changed"
-
-#: Ask for changes since a little before the last run began: clocks differ, and a record seen
-#: twice costs nothing while a record missed is wrong until the next full sync.
-CURSOR_OVERLAP = dt.timedelta(minutes=5)
 
 Progress = Callable[[str, int, int | None], None]
 #: Reads a school's source: `since` None means everything (a full sync).
@@ -140,15 +138,6 @@ class DryRun:
 Notify = Callable[[School, SyncResult], None]
 
 
-def choose_sync_kind(school: School, full_requested: bool, now: dt.datetime) -> SyncKind:
-    """Incremental when possible, but a full sync at least every `full_sync_every_hours`:
-    relation-only changes (a pupil moving class) do not always move `updated_at` in Wonde."""
-    if full_requested or school.sync_cursor is None or school.last_full_sync_at is None:
-        return "full"
-    every = dt.timedelta(hours=school.settings.full_sync_every_hours)
-    return "full" if now - school.last_full_sync_at >= every else "incremental"
-
-
 def plan_school(
     engine: sa.Engine,
     school_key: str,
@@ -165,7 +154,7 @@ def plan_school(
         refuse_before_merge(conn, school.id, school.name, school.key)
     sync_kind = choose_sync_kind(school, full or scope is not None, now())
     with collector_paused():
-        snapshot = read(school, _since(school, sync_kind), progress)
+        snapshot = read(school, read_since(school, sync_kind), progress)
         with engine.connect() as conn:
             chosen = scope or Scope.of(school.settings)
             return _decide(conn, school, snapshot, chosen, sync_kind, now())
@@ -221,7 +210,7 @@ def sync_school(
     retry_at: dt.datetime | None = None
     try:
         with Heartbeat(engine, school.id, run_id, now, heartbeat_every), collector_paused():
-            snapshot = read(school, _since(school, sync_kind), progress)
+            snapshot = read(school, read_since(school, sync_kind), progress)
             with engine.begin() as conn:
                 result = _apply_snapshot(
                     conn, school, run_id, sync_kind, snapshot, now(), approval, pause.warning
@@ -235,6 +224,7 @@ def sync_school(
                     # the school's own API connection only.
                     info=None if file_import else _school_facts(snapshot.school),
                 )
+                settle_mis_switch(conn, school.id, school.mis_switch_at, result.holds, started)
                 release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
         message = str(exc)
@@ -272,12 +262,6 @@ def sync_school(
     return result
 
 
-def _since(school: School, sync_kind: SyncKind) -> dt.datetime | None:
-    if sync_kind == "incremental" and school.sync_cursor is not None:
-        return school.sync_cursor - CURSOR_OVERLAP
-    return None
-
-
 def _decide(
     conn: sa.Connection,
     school: School,
@@ -292,7 +276,8 @@ def _decide(
     merged = merged_choices(conn, school.id)
     facts = (snap, current, school.settings, dependents)
     today = school_today(now, school.timezone)
-    decision = decide(*facts, sizes=STORE_SIZES, scope=scope, merged=merged, today=today)
+    decision = decide(*facts, sizes=STORE_SIZES, scope=scope, merged=merged, today=today,
+                      mis_switch=school.mis_switch_at is not None)  # fmt: skip
     return DryRun(decision.validated, decision.plan, decision.guarded, kind, snap, current)
 
 

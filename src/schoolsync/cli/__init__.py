@@ -25,6 +25,7 @@ from schoolsync.cli import (
     run_detail,
     runners,
     sandbox,
+    sandbox_access,
     schools,
     settings,
     syncing,
@@ -39,7 +40,7 @@ from schoolsync.config import environment, log_level
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
     attendance, classes, demo, first_connection, holds, people_admin, permissions, reports,
-    run_detail, runners, sandbox, schools, settings, syncing, terms, users,
+    run_detail, runners, sandbox, sandbox_access, schools, settings, syncing, terms, users,
 )  # fmt: skip
 
 
