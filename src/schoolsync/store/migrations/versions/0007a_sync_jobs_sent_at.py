@@ -4,7 +4,7 @@ A job queued again after it was sent (its worker died, or its school was busy) i
 when it is due: `sent_at` earlier than `due_at`.
 
 Revision ID: 0007a
-Revises: 0009
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007a"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
