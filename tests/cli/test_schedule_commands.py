@@ -27,7 +27,7 @@ def test_schedule_shows_every_schools_next_run_and_why(env) -> None:
     files = schoolsync(env, "school", "add", "--name", "Files Only").stdout.split()[-1]
     rows = shown(env)
     assert rows[files]["state"] == "skipped" and rows[files]["next_run"] is None
-    assert rows[files]["why"] == "Offline: no Wonde connection (the school imports files)"
+    assert rows[files]["why"] == "Not connected to Wonde (the school imports files)"
     nightly = rows[key]
     assert nightly["state"] == "scheduled" and "window 01:00–05:00 Europe/London" in nightly["why"]
     at = dt.datetime.fromisoformat(nightly["next_run"])

@@ -24,7 +24,7 @@ def test_the_schools_overview_shows_each_schools_next_sync(
     with site.engine.begin() as conn:  # Larkfield is connected to Wonde; Brookside imports files
         conn.execute(
             sa.update(schools).where(schools.c.key == site.key_a)
-            .values(connection_state="approved", wonde_school_id="A1", timezone="Europe/London")
+            .values(connection_state="approved", source_kind="wonde", wonde_school_id="A1")
         )  # fmt: skip
     log_in(page, site, VENDOR, tmp_path)
     page.goto(f"{site.url}/schools")
@@ -36,6 +36,6 @@ def test_the_schools_overview_shows_each_schools_next_sync(
     )
     playwright_api.expect(larkfield.locator(".next-sync")).to_contain_text(":")  # a time
     playwright_api.expect(brookside.locator(".next-sync")).to_contain_text(
-        "Offline: no Wonde connection (the school imports files)"
+        "Not connected to Wonde (the school imports files)"
     )
     check(page, tmp_path, "schools-next-sync")
