@@ -108,8 +108,13 @@ def _slots(rules: Rules, now: dt.datetime) -> Iterator[Slot]:
     for offset in (-1, 0, 1):
         yield _night(rules, today + dt.timedelta(days=offset))
     if rules.daytime_every_hours > 0:
+        # Yesterday's (one may still be due just after midnight), then day by day until one is
+        # still to come: at most a long weekend away.
         for offset in range(-1, 8):
-            yield from _daytime(rules, today + dt.timedelta(days=offset))
+            slots = list(_daytime(rules, today + dt.timedelta(days=offset)))
+            yield from slots
+            if offset >= 0 and any(slot.at > now for slot in slots):
+                return
 
 
 def _night(rules: Rules, day: dt.date) -> Slot:
