@@ -53,6 +53,8 @@ class Rules:
     #: model/connection.py's state: approved, audited, pending, declined, revoked, offline,
     #: not_connected (files)
     connection: str = "approved"
+    #: why the school's term dates pause its syncs now (the summer, dates missing), if they do
+    term_pause: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,15 @@ def decide(rules: Rules, now: dt.datetime, taken: Collection[str] = ()) -> Decis
     slots = sorted(_slots(rules, now), key=lambda s: s.at)
     due = tuple(s for s in slots if s.at <= now < s.until and s.key not in taken)
     upcoming = next((s for s in slots if s.at > now), None)
-    skip = PAUSED if rules.paused else SKIPPED_CONNECTION.get(rules.connection)
+    skip = skip_reason(rules)
     return Decision(rules.school_key, due, skip, upcoming, _why(rules, due, upcoming, skip))
+
+
+def skip_reason(rules: Rules) -> str | None:
+    """Why this school's slots are skipped (paused by hand, its connection, its term dates)."""
+    if rules.paused:
+        return PAUSED
+    return SKIPPED_CONNECTION.get(rules.connection) or rules.term_pause
 
 
 def tonight(rules: Rules, now: dt.datetime) -> Slot:
