@@ -121,6 +121,9 @@ def create_app(
                 "key": s.key,
                 "name": s.name,
                 "source": s.source_kind,
+                #: model/connection.py: not_connected, pending, approved, audited, declined,
+                #: revoked or offline
+                "connection": s.state,
                 "last_full_sync_at": s.last_full_sync_at,
             }
             for s in schools.list_schools(store)
