@@ -19,6 +19,7 @@ from schoolsync.cli import (
     holds,
     reports,
     run_detail,
+    runners,
     sandbox,
     schools,
     syncing,
@@ -30,7 +31,18 @@ from schoolsync.cli.help_text import plain_metavars
 from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
-_COMMAND_GROUPS = (classes, demo, holds, reports, run_detail, sandbox, schools, syncing, users)
+_COMMAND_GROUPS = (
+    classes,
+    demo,
+    holds,
+    reports,
+    run_detail,
+    runners,
+    sandbox,
+    schools,
+    syncing,
+    users,
+)
 
 
 def main() -> None:

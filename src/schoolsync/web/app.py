@@ -22,6 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from schoolsync.jobs.runner import EmbeddedRunner
 from schoolsync.services.handle import Store
 from schoolsync.web import manual_page, pages, people_pages, settings_page
 from schoolsync.web.api import create_app
@@ -46,10 +47,11 @@ def create_web_app(
     api_token: str | None = None,
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
+    runner: EmbeddedRunner | None = None,
 ) -> FastAPI:
     app = create_app(engine, api_token, reader)
     app.state.clock = clock
-    app.state.sync_jobs = SyncJobs(engine, reader, notify)
+    app.state.sync_jobs = SyncJobs(engine, reader, notify, runner)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
     app.include_router(manual_page.router)
