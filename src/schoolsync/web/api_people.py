@@ -134,14 +134,16 @@ class SettingsBody(BaseModel):
     )
     require_email: list[Annotated[str, Field(max_length=20)]] | None = Field(None, max_length=10)
     import_staff: bool | None = None
+    paused: bool | None = None
+    sync_window: str | None = Field(None, max_length=20, description="e.g. 01:00-05:00")
+    daytime_every_hours: int | None = None
+    school_hours: str | None = Field(None, max_length=20, description="e.g. 08:00-16:00")
+    timezone: str | None = Field(None, max_length=64, description="e.g. Europe/London")
 
 
 def _settings(view: schools.SchoolSettingsView) -> dict[str, Any]:
-    values = view.settings.to_json()
-    return {
-        **{name: values[name] for name in schools.SETTING_NAMES},
-        "scope": view.scope_lines,
-    }
+    values = {**view.settings.to_json(), "timezone": view.school.timezone}
+    return {**{name: values[name] for name in schools.SETTING_NAMES}, "scope": view.scope_lines}
 
 
 @router.get("/api/schools/{key}/settings")
