@@ -60,14 +60,30 @@ def sandbox_serve(
     seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
     pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
     token: Annotated[str, typer.Option(help="The API token clients must send.")] = "sandbox-token",
+    unapproved: Annotated[
+        bool,
+        typer.Option(
+            "--unapproved",
+            help="The school has not approved the application yet: request access first.",
+        ),
+    ] = False,
+    webhook_url: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook-url",
+            help="Where to send Wonde's webhooks, e.g. http://127.0.0.1:8000/webhooks/wonde.",
+        ),
+    ] = None,
 ) -> None:
     """Serve a generated school over a Wonde-compatible API until stopped."""
     from schoolsync.sandbox import Sandbox, serve
 
     refuse_busy_port("127.0.0.1", port)
-    sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token)
+    sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token, approved=not unapproved)
+    sandbox.webhook_url = webhook_url
     for school_id, school in sandbox.schools.items():
-        out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils)")
+        waiting = " (not approved yet: request access)" if unapproved else ""
+        out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils){waiting}")
     out.print(f"Wonde-compatible API on http://127.0.0.1:{port}/v1.0/ (Ctrl+C stops it)")
     serve(sandbox, "127.0.0.1", port)
 
@@ -114,6 +130,27 @@ def sandbox_change(
         out.print(f"- {description}")
 
 
+def post_control(url: str, token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST to a running sandbox's control endpoint; a clear error when it cannot."""
+    import httpx
+
+    root = url.split("/v1.0", 1)[0]
+    try:
+        response = httpx.post(
+            f"{root}/sandbox/{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
+        )
+    except httpx.HTTPError as exc:
+        err.print(f"[red]Error:[/red] no sandbox answered at {root} ({type(exc).__name__})")
+        raise typer.Exit(ExitCode.FAILED) from exc
+    if not response.is_success:
+        fail(f"the sandbox refused: {_sandbox_error(response)}", ExitCode.FAILED)
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
 def _sandbox_error(response: Any) -> str:
     """The sandbox's own words from its JSON error body, not the raw body."""
     try:
@@ -138,3 +175,26 @@ def sandbox_ctf(
     school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
     output.write_bytes(school_ctf(school))
     out.print(f"Wrote {len(school.students)} pupils of {school.name} to {output}")
+
+
+@sandbox_app.command("existing-accounts")
+def sandbox_existing_accounts(
+    output: Annotated[Path, typer.Option("--output", help="A folder for the three CSV files.")],
+    seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
+    pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
+) -> None:
+    """Write the accounts, classes and class lists a product might already have for the sandbox
+    school (users.csv, classes.csv, memberships.csv), with the name variations real ones have:
+    try `schoolsync import-existing` and `schoolsync match` on them."""
+    from schoolsync.sandbox import Sandbox
+    from schoolsync.sandbox.existing_accounts import existing_accounts
+
+    school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
+    found = existing_accounts(school, seed=seed)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, data in found.files().items():
+        (output / name).write_bytes(data)
+    out.print(
+        f"Wrote {len(found.users)} accounts, {len(found.classes)} classes and "
+        f"{len(found.memberships)} class places of {school.name} to {output}"
+    )

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from schoolsync.engine.identity import PersonKey, match_people
 from schoolsync.engine.planning.known import KnownPeople
-from schoolsync.engine.planning.people import plan_people, username_base
+from schoolsync.engine.planning.people import plan_people
 from schoolsync.engine.planning.relations import (
     class_members,
     group_members,
@@ -32,6 +32,7 @@ from schoolsync.engine.planning.relations import (
     plan_memberships,
 )
 from schoolsync.engine.planning.structures import class_values_with, plan_structures
+from schoolsync.engine.username_patterns import username_base
 from schoolsync.engine.validate import Validated
 from schoolsync.model.changes import ORDER, Change, Plan, Stage
 from schoolsync.model.current import (
@@ -47,9 +48,17 @@ __all__ = ["Change", "Plan", "make_plan", "username_base"]
 
 
 def make_plan(
-    validated: Validated, current: Current, matched: Mapping[PersonKey, int] | None = None
+    validated: Validated,
+    current: Current,
+    matched: Mapping[PersonKey, int] | None = None,
+    username_pattern: str = "initial-surname",
+    relinked: Mapping[str, Mapping[str, int]] | None = None,
 ) -> Plan:
-    """`matched` is `identity.match_people` of the snapshot's people, if already worked out."""
+    """`matched` is `identity.match_people` of the snapshot's people, if already worked out;
+    `username_pattern` is the school's (`engine/username_patterns.py`); `relinked`, after an
+    MIS switch, the structures matched by `relink` (kind -> source id -> stored id) instead of
+    by their ids."""
+    again = relinked or {}
     snapshot = validated.snapshot
     if matched is None:
         matched = match_people(
@@ -59,10 +68,11 @@ def make_plan(
     staged: dict[Stage, list[Change]] = {stage: [] for stage in ORDER}
 
     subjects = plan_structures(
-        "subject", snapshot, snapshot.subjects, current.subjects, SUBJECT_FIELDS, subject_values
-    )
+        "subject", snapshot, snapshot.subjects, current.subjects, SUBJECT_FIELDS, subject_values,
+        relinked=again.get("subject"),
+    )  # fmt: skip
     staged["subject"].extend(subjects.changes)
-    people = plan_people(validated, current, known)
+    people = plan_people(validated, current, known, username_pattern)
     staged["person"].extend(people.changes)
     known = replace(known, leaving=people.leaving)
     classes = plan_structures(
@@ -73,11 +83,13 @@ def make_plan(
         CLASS_FIELDS,
         class_values_with(subjects.ids),
         skipped=validated.skipped_classes,
+        relinked=again.get("class"),
     )
     staged["class"].extend(classes.changes)
     groups = plan_structures(
-        "group", snapshot, snapshot.groups, current.groups, GROUP_FIELDS, group_values
-    )
+        "group", snapshot, snapshot.groups, current.groups, GROUP_FIELDS, group_values,
+        relinked=again.get("group"),
+    )  # fmt: skip
     staged["group"].extend(groups.changes)
     if "class" in snapshot.covers:
         staged["class_membership"].extend(
