@@ -181,7 +181,8 @@ def create_app(
             "change_count": detail.change_count,
             "changes": [c.as_json() for c in detail.changes],
             "issues": [
-                {"entity_type": i.issue.entity_type, "entity_name": i.issue.entity_name,
+                {"entity": i.issue.entity, "entity_type": i.issue.entity_type,
+                 "entity_name": i.issue.entity_name,
                  "mis_id": i.issue.mis_id, "message": i.issue.message,
                  "severity": i.issue.severity, "resolution": i.resolution}
                 for i in detail.issues
