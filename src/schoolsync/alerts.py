@@ -148,6 +148,33 @@ def compose_failed(school_name: str, message: str, page_url: str | None = None) 
     return Alert("failed", f"{school_name}'s MIS sync failed", body, digest)
 
 
+def compose_writeback_failed(
+    school_name: str, failures: Sequence[tuple[str, str]], page_url: str | None = None
+) -> Alert:
+    """`failures`: (what, why) per mark, e.g. ("Arrived late 09:12, Wed 3 Dec (Dentist)",
+    "not confirmed by the MIS within 1 h"). Pupils are not named: the log page names them."""
+    count = len(failures)
+    marks = "attendance mark" if count == 1 else "attendance marks"
+    lines = [
+        "Hello,",
+        "",
+        f"{count} {marks} recorded at {school_name}'s reception could not be written to your "
+        "MIS, so the register does not show them yet:",
+        "",
+        *(f"- {what}: {why}" for what, why in failures[:50]),
+        *([f"- and {count - 50} more"] if count > 50 else []),
+        "",
+        "Please enter them in the MIS by hand. They will not be sent again.",
+    ]
+    if page_url:
+        lines += ["", "The write-back log shows which pupils they are for:", f"  {page_url}"]
+    else:
+        lines += ["", "`schoolsync writebacks KEY` lists them with the pupils' names."]
+    digest = hashlib.sha256("|".join(f"{a}|{b}" for a, b in failures).encode()).hexdigest()[:32]
+    subject = f"{school_name}: {count} {marks} did not reach the MIS"
+    return Alert("writeback_failed", subject, "\n".join(lines) + "\n", digest)
+
+
 def compose_access_ended(
     school_name: str, state: str, reason: str | None, page_url: str | None = None
 ) -> Alert:

@@ -73,6 +73,9 @@ class Settings:
     log_level: str = "WARNING"
     #: Where the web app is reached (`SCHOOLSYNC_BASE_URL`): emails link to its pages.
     base_url: str | None = None
+    #: An attendance mark the MIS has not confirmed this long after it was made is failed
+    #: (`SCHOOLSYNC_WRITEBACK_FAIL_AFTER`, minutes) and the school is emailed.
+    writeback_fail_after_minutes: float = 60.0
     #: Celery's broker for `schoolsync worker` and `scheduler` (amqp://... or redis://...).
     broker_url: str | None = field(default=None, repr=False)
     #: Redis shared by the workers for the pace of Wonde requests; None: each process its own.
@@ -116,6 +119,7 @@ class Settings:
             operator=operator(env),
             log_level=log_level(env),
             base_url=_base_url(env),
+            writeback_fail_after_minutes=_float(env, "SCHOOLSYNC_WRITEBACK_FAIL_AFTER", 60.0),
             broker_url=env.get("SCHOOLSYNC_BROKER_URL") or None,
             pace_url=_pace_url(env),
             wonde_concurrency=_count(env, "SCHOOLSYNC_WONDE_CONCURRENCY", 8),

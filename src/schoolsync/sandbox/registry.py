@@ -17,6 +17,7 @@ from schoolsync.sandbox.access import AccessBook
 from schoolsync.sandbox.faults import FaultPlan
 from schoolsync.sandbox.generator import generate_school
 from schoolsync.sandbox.state import SandboxSchool
+from schoolsync.sandbox.writebacks import WritebackLedger
 
 # Wonde's own testing school id, so demo URLs look like the ones in Wonde's documentation.
 DEMO_SCHOOL_ID = "A1930499544"
@@ -31,6 +32,8 @@ class Sandbox:
     # school id -> permission identities the school has not granted (e.g. "contacts.read")
     denied: dict[str, set[str]] = field(default_factory=dict)
     faults: FaultPlan = field(default_factory=FaultPlan)
+    #: attendance write-backs accepted, and how they go from pending to completed
+    writebacks: WritebackLedger = field(default_factory=WritebackLedger)
     #: request-access, approvals and the per-school tokens they issue (see access.py)
     access: AccessBook = field(default_factory=AccessBook)
     #: where Wonde's webhooks go (schoolApproved, accessRevoked, ...); None sends none

@@ -77,7 +77,23 @@ def run_sync(
     reader = read or mis_reader(settings)
     notify = notifier(engine, settings)
     result = sync_with(engine, key, reader, full=full, progress=progress, notify=notify)
+    if read is None and result.status not in ("failed", "paused", "interrupted"):
+        _photos_after(engine, settings, key)
     return Outcome(result, left_out(engine, key, result))
+
+
+def _photos_after(engine: sa.Engine, settings: Settings, key: str) -> None:
+    """Photos after a sync that read the MIS: at most weekly, and never failing the sync."""
+    import logging
+
+    from schoolsync.errors import SchoolsyncError
+    from schoolsync.services.photos import refresh_photos
+    from schoolsync.services.sources import photos_reader
+
+    try:
+        refresh_photos(engine, key, photos_reader(settings), dt.datetime.now(dt.UTC))
+    except SchoolsyncError as exc:
+        logging.getLogger(__name__).warning("photos of school %s not read: %s", key, exc)
 
 
 def sync_with(

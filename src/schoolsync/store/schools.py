@@ -104,6 +104,13 @@ def get_school(conn: sa.Connection, key: str) -> School:
     return _school(row)
 
 
+def school_by_id(conn: sa.Connection, school_id: int) -> School:
+    row = conn.execute(sa.select(schools).where(schools.c.id == school_id)).mappings().first()
+    if row is None:
+        raise SchoolNotFound(str(school_id))
+    return _school(row)
+
+
 def list_schools(conn: sa.Connection) -> list[School]:
     result = conn.execute(sa.select(schools).order_by(schools.c.id)).mappings()
     return [_school(row) for row in result]

@@ -59,6 +59,8 @@ schools = sa.Table(
     sa.Column("lock_renewed_at", _Timestamp),
     #: host:pid of the process holding the lock
     sa.Column("lock_owner", sa.String(200)),
+    #: when pupils' photos were last read: Wonde refreshes them weekly, so do we
+    sa.Column("photos_fetched_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Index("ix_schools_name_id", "name", "id"),
 )
@@ -94,6 +96,9 @@ people = sa.Table(
     sa.Column("attendance", sa.String(60)),
     sa.Column("status", sa.String(10), nullable=False, server_default="active"),
     sa.Column("excluded", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: who excluded the person from the import, and when (kept while `excluded` holds)
+    sa.Column("excluded_by", sa.String(200)),
+    sa.Column("excluded_at", _Timestamp),
     sa.Column("left_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Column("updated_at", _Timestamp, nullable=False),
@@ -308,48 +313,6 @@ webhook_events = sa.Table(
     sa.Column("received_at", _Timestamp, nullable=False),
 )
 
-# --- first connection: existing accounts meet the MIS (`services/first_connection.py`) -------
-
-#: matching (existing accounts loaded, not merged: no sync yet), merged, or disconnected
-first_connections = sa.Table(
-    "first_connections",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("state", sa.String(20), nullable=False),
-    sa.Column("imported_at", _Timestamp, nullable=False),
-    sa.Column("merged_at", _Timestamp),
-    sa.Column("disconnected_at", _Timestamp),
-)
-
-#: a person's action for one MIS class (match, import or none), over the suggested one
-class_choices = sa.Table(
-    "class_choices",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("mis_class_id", sa.String(64), primary_key=True),
-    sa.Column("action", sa.String(10), nullable=False),
-    sa.Column("existing_class_id", sa.ForeignKey("classes.id")),
-)
-
-#: a person's answer for one MIS pupil: this existing account, or NULL for a new one
-pupil_resolutions = sa.Table(
-    "pupil_resolutions",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("mis_id", sa.String(64), primary_key=True),
-    sa.Column("person_id", sa.ForeignKey("people.id")),
-)
-
-#: initial passwords, as argon2 hashes only: the password itself is shown once, on a login card
-login_credentials = sa.Table(
-    "login_credentials",
-    metadata,
-    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
-    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
-    sa.Column("password_hash", sa.String(200), nullable=False),
-    sa.Column("issued_at", _Timestamp, nullable=False),
-)
-
 # --- the sync queue: what the scheduler and people asked for, and what became of it ----------
 
 sync_jobs = sa.Table(
@@ -381,6 +344,9 @@ sync_jobs = sa.Table(
 )
 
 
-# The web app's accounts live in a module of their own; importing it registers them on
-# `metadata` (it needs `metadata` and `schools` from here, hence the import at the end).
+# The web app's accounts, the first connection's tables, and a school's term dates and pupils'
+# photos live in modules of their own; importing them registers them on `metadata` (they need
+# `metadata` and `schools` from here, hence the imports at the end).
 from schoolsync.store import account_tables as _account_tables  # noqa: E402,F401
+from schoolsync.store import context_tables as _context_tables  # noqa: E402,F401
+from schoolsync.store import first_connection_tables as _first_connection_tables  # noqa: E402,F401
