@@ -38,7 +38,18 @@ schools = sa.Table(
     sa.Column("wonde_school_id", sa.String(40)),
     sa.Column("api_base_url", sa.String(300)),
     sa.Column("token_encrypted", sa.LargeBinary),
+    #: model/connection.py: not_connected, pending, approved, audited, declined, revoked, offline
     sa.Column("connection_state", sa.String(20), nullable=False, server_default="pending"),
+    #: the member of staff Wonde contacts to approve the app (the school's request)
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_email", sa.String(254)),
+    sa.Column("contact_phone", sa.String(40)),
+    sa.Column("access_requested_at", _Timestamp),
+    #: when the state last changed, and why (a decline or revoke reason from Wonde)
+    sa.Column("connection_changed_at", _Timestamp),
+    sa.Column("connection_reason", sa.Text),
+    #: Wonde said the school moved to another MIS: the next sync re-links everyone
+    sa.Column("mis_switch_at", _Timestamp),
     sa.Column("settings", sa.JSON, nullable=False),
     sa.Column("last_full_sync_at", _Timestamp),
     sa.Column("sync_cursor", _Timestamp),
@@ -48,6 +59,8 @@ schools = sa.Table(
     sa.Column("lock_renewed_at", _Timestamp),
     #: host:pid of the process holding the lock
     sa.Column("lock_owner", sa.String(200)),
+    #: when pupils' photos were last read: Wonde refreshes them weekly, so do we
+    sa.Column("photos_fetched_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Index("ix_schools_name_id", "name", "id"),
 )
@@ -83,6 +96,9 @@ people = sa.Table(
     sa.Column("attendance", sa.String(60)),
     sa.Column("status", sa.String(10), nullable=False, server_default="active"),
     sa.Column("excluded", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: who excluded the person from the import, and when (kept while `excluded` holds)
+    sa.Column("excluded_by", sa.String(200)),
+    sa.Column("excluded_at", _Timestamp),
     sa.Column("left_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Column("updated_at", _Timestamp, nullable=False),
@@ -284,6 +300,19 @@ notifications = sa.Table(
     sa.Column("sent_at", _Timestamp, nullable=False),
 )
 
+webhook_events = sa.Table(
+    "webhook_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    #: sha256 of the payload as received (keys sorted): the same webhook twice is one event
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("payload_type", sa.String(40), nullable=False),
+    sa.Column("school_id", sa.ForeignKey("schools.id")),
+    #: what it did, in words (never the token)
+    sa.Column("outcome", sa.String(200), nullable=False),
+    sa.Column("received_at", _Timestamp, nullable=False),
+)
+
 # --- the sync queue: what the scheduler and people asked for, and what became of it ----------
 
 sync_jobs = sa.Table(
@@ -315,9 +344,9 @@ sync_jobs = sa.Table(
 )
 
 
-# The first connection's tables live in their own module, on this metadata (imported last, so
-# that `metadata` always has them).
-# The web app's accounts live in a module of their own; importing it registers them on
-# `metadata` (it needs `metadata` and `schools` from here, hence the import at the end).
+# The web app's accounts, the first connection's tables, and a school's term dates and pupils'
+# photos live in modules of their own; importing them registers them on `metadata` (they need
+# `metadata` and `schools` from here, hence the imports at the end).
 from schoolsync.store import account_tables as _account_tables  # noqa: E402,F401
-from schoolsync.store import first_connection_tables  # noqa: E402, F401
+from schoolsync.store import context_tables as _context_tables  # noqa: E402,F401
+from schoolsync.store import first_connection_tables as _first_connection_tables  # noqa: E402,F401
