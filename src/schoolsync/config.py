@@ -63,6 +63,9 @@ class Settings:
     smtp: SmtpSettings | None = None
     #: The Wonde token `school add` and `school connect` use when none is given.
     wonde_token: str | None = field(default=None, repr=False)
+    #: Wonde's API base (`SCHOOLSYNC_WONDE_URL`) where access is asked for when none is given;
+    #: None: Wonde's own (a sandbox's, for trying the whole flow out).
+    wonde_url: str | None = None
     #: The REST API's bootstrap token (a vendor admin's rights); None accepts users' own only.
     api_token: str | None = field(default=None, repr=False)
     #: Who is at the keyboard ($USER): the approver recorded when none is named.
@@ -111,6 +114,7 @@ class Settings:
             wonde_max_attempts=int(_float(env, "SCHOOLSYNC_WONDE_MAX_ATTEMPTS", 5)),
             smtp=SmtpSettings.from_env(env),
             wonde_token=env.get("SCHOOLSYNC_WONDE_TOKEN") or None,
+            wonde_url=_wonde_url(env),
             api_token=env.get("SCHOOLSYNC_API_TOKEN") or None,
             operator=operator(env),
             log_level=log_level(env),
@@ -124,6 +128,13 @@ class Settings:
             scheduler_every_seconds=_float(env, "SCHOOLSYNC_SCHEDULER_EVERY", 30.0),
             queue_name=env.get("SCHOOLSYNC_QUEUE") or "schoolsync",
         )
+
+
+def _wonde_url(environ: Mapping[str, str]) -> str | None:
+    raw = (environ.get("SCHOOLSYNC_WONDE_URL") or "").strip()
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"SCHOOLSYNC_WONDE_URL must start with http:// or https://, not {raw!r}")
+    return raw or None
 
 
 def environment() -> Mapping[str, str]:

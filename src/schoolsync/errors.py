@@ -12,6 +12,8 @@ Every error has one *reaction* base, which is what a caller catches:
     ├── NeedsPerson            only a person can unblock it (grant access, look again)
     │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
     │   ├── PlanChanged            the MIS changed after a plan was shown: show the new plan
+    │   ├── SyncSkipped            the school cannot be synced in its connection state
+    │   │                          (pending, declined, revoked, offline): not a failure
     │   └── NotMerged              existing accounts wait to be matched and merged, or the
     │                              school was disconnected: no sync until a person acts
     ├── BadInput               what was given is wrong: fix it and run again
@@ -114,6 +116,11 @@ class PlanChanged(NeedsPerson):
     """The MIS changed between showing a plan and approving it: show the new plan."""
 
 
+class SyncSkipped(NeedsPerson):
+    """The school's connection state does not let a sync run (waiting for approval, declined,
+    revoked, offline). Nothing was read, and it is not a failed run."""
+
+
 class NotMerged(NeedsPerson):
     """A school with existing accounts does not sync until a merge links them (a sync before
     would make second accounts), nor after it was disconnected from its MIS."""
@@ -166,3 +173,15 @@ class FileFormatError(SourceDataError):
         super().__init__(f"{location}: {message}")
         self.file = file
         self.where = where
+
+
+def where_raised(exc: BaseException) -> str:
+    """An exception's type and the line that raised it, without its message: messages can
+    quote the data being handled, and that is children's data."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"

@@ -19,12 +19,17 @@ from schoolsync.cli import (
     demo,
     first_connection,
     holds,
+    people_admin,
+    permissions,
     reports,
     run_detail,
     runners,
     sandbox,
+    sandbox_access,
     schools,
+    settings,
     syncing,
+    terms,
     users,
 )
 from schoolsync.cli.common import app, error_json
@@ -34,19 +39,9 @@ from schoolsync.config import environment, log_level
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    attendance,
-    classes,
-    demo,
-    first_connection,
-    holds,
-    reports,
-    run_detail,
-    runners,
-    sandbox,
-    schools,
-    syncing,
-    users,
-)
+    attendance, classes, demo, first_connection, holds, people_admin, permissions, reports,
+    run_detail, runners, sandbox, sandbox_access, schools, settings, syncing, terms, users,
+)  # fmt: skip
 
 
 def main() -> None:

@@ -50,7 +50,9 @@ def serve(
     from schoolsync.jobs.pace import paced_reader
     from schoolsync.jobs.runner import EmbeddedRunner
     from schoolsync.jobs.writeback_sender import WritebackSender
+    from schoolsync.services.sources import permissions_reader
     from schoolsync.services.syncing import notifier
+    from schoolsync.services.webhooks import WebhookReceiver
     from schoolsync.services.writeback_sender import mailer_for
     from schoolsync.web.app import create_web_app
 
@@ -70,7 +72,9 @@ def serve(
             api_token=settings.api_token,
             notify=notify,
             runner=runner,
+            permissions=permissions_reader(settings),
             settings=settings,
+            webhooks=WebhookReceiver.from_settings(settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print(

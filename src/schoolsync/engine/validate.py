@@ -108,8 +108,9 @@ def validate(
     kept: list[Person] = []
     clashes = username_clashes(people, stored_people, matched)
     for person in people:
-        message = USERNAME_IN_USE if (person.family, person.source_id) in clashes else None
-        known = (person.family, person.source_id) in matched
+        key = (person.family, person.source_id)
+        message = USERNAME_IN_USE if key in clashes else None
+        known = key in matched
         # An email the source sent but that could not be used leaves the stored one in place.
         keeps_stored = known and "email" in person.unreadable
         if (
@@ -124,13 +125,13 @@ def validate(
                 email_counts,
                 owners_by_email,
                 owners_by_username,
-                matched.get((person.family, person.source_id)),
+                matched.get(key),
             )
         if message is None:
             kept.append(person)
         else:
             issues.append(_person_issue(person, message))
-            skipped.add((person.family, person.source_id))
+            skipped.add(key)
 
     classes, skipped_classes = _usable_classes(snapshot.classes, issues)
     issues += unknown_members(
@@ -209,7 +210,7 @@ def _email_counts(
 
 def _leaving(row: Row, snapshot: Snapshot, deleted: set[tuple[str, str]]) -> bool:
     """Whether this fetch makes a stored user it did not send leave, freeing their email."""
-    if row["family"] not in snapshot.covers:
+    if row["family"] not in snapshot.covers or row["role"] in snapshot.roles_left_alone:
         return False
     if snapshot.complete:
         return True

@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from schoolsync.sandbox.access_api import STATE_LISTINGS, AccessApi, endpoint, sync_handler
 from schoolsync.sandbox.control import ControlApi
 from schoolsync.sandbox.faults import Fault
 from schoolsync.sandbox.protocol import (
@@ -129,6 +130,7 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 def create_app(sandbox: Sandbox) -> Starlette:
     """The ASGI app serving `sandbox`: Wonde's API under /v1.0, controls under /sandbox."""
     api, ctl, write = WondeApi(sandbox), ControlApi(sandbox), WritebackApi(sandbox)
+    access = AccessApi(sandbox, api.school_object)
 
     def wonde(handler: Handler) -> Endpoint:
         return _wonde(sandbox, handler)
@@ -143,6 +145,21 @@ def create_app(sandbox: Sandbox) -> Starlette:
         Route(API_PREFIX, wonde(api.root)),
         Route(f"{API_PREFIX}/schools", wonde(api.schools)),
         Route(f"{API_PREFIX}/schools/approved", wonde(api.schools)),
+        *(
+            Route(f"{API_PREFIX}/schools/{state}", wonde(access.listing(state)))
+            for state in STATE_LISTINGS
+        ),
+        Route(f"{API_PREFIX}/schools/all", wonde(access.search)),
+        Route(
+            f"{school}/request-access",
+            endpoint(sandbox, sync_handler(access.request_access)),
+            methods=["POST"],
+        ),
+        Route(
+            f"{school}/revoke-access",
+            endpoint(sandbox, sync_handler(access.revoke_access)),
+            methods=["DELETE"],
+        ),
         Route(meta, wonde(api.school_meta)),
         Route(f"{meta}/permissions", wonde(api.school_permissions)),
         Route(school, wonde(api.school)),
@@ -164,6 +181,17 @@ def create_app(sandbox: Sandbox) -> Starlette:
         ),
         Route("/sandbox/faults", control(ctl.add_fault), methods=["POST"]),
         Route("/sandbox/faults", control(ctl.faults), methods=["GET", "DELETE"]),
+        Route(
+            "/sandbox/schools/{school_id}/access",
+            endpoint(sandbox, access.decide),
+            methods=["POST"],
+        ),
+        Route(
+            "/sandbox/schools/{school_id}/mis-switch",
+            endpoint(sandbox, access.mis_switch),
+            methods=["POST"],
+        ),
+        Route("/sandbox/webhook", endpoint(sandbox, access.webhook), methods=["GET", "POST"]),
     ]
     return Starlette(
         routes=routes,

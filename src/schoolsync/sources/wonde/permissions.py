@@ -56,6 +56,7 @@ OPTIONAL: dict[str, Withholdable] = {
             }
         ),
     ),
+    "photos.read": Withholdable("pupils' photos", includes=frozenset({"photo"})),
     "attendance.read": Withholdable(
         "attendance summaries",
         includes=frozenset({"attendance_summary"}),

@@ -81,6 +81,8 @@ class RawSchool:
     with_staff: bool = True
     contacts: list[Any] = field(default_factory=list)
     deletions: list[Any] = field(default_factory=list)
+    #: the leavers endpoint's students (an empty list where the school's Wonde has none)
+    leavers: list[Any] = field(default_factory=list)
     #: optional permissions the school withholds: what needs them was not read
     withheld: frozenset[str] = frozenset()
 
@@ -118,7 +120,11 @@ def build_snapshot(raw: RawSchool) -> Snapshot:
         classes=tuple(c for c in classes if c is not None),
         groups=tuple(g for i, r in enumerate(raw.groups) if (g := reader.group(r, i))),
         contact_links=tuple(links),
-        deletions=tuple(d for i, r in enumerate(raw.deletions) if (d := _deletion(r, i))),
+        deletions=tuple(d for i, r in enumerate(raw.deletions) if (d := _deletion(r, i)))
+        + tuple(
+            Deletion("student", _require_id(r, "students-leaver", i), _text(r.get("mis_id")))
+            for i, r in enumerate(raw.leavers)
+        ),
         school=_school_info(raw.school),
         read_issues=tuple(reader.issues),
         covers=frozenset(covers),
@@ -149,6 +155,7 @@ class _Reader:
             return None
         education = _related_one(record, "education_details")
         extended = _related_one(record, "extended_details")
+        employment = _related_one(record, "employment_details")
         unreadable = set()
         if _unreadable_gender(record):
             unreadable.add("gender")
@@ -189,6 +196,11 @@ class _Reader:
             pupil_premium=_flag(extended.get("premium_pupil_indicator")),
             english_additional_language=_flag(extended.get("english_as_additional_language")),
             attendance=_attendance(record),
+            starts_on=_date(
+                education.get("admission_date") or employment.get("employment_start_date")
+            ),
+            ends_on=_date(education.get("leaving_date") or employment.get("employment_end_date")),
+            active=_flag(employment.get("current")) if "current" in employment else None,
             unreadable=frozenset(unreadable),
         )
 
