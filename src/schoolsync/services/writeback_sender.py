@@ -42,8 +42,10 @@ from schoolsync.store.schools import School
 
 log = logging.getLogger(__name__)
 
-#: Tries per request within one pass; the outbox retries later, so no school holds up others.
+#: Tries per request within one pass, and the longest wait between them: the outbox retries
+#: later anyway, so one busy or offline school never holds up the others' marks.
 ATTEMPTS_PER_PASS = 2
+MAX_WAIT_IN_PASS = 2.0
 
 
 @dataclass
@@ -81,9 +83,7 @@ def send_due(
     fail_after = dt.timedelta(minutes=settings.writeback_fail_after_minutes)
     # A claim outlives every request the pass may make for it.
     lease = dt.timedelta(
-        seconds=settings.wonde_timeout_seconds * ATTEMPTS_PER_PASS * 2
-        + settings.wonde_max_backoff_seconds
-        + 30
+        seconds=settings.wonde_timeout_seconds * ATTEMPTS_PER_PASS * 2 + MAX_WAIT_IN_PASS + 30
     )
     with engine.begin() as conn:
         only = school_store.get_school(conn, school_key).id if school_key else None
@@ -128,7 +128,7 @@ def _writer(
 ) -> Iterator[WondeWriter]:
     with wonde_writer(
         settings, school, transport, max_attempts=ATTEMPTS_PER_PASS,
-        clock=lambda: now().timestamp(),
+        max_wait_seconds=MAX_WAIT_IN_PASS, clock=lambda: now().timestamp(),
     ) as writer:  # fmt: skip
         yield writer
 

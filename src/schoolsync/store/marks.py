@@ -125,9 +125,13 @@ def claim_due(
 ) -> list[Claimed]:
     """Take the queued marks that are due (or whose sender on this machine is dead) and group
     them into write-backs; a mark already in a write-back keeps its key and companions."""
+    # Due, or claimed (a claim of a sender that died may be taken over before its lease ends).
     queued = (
         sa.select(marks)
-        .where(marks.c.status == "queued")
+        .where(
+            marks.c.status == "queued",
+            sa.or_(marks.c.next_attempt_at <= now, marks.c.claimed_by.is_not(None)),
+        )
         .order_by(marks.c.id)
         .with_for_update(skip_locked=True)
     )

@@ -136,6 +136,9 @@ def create_app(
                 "key": s.key,
                 "name": s.name,
                 "source": s.source_kind,
+                #: model/connection.py: not_connected, pending, approved, audited, declined,
+                #: revoked or offline
+                "connection": s.state,
                 "last_full_sync_at": s.last_full_sync_at,
             }
             for s in schools.list_schools(store)
@@ -181,7 +184,8 @@ def create_app(
             "change_count": detail.change_count,
             "changes": [c.as_json() for c in detail.changes],
             "issues": [
-                {"entity_type": i.issue.entity_type, "entity_name": i.issue.entity_name,
+                {"entity": i.issue.entity, "entity_type": i.issue.entity_type,
+                 "entity_name": i.issue.entity_name,
                  "mis_id": i.issue.mis_id, "message": i.issue.message,
                  "severity": i.issue.severity, "resolution": i.resolution}
                 for i in detail.issues
