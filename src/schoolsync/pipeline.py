@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -33,6 +32,7 @@ from schoolsync.engine.digest import plan_digest
 from schoolsync.engine.open_issues import Reading, reconcile
 from schoolsync.engine.validate import UNEXPECTED, Validated
 from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy
+from schoolsync.logs import log_context, where
 from schoolsync.model import Issue, Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
@@ -209,8 +209,9 @@ def sync_school(
     result: SyncResult | None = None
     replan: PlanChanged | None = None
     retry_at: dt.datetime | None = None
+    fields = {"run_id": run_id, "school_key": school.key}
     try:
-        with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
+        with log_context(**fields), Heartbeat(engine, school.id, run_id, now, heartbeat_every):
             snapshot = read(school, _since(school, sync_kind), progress)
             with engine.begin() as conn:
                 result = _apply_snapshot(conn, school, run_id, sync_kind, snapshot, now(), approval)
@@ -229,13 +230,14 @@ def sync_school(
         replan = exc if isinstance(exc, PlanChanged) else None
         retry_at = exc.retry_at if isinstance(exc, SourceBusy) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
-        log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key, _where(exc))
+        log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key, where(exc),
+                  extra=fields)  # fmt: skip
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
     except BaseException:  # Ctrl-C, or the process asked to stop: end the run, free the school
         with engine.begin() as conn:
             end_interrupted(conn, run_id, now(), INTERRUPTED)
             release_lock(conn, school.id, run_id)
-        log.warning("run %d for school %s was interrupted", run_id, school.key)
+        log.warning("run %d for school %s was interrupted", run_id, school.key, extra=fields)
         raise
     if result is None:
         with engine.begin() as conn:
@@ -244,28 +246,16 @@ def sync_school(
         result = SyncResult(run_id, "failed", sync_kind, {}, (), message, retry_at=retry_at)
         if replan is not None:
             raise replan  # recorded; the person must see the new plan
-    log.info("run %d for school %s: %s", run_id, school.key, result.status)
+    log.info("run %d for school %s: %s", run_id, school.key, result.status,
+             extra={**fields, "status": result.status, "counts": result.counts,
+                    "issues": len(result.issues)})  # fmt: skip
     if notify is not None:
         try:
             notify(school, result)
         except Exception as exc:  # an alert that cannot be sent must not undo the run
-            log.error(
-                "could not send the alert for run %d of school %s: %s",
-                run_id,
-                school.key,
-                _where(exc),
-            )
+            log.error("could not send the alert for run %d of school %s: %s", run_id,
+                      school.key, where(exc), extra=fields)  # fmt: skip
     return result
-
-
-def _where(exc: BaseException) -> str:
-    """An exception's type and the line that raised it, without its message: messages can
-    quote the data being handled, and that is children's data."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return type(exc).__name__
-    last = frames[-1]
-    return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"
 
 
 def _since(school: School, sync_kind: SyncKind) -> dt.datetime | None:

@@ -6,7 +6,6 @@ whole command tree.
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any
 
@@ -28,16 +27,14 @@ from schoolsync.cli.common import app, error_json
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.help_text import plain_metavars
 from schoolsync.config import environment, log_level
+from schoolsync.logs import configure_logging
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (classes, demo, holds, reports, run_detail, sandbox, schools, syncing, users)
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=log_level(environment()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(log_level(environment()))
     command = build_command()
     if "--json" not in sys.argv[1:]:
         command()

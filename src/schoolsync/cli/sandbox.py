@@ -58,7 +58,9 @@ def serve_api(
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
-        uvicorn.run(app_, host=host, port=port, log_level="info")
+        # Our one log setup, not uvicorn's; no access log: a request line can carry a searched
+        # pupil's name in its query string.
+        uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
 
 
 def refuse_busy_port(host: str, port: int) -> None:
