@@ -15,6 +15,7 @@ import typer.main
 from schoolsync.cli import (
     classes,
     demo,
+    fleet,
     holds,
     reports,
     run_detail,
@@ -30,7 +31,9 @@ from schoolsync.config import environment, log_level
 from schoolsync.logs import configure_logging
 
 __all__ = ["app", "build_command", "main"]
-_COMMAND_GROUPS = (classes, demo, holds, reports, run_detail, sandbox, schools, syncing, users)
+_COMMAND_GROUPS = (
+    classes, demo, fleet, holds, reports, run_detail, sandbox, schools, syncing, users,
+)  # fmt: skip
 
 
 def main() -> None:

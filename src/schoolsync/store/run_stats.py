@@ -1,0 +1,51 @@
+"""Figures about runs for the metrics, read from the runs table: the same answer whichever
+process (the web app, a worker, a person's `schoolsync sync`) ran them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from schoolsync.store.tables import sync_runs
+
+
+@dataclass(frozen=True, slots=True)
+class Durations:
+    """How long finished runs took: cumulative counts at each bound, as Prometheus buckets."""
+
+    bounds: tuple[float, ...]
+    at_most: tuple[int, ...]
+    count: int
+    total_seconds: float
+
+
+def runs_by_status(conn: sa.Connection) -> dict[str, int]:
+    rows = conn.execute(
+        sa.select(sync_runs.c.status, sa.func.count()).group_by(sync_runs.c.status)
+    ).all()
+    return {status: int(count) for status, count in rows}
+
+
+def run_durations(conn: sa.Connection, bounds: Sequence[float]) -> Durations:
+    """Every finished run's duration, bucketed in the database (one row comes back)."""
+    seconds = _seconds(conn, sync_runs.c.started_at, sync_runs.c.finished_at)
+    columns: list[Any] = [sa.func.count(), sa.func.coalesce(sa.func.sum(seconds), 0.0)] + [
+        sa.func.coalesce(sa.func.sum(sa.case((seconds <= bound, 1), else_=0)), 0)
+        for bound in bounds
+    ]
+    row = conn.execute(sa.select(*columns).where(sync_runs.c.finished_at.is_not(None))).one()
+    return Durations(
+        bounds=tuple(bounds),
+        at_most=tuple(int(n) for n in row[2:]),
+        count=int(row[0]),
+        total_seconds=float(row[1]),
+    )
+
+
+def _seconds(conn: sa.Connection, start: Any, end: Any) -> Any:
+    if conn.dialect.name == "sqlite":  # timestamps are text there: julianday reads them
+        return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0
+    return sa.func.extract("epoch", end - start)

@@ -1,0 +1,101 @@
+"""/healthz, /readyz and /metrics over real HTTP: no login, no school's data, and figures read
+from the database (right whichever process made the runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from prometheus_client.parser import text_string_to_metric_families
+
+from schoolsync.serving import serving_in_thread
+from schoolsync.store.database import make_engine
+from schoolsync.store.tables import schools, sync_runs
+from schoolsync.web.app import create_web_app
+from tests.fleet_seed import EXPECTED, FLEET, NOW, seed_fleet
+
+
+@contextmanager
+def serving(engine: sa.Engine) -> Iterator[httpx.Client]:
+    def no_mis() -> Any:
+        raise AssertionError("nothing here reads a MIS")
+
+    app = create_web_app(engine, no_mis, clock=lambda: NOW)
+    with (
+        serving_in_thread(app, name="web app") as port,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client,
+    ):
+        yield client
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def test_metrics_count_runs_and_schools_from_the_database(engine: sa.Engine) -> None:
+    seed_fleet(engine)
+    with serving(engine) as client:
+        response = client.get("/metrics")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/plain")
+        got = samples(response.text)
+        assert got[("schoolsync_database_up", ())] == 1
+        assert got[("schoolsync_schools_registered", ())] == len(FLEET)
+        for state, names in EXPECTED.items():
+            assert got[("schoolsync_schools", (("health", state),))] == len(names)
+        runs = {"success": 4, "failed": 1, "needs_approval": 1, "running": 0, "paused": 0}
+        for status, count in runs.items():
+            assert got[("schoolsync_runs", (("status", status),))] == count
+        # durations 30, 40, 2, 50, 20, 20 seconds (tests/fleet_seed.py)
+        histogram = "schoolsync_run_duration_seconds"
+        assert got[(f"{histogram}_count", ())] == 6
+        assert got[(f"{histogram}_bucket", (("le", "10.0"),))] == 1
+        assert got[(f"{histogram}_bucket", (("le", "60.0"),))] == 6
+        assert abs(got[(f"{histogram}_sum", ())] - 162) < 0.01
+        # Only counts: no school is named.
+        with engine.connect() as conn:
+            names = conn.execute(sa.select(schools.c.key, schools.c.name)).all()
+        assert not any(key in response.text or name in response.text for key, name in names)
+
+        # A run another process starts now is in the very next scrape.
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(sync_runs).values(
+                    school_id=sa.select(sa.func.min(schools.c.id)).scalar_subquery(),
+                    trigger="scheduled", source="wonde", mode="full", status="running",
+                    started_at=NOW, counts={},
+                )
+            )  # fmt: skip
+        again = samples(client.get("/metrics").text)
+        assert again[("schoolsync_runs", (("status", "running"),))] == 1
+
+
+def test_health_and_readiness_of_a_migrated_store(engine: sa.Engine) -> None:
+    with serving(engine) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz")
+        assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+
+
+def test_an_unmigrated_or_unreachable_store_is_not_ready(tmp_path: Path) -> None:
+    empty = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    with serving(empty) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "schema is at none" in ready.json()["problems"][0]
+    gone = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with serving(gone) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "cannot be reached" in ready.json()["problems"][0]
+        metrics = samples(client.get("/metrics").text)
+        assert metrics[("schoolsync_database_up", ())] == 0
