@@ -14,6 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from schoolsync.accounts import ROLE_LABELS
 from schoolsync.engine.change_labels import RELATIONS
+from schoolsync.model import fleet
+from schoolsync.services.fleet import health_counts
 from schoolsync.store import accounts as account_store
 from schoolsync.web import queries
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
@@ -126,20 +128,27 @@ def schools(
     status_filter: Annotated[str, Query(alias="status")] = "",
     after_name: str | None = None,
     after_id: int | None = None,
+    health: str = "",
 ) -> Response:
     if not who.user.is_vendor:
         return see_other(f"/schools/{who.user.school_key}")
     after = (after_name, after_id) if after_name is not None and after_id is not None else None
+    health = health if health in fleet.HEALTH else ""
+    moment = now(request)
     with engine_of(request).connect() as conn:
-        found = queries.school_overview(conn, search=q, status=status_filter, after=after)
+        found = queries.school_overview(
+            conn, search=q, status=status_filter, after=after, health=health, now=moment
+        )
     next_link = None
     if found.next_after:
         name, school_id = found.next_after
-        query = {"q": q, "status": status_filter, "after_name": name, "after_id": school_id}
+        query = {"q": q, "status": status_filter, "health": health, "after_name": name,
+                 "after_id": school_id}  # fmt: skip
         next_link = "/schools?" + urlencode(query)
     return page(
         request, "schools.html", who=who, page=found, q=q, status=status_filter,
         filters=queries.FILTERS, next_link=next_link, first_page=after is not None,
+        health=health, fleet=fleet, counts=health_counts(engine_of(request), moment),
     )  # fmt: skip
 
 

@@ -15,11 +15,13 @@ from schoolsync.engine.validate import resolution_for
 from schoolsync.errors import SchoolNotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue
+from schoolsync.model.fleet import HEALTH
 from schoolsync.school_settings import SchoolSettings
 from schoolsync.store import runs as run_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.change_log import run_changes
 from schoolsync.store.directory import load_directory
+from schoolsync.store.fleet import health_condition
 from schoolsync.store.open_issues import open_issue_list
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import holds, schools, sync_runs
@@ -105,9 +107,12 @@ def school_overview(
     status: str = "",
     after: tuple[str, int] | None = None,
     page_size: int = PAGE_SIZE,
+    health: str = "",
+    now: dt.datetime | None = None,
 ) -> SchoolPage:
     """One page of schools ordered by name, continuing after `after` (keyset pagination: as
-    fast on the last page of 20,000 schools as on the first)."""
+    fast on the last page of 20,000 schools as on the first); `health` keeps the schools in
+    one state of fleet health at `now`."""
     latest_status = _latest_run_column(sync_runs.c.status)
     query = sa.select(schools.c.id, schools.c.key, schools.c.name, schools.c.urn)
     if search.strip():
@@ -120,6 +125,8 @@ def school_overview(
         query = query.where(latest_status.is_(None))
     elif status in FILTERS:
         query = query.where(latest_status == status)
+    if health in HEALTH:
+        query = query.where(health_condition(health, now or dt.datetime.now(dt.UTC)))
     if after is not None:
         query = query.where(sa.tuple_(schools.c.name, schools.c.id) > sa.tuple_(*after))
     found = conn.execute(query.order_by(schools.c.name, schools.c.id).limit(page_size + 1)).all()
