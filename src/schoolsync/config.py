@@ -70,6 +70,19 @@ class Settings:
     log_level: str = "WARNING"
     #: Where the web app is reached (`SCHOOLSYNC_BASE_URL`): emails link to its pages.
     base_url: str | None = None
+    #: Celery's broker for `schoolsync worker` and `scheduler` (amqp://... or redis://...).
+    broker_url: str | None = field(default=None, repr=False)
+    #: Redis shared by the workers for the pace of Wonde requests; None: each process its own.
+    pace_url: str | None = field(default=None, repr=False)
+    #: Concurrent requests to Wonde at most, overall and per school.
+    wonde_concurrency: int = 8
+    wonde_concurrency_per_school: int = 2
+    #: Worker threads of `schoolsync serve` (and processes of `schoolsync worker`).
+    workers: int = 2
+    #: How often the scheduler looks for due schools and dead runs (seconds).
+    scheduler_every_seconds: float = 30.0
+    #: The name of the broker's queues (and of the shared pace's keys).
+    queue_name: str = "schoolsync"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -99,6 +112,13 @@ class Settings:
             operator=operator(env),
             log_level=log_level(env),
             base_url=_base_url(env),
+            broker_url=env.get("SCHOOLSYNC_BROKER_URL") or None,
+            pace_url=_pace_url(env),
+            wonde_concurrency=_count(env, "SCHOOLSYNC_WONDE_CONCURRENCY", 8),
+            wonde_concurrency_per_school=_count(env, "SCHOOLSYNC_WONDE_CONCURRENCY_PER_SCHOOL", 2),
+            workers=_count(env, "SCHOOLSYNC_WORKERS", 2),
+            scheduler_every_seconds=_float(env, "SCHOOLSYNC_SCHEDULER_EVERY", 30.0),
+            queue_name=env.get("SCHOOLSYNC_QUEUE") or "schoolsync",
         )
 
 
@@ -154,6 +174,22 @@ def legacy_store_hint(environ: Mapping[str, str], cwd: Path) -> str | None:
         f"{home_from(environ)}. Move the folder's files there, or set SCHOOLSYNC_HOME={old} "
         "to go on using it."
     )
+
+
+def _pace_url(env: Mapping[str, str]) -> str | None:
+    """Where the workers share their pace: `SCHOOLSYNC_PACE_URL`, else a Redis broker."""
+    given = env.get("SCHOOLSYNC_PACE_URL")
+    if given:
+        return given
+    broker = env.get("SCHOOLSYNC_BROKER_URL") or ""
+    return broker if broker.startswith(("redis://", "rediss://")) else None
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _float(env, name, default)
+    if value < 1 or value != int(value):
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {env.get(name)!r}")
+    return int(value)
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:

@@ -26,7 +26,7 @@ from typing import IO, Any
 from pythonjsonlogger.json import JsonFormatter
 
 #: The fields a run adds to each record, in the order a readable line shows them.
-RUN_FIELDS = ("run_id", "school_key", "status", "counts", "issues")
+RUN_FIELDS = ("job_id", "run_id", "school_key", "status", "counts", "issues")
 
 _fields: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
     "schoolsync_log_fields", default=MappingProxyType({})

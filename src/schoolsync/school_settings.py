@@ -36,6 +36,13 @@ class SchoolSettings:
     scope_subjects: tuple[str, ...] | None = None
     scope_classes: tuple[str, ...] | None = None
     scope_known_classes: tuple[str, ...] | None = None
+    #: Autosync: paused schools are skipped by the scheduler (with the reason recorded).
+    paused: bool = False
+    #: Local time span in which the nightly sync runs (the school's key spreads it inside).
+    sync_window: str = "01:00-05:00"
+    #: Daytime syncs every this many hours in `school_hours` on weekdays; 0 turns them off.
+    daytime_every_hours: int = 0
+    school_hours: str = "08:00-16:00"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def limits(self) -> Limits:
@@ -88,6 +95,11 @@ class SchoolSettings:
                 values[name] = tuple(values[name])
         if values.get("safeguard_mode", "partial") not in ("partial", "strict"):
             raise ConfigError("safeguard mode must be 'partial' or 'strict'")
+        for name in ("sync_window", "school_hours"):
+            if name in values:
+                values[name] = parse_window(name, values[name])
+        if "daytime_every_hours" in values:
+            values["daytime_every_hours"] = parse_every(values["daytime_every_hours"])
         for name in ("pupil_leavers_pct", "staff_leavers_pct", "email_changes_pct"):
             if name in values and not 0 <= float(values[name]) <= 100:
                 raise ConfigError(f"{name} must be a percentage from 0 to 100")
@@ -127,3 +139,25 @@ def parse_domains(value: list[str] | tuple[str, ...]) -> tuple[str, ...]:
             raise ConfigError(f"{item!r} is not an email domain (expected e.g. school.org.uk)")
         domains.append(domain)
     return tuple(dict.fromkeys(domains))
+
+
+def parse_window(name: str, value: str) -> str:
+    """A local time span as it is stored ('01:00-05:00'), or a ConfigError naming the setting."""
+    from schoolsync.scheduling import Window
+
+    try:
+        return Window.parse(str(value)).text()
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
+
+
+def parse_every(value: int | str) -> int:
+    try:
+        hours = int(value)
+    except (TypeError, ValueError):
+        hours = -1
+    if not 0 <= hours <= 12:
+        raise ConfigError(
+            f"daytime_every_hours must be a whole number of hours from 0 (off) to 12, not {value!r}"
+        )
+    return hours

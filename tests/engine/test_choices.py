@@ -1,4 +1,5 @@
-"""The manual sync's choices without a terminal (the web wizard reuses them). Pure."""
+"""The manual sync's choices without a screen: the same for the CLI's prompts and the web
+wizard. Pure."""
 
 from __future__ import annotations
 
@@ -42,6 +43,27 @@ def test_classes_follow_the_chosen_subjects() -> None:
     # Art was chosen just now: all its classes come; 7B/Ma1 was turned down before and stays
     # out; a class of no subject that the scope never had joins only when it is chosen.
     assert offer.chosen == {"K1", "K4"}
+
+
+def test_an_offer_says_what_synced_before_and_what_the_wizard_filters_by() -> None:
+    offer = choices.classes_offered(MIS, SAVED, {"S1", "S3"})
+    # Art's class is ticked because Art was chosen just now; it did not sync before.
+    assert offer.synced == {"K1"}
+    by_id = {o.source_id: o for o in offer.options}
+    art = by_id["K4"]
+    assert (art.name, art.subject, art.subject_id) == ("7A/Ar1", "Art", "S3")
+    assert (by_id["K5"].subject, by_id["K5"].subject_id) == ("", "")
+    subjects = choices.subjects_offered(MIS, SAVED)
+    assert subjects.synced == subjects.chosen == {"S1", "S2"}
+
+
+def test_a_choice_naming_what_the_mis_does_not_offer_saves_only_what_it_does() -> None:
+    # A web form can be edited: ids the MIS did not offer never reach the saved scope.
+    chosen = choices.choice(MIS, {"S1", "FORGED"}, {"K1", "K9"})
+    scope = choices.scope_for(chosen, Scope(), MIS, set())
+    assert scope.subjects == frozenset({"S1"})
+    assert scope.classes == frozenset({"K1"})
+    assert scope.known_classes == frozenset({"K1", "K2", "K3", "K4", "K5"})
 
 
 @pytest.mark.parametrize(

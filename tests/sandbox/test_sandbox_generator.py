@@ -204,3 +204,15 @@ def test_same_seed_and_size_give_byte_identical_api_output() -> None:
             snapshots.append(_snapshot(base_url, "A1234567890"))
     assert snapshots[0] == snapshots[1]
     assert snapshots[0] != snapshots[2]
+
+
+def test_a_fleet_serves_many_schools_to_one_token_the_same_every_time() -> None:
+    from schoolsync.sandbox import fleet, fleet_ids, mixed_sizes
+
+    box = fleet(12, seed=4, pupils=mixed_sizes, token="t")
+    again = fleet(12, seed=4, pupils=mixed_sizes, token="t")
+    sizes = [len(box.schools[i].students) for i in fleet_ids(box)]
+    assert len(box.visible_to("t")) == 12
+    assert sizes == [len(again.schools[i].students) for i in fleet_ids(again)]
+    assert all(150 <= n <= 450 or 800 <= n <= 2000 for n in sizes)
+    assert len({box.schools[i].name for i in fleet_ids(box)}) > 1

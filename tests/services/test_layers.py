@@ -48,3 +48,25 @@ def test_the_cli_and_the_api_call_services_not_the_store(path: Path) -> None:
     }
     assert not reached, f"{path.name} imports {sorted(reached)}"
     assert not calls & CALLS, f"{path.name} calls {sorted(calls & CALLS)}"
+
+
+WEB = sorted((SRC / "web").glob("*.py"))
+#: What the web app never reaches, not even for an annotation: it holds the store as the opaque
+#: `services.handle.Store` and asks the services for everything.
+NEVER_IN_WEB = ("sqlalchemy", "schoolsync.store")
+
+
+@pytest.mark.parametrize("path", WEB, ids=lambda p: str(p.relative_to(SRC)))
+def test_the_web_app_calls_services_not_the_store(path: Path) -> None:
+    """No exception, web/app.py included: the app is handed its store and reader when built."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    reached = {m for m in imports(tree) if m.startswith(NEVER_IN_WEB)}
+    below = {m for m in imports(tree) - type_only(tree) if m.startswith(BELOW)}
+    calls = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+    }
+    assert not reached, f"{path.name} imports {sorted(reached)}"
+    assert not below, f"{path.name} imports {sorted(below)}"
+    assert not calls & CALLS, f"{path.name} calls {sorted(calls & CALLS)}"

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from schoolsync.model import Snapshot
 from schoolsync.pipeline import sync_school
 from schoolsync.store.holds import pending_holds
+from schoolsync.store.schools import get_school
 from schoolsync.store.tables import sync_runs
-from schoolsync.web.queries import school_id_and_name
 from tests.builders import pupil, school_class, snapshot, subject, teacher
 from tests.web.helpers import HEAD_A, NOW, SUPPORT, Site, browser_client, csrf_of, running_site
 
@@ -88,7 +88,7 @@ def apply_form(page: str, approve: list[str]) -> dict[str, Any]:
 
 def held_subjects(site: Site) -> list[str]:
     with site.engine.connect() as conn:
-        school_id, _ = school_id_and_name(conn, site.key_a)
+        school_id = get_school(conn, site.key_a).id
         return sorted(h.target for h in pending_holds(conn, school_id))
 
 

@@ -3,6 +3,7 @@ from the database (right whichever process made the runs)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from schoolsync.serving import serving_in_thread
 from schoolsync.store.database import make_engine
-from schoolsync.store.tables import schools, sync_runs
+from schoolsync.store.tables import schools, sync_jobs, sync_runs
 from schoolsync.web.app import create_web_app
 from tests.fleet_seed import EXPECTED, FLEET, NOW, seed_fleet
 
@@ -99,3 +100,26 @@ def test_an_unmigrated_or_unreachable_store_is_not_ready(tmp_path: Path) -> None
         assert "cannot be reached" in ready.json()["problems"][0]
         metrics = samples(client.get("/metrics").text)
         assert metrics[("schoolsync_database_up", ())] == 0
+
+
+def test_queue_depth_counts_jobs_due_and_waiting(engine: sa.Engine) -> None:
+    seed_fleet(engine)
+    hour = dt.timedelta(hours=1)
+    with engine.begin() as conn:
+        ids = list(conn.execute(sa.select(schools.c.id).order_by(schools.c.id)).scalars())
+        for n, (state, due) in enumerate(
+            [("queued", NOW - 2 * hour), ("queued", NOW - hour), ("queued", NOW + 5 * hour),
+             ("running", NOW - hour), ("done", NOW - 9 * hour)]
+        ):  # fmt: skip
+            conn.execute(
+                sa.insert(sync_jobs).values(
+                    school_id=ids[n], trigger="scheduled", slot="night:2026-11-24",
+                    state=state, due_at=due, created_at=NOW - 10 * hour,
+                )
+            )  # fmt: skip
+    with serving(engine) as client:
+        got = samples(client.get("/metrics").text)
+    assert got[("schoolsync_queue_depth", ())] == 2
+    assert got[("schoolsync_queue_oldest_wait_seconds", ())] == 7200
+    assert got[("schoolsync_queue_running", ())] == 1
+    assert got[("schoolsync_queue_later", ())] == 1

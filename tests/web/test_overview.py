@@ -7,8 +7,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from schoolsync.services.overview import school_overview
 from schoolsync.store.tables import holds, schools, sync_runs
-from schoolsync.web.queries import school_overview
 
 NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 
@@ -44,13 +44,12 @@ def test_pages_follow_on_without_gaps_or_repeats(engine: sa.Engine) -> None:
     add_schools(engine, names)
     seen: list[str] = []
     after = None
-    with engine.connect() as conn:
-        for _ in range(10):
-            page = school_overview(conn, after=after, page_size=2)
-            seen += [r.name for r in page.rows]
-            if page.next_after is None:
-                break
-            after = page.next_after
+    for _ in range(10):
+        page = school_overview(engine, after=after, page_size=2)
+        seen += [r.name for r in page.rows]
+        if page.next_after is None:
+            break
+        after = page.next_after
     assert seen == sorted(names)
 
 
@@ -68,14 +67,14 @@ def test_status_search_and_needs_approval(engine: sa.Engine) -> None:
             )
         )  # fmt: skip
     with engine.connect() as conn:
-        rows = {r.name: r for r in school_overview(conn).rows}
+        rows = {r.name: r for r in school_overview(engine).rows}
         assert rows["Ash Academy"].status == "issues_exist"
         assert rows["Ash Academy"].open_issues == 4
         assert rows["Birch High"].needs_approval and not rows["Ash Academy"].needs_approval
         assert rows["Cedar Primary"].status is None and rows["Cedar Primary"].last_sync is None
 
         def names(**kw: str) -> list[str]:
-            return [r.name for r in school_overview(conn, **kw).rows]
+            return [r.name for r in school_overview(engine, **kw).rows]
 
         assert names(status="issues_exist") == ["Ash Academy"]
         assert names(status="failed") == []  # an older run's status does not count
@@ -86,7 +85,7 @@ def test_status_search_and_needs_approval(engine: sa.Engine) -> None:
 
 
 def test_a_runs_changes_are_said_in_words() -> None:
-    from schoolsync.web.queries import changes_in_words
+    from schoolsync.model.labels import changes_in_words
 
     counts = {
         "student": {"create": 10, "leave": 1, "update": 2},

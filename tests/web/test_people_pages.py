@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.pipeline import sync_school
+from schoolsync.services import people as people_service
+from schoolsync.store.schools import get_school
 from schoolsync.store.tables import classes, people
-from schoolsync.web import queries_people
-from schoolsync.web.queries import school_id_and_name
 from tests.builders import pupil, school_class, snapshot, teacher
 from tests.web.helpers import HEAD_A, NOW, Site, browser_client, running_site
 
@@ -27,7 +27,7 @@ def site(engine: sa.Engine) -> Iterator[Site]:
 
 def ids_of(site: Site, key: str, table: sa.Table, **where: str) -> int:
     with site.engine.connect() as conn:
-        school_id = school_id_and_name(conn, key)[0]
+        school_id = get_school(conn, key).id
         query = sa.select(table.c.id).where(table.c.school_id == school_id)
         for column, value in where.items():
             query = query.where(table.c[column] == value)
@@ -60,6 +60,29 @@ def test_people_search_filter_and_a_persons_page(site: Site) -> None:
     assert "Abdullahi-Khan" in history and "Abdullahi" in history  # before and after
 
 
+def test_a_persons_history_says_which_classes_they_joined_and_left(site: Site) -> None:
+    # Ayaan moves from 7A/Ma1 to a new set, 7A/Ma2: one removal and one addition.
+    moved = snapshot(
+        pupil("P1"),
+        pupil("P2", forename="Ayaan", surname="Abdullahi"),
+        teacher("T1", email=None),
+        school_class("K1", "Larkfield 7A/Ma1", students=["P1"], mis_id="m1"),
+        school_class("K2", "Larkfield 7A/Ma2", students=["P2"], mis_id="m2"),
+    )
+    later = NOW + dt.timedelta(hours=1)
+    sync_school(site.engine, site.key_a, lambda *_: moved, now=lambda: later)
+    ayaan = ids_of(site, site.key_a, people, source_id="P2")
+    with browser_client(site, HEAD_A) as client:
+        page = html.unescape(client.get(f"/schools/{site.key_a}/people/{ayaan}").text)
+    history = page.split("What syncs changed", 1)[1]
+    assert "Removed from Larkfield 7A/Ma1 (MIS m1)" in history
+    assert "Added to Larkfield 7A/Ma2 (MIS m2)" in history
+    # Newest first: the move comes before the first sync, which brought Ayaan across.
+    assert history.index("Added to Larkfield 7A/Ma2") < history.index("Added</td>")
+    # Another pupil's moves are not Ayaan's history.
+    assert "Amara" not in history
+
+
 def test_a_class_page_lists_its_teachers_and_pupils(site: Site) -> None:
     class_id = ids_of(site, site.key_a, classes, mis_id="m1")
     with browser_client(site, HEAD_A) as client:
@@ -84,14 +107,12 @@ def test_people_continue_page_after_page_without_repeats(site: Site) -> None:
     seen: list[int] = []
     names: list[str] = []
     after = None
-    with site.engine.connect() as conn:
-        school_id = school_id_and_name(conn, site.key_a)[0]
-        while True:
-            found = queries_people.people_page(conn, school_id, role="student", after=after)
-            seen += [r.id for r in found.rows]
-            names += [r.name for r in found.rows]
-            if found.after is None:
-                break
-            after = found.after
+    while True:
+        found = people_service.people_page(site.engine, site.key_a, role="student", after=after)
+        seen += [r.id for r in found.rows]
+        names += [r.name for r in found.rows]
+        if found.after is None:
+            break
+        after = found.after
     assert len(seen) == len(set(seen)) == 120  # three pages of 50, 50 and 20; none twice
     assert names == sorted(names, key=lambda n: n.split()[-1])

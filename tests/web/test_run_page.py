@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from schoolsync.pipeline import sync_school
 from schoolsync.store.holds import set_dependents
-from schoolsync.web.queries import school_id_and_name
+from schoolsync.store.schools import get_school
 from tests.builders import pupil, school_class, snapshot, teacher
 from tests.web.helpers import HEAD_A, NOW, SUPPORT, Site, browser_client, running_site
 
@@ -51,7 +51,7 @@ def test_a_run_lists_its_changes_by_name_never_by_internal_id(site: Site) -> Non
 
 def test_a_held_run_shows_what_approving_would_remove(site: Site) -> None:
     with site.engine.begin() as conn:
-        school_id, _ = school_id_and_name(conn, site.key_a)
+        school_id = get_school(conn, site.key_a).id
         set_dependents(conn, school_id, "m1", 12, "tasks", NOW)
     emptied = snapshot(
         pupil("P1"),

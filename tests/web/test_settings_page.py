@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from schoolsync.school_settings import SchoolSettings
-from schoolsync.web import queries
+from schoolsync.services.schools import school_named
 from schoolsync.web.settings_form import read_form
 from tests.web.helpers import HEAD_A, SUPPORT, Site, browser_client, csrf_of, running_site
 
@@ -71,8 +71,7 @@ def site(engine: sa.Engine) -> Iterator[Site]:
 
 
 def stored(site: Site) -> SchoolSettings:
-    with site.engine.connect() as conn:
-        return queries.school_settings(conn, site.key_a)
+    return school_named(site.engine, site.key_a).settings
 
 
 def test_one_bad_field_is_summarised_linked_and_nothing_is_saved(site: Site) -> None:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from starlette.routing import Mount, Route
 
 from schoolsync.store import accounts
+from schoolsync.store.schools import get_school
 from schoolsync.store.tables import classes, people
-from schoolsync.web import queries
 from tests.web.helpers import HEAD_A, NOW, VENDOR, browser_client, csrf_of, running_site
 
 OTHER_SCHOOL = ("Brookside", "100002")
@@ -41,7 +41,7 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
             head_token = accounts.create_api_token(conn, users[HEAD_A].id, "script", NOW)
             accounts.create_api_token(conn, users[VENDOR].id, "vendor script", NOW)
             vendor_token_id = accounts.list_api_tokens(conn, users[VENDOR].id)[0].id
-            school_b = queries.school_id_and_name(conn, site.key_b)[0]
+            school_b = get_school(conn, site.key_b).id
             person_b = conn.execute(
                 sa.select(people.c.id).where(people.c.school_id == school_b).limit(1)
             ).scalar_one()
@@ -106,4 +106,13 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
         "/schools/{key}/classes/{class_id}",
         "/schools/{key}/manual/apply",
         "/schools/{key}/settings",
+        "/api/schools/{key}/people",
+        "/api/schools/{key}/people/{person_id}",
+        "/api/schools/{key}/classes",
+        "/api/schools/{key}/classes/{class_id}",
+        "/api/schools/{key}/settings",
+        "/api/schools/{key}/manual/choices",
+        "/api/schools/{key}/manual/plan",
+        "/api/schools/{key}/manual/start",
     } <= walked
+    assert ("PATCH", "/api/schools/{key}/settings") in checked

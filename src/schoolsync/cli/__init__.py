@@ -19,6 +19,7 @@ from schoolsync.cli import (
     holds,
     reports,
     run_detail,
+    runners,
     sandbox,
     schools,
     syncing,
@@ -32,8 +33,18 @@ from schoolsync.logs import configure_logging
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    classes, demo, fleet, holds, reports, run_detail, sandbox, schools, syncing, users,
-)  # fmt: skip
+    classes,
+    demo,
+    fleet,
+    holds,
+    reports,
+    run_detail,
+    runners,
+    sandbox,
+    schools,
+    syncing,
+    users,
+)
 
 
 def main() -> None:

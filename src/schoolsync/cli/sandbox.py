@@ -1,4 +1,4 @@
-"""The sandbox Wonde server, and serving the web app and the API."""
+"""The sandbox Wonde server (`schoolsync serve`, the web app, is in `runners.py`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from schoolsync.cli.common import (
-    app,
     err,
     fail,
-    open_store,
     out,
     sandbox_app,
 )
@@ -34,33 +32,6 @@ CHANGE_KINDS = (
     "mass_leaver_accident",
     "mis_corrected",
 )
-
-
-@app.command("serve")
-def serve_api(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-) -> None:
-    """Serve the web app and the REST API (OpenAPI at /docs) until stopped."""
-    import uvicorn
-
-    from schoolsync.services.sources import mis_readers
-    from schoolsync.services.syncing import notifier
-    from schoolsync.web.app import create_web_app
-
-    refuse_busy_port(host, port)
-    with open_store() as (settings, engine):
-        app_ = create_web_app(
-            engine,
-            mis_readers(settings),
-            api_token=settings.api_token,
-            notify=notifier(engine, settings),
-        )
-        out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
-        out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
-        # Our one log setup, not uvicorn's; no access log: a request line can carry a searched
-        # pupil's name in its query string.
-        uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
 
 
 def refuse_busy_port(host: str, port: int) -> None:
@@ -102,9 +73,10 @@ def sandbox_serve(
 
     refuse_busy_port("127.0.0.1", port)
     if fleet > 0:
-        from schoolsync.sandbox.fleet import generate_fleet
+        from schoolsync.sandbox.fleet import fleet as generate_fleet
+        from schoolsync.sandbox.fleet import mixed_sizes
 
-        sandbox = generate_fleet(fleet, seed, token)
+        sandbox = generate_fleet(fleet, seed=seed, pupils=mixed_sizes, token=token)
         total = sum(len(school.students) for school in sandbox.schools.values())
         out.print(f"{fleet} schools, {total} pupils (GET /v1.0/schools lists them)")
     else:

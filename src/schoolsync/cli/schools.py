@@ -178,6 +178,24 @@ def school_settings(
             help="Whether staff come from the MIS; off, the school uploads its own staff CSV.",
         ),
     ] = None,
+    paused: Annotated[
+        bool | None,
+        typer.Option("--paused/--resumed", help="Pause autosync (the scheduler skips it)."),
+    ] = None,
+    sync_window: Annotated[
+        str | None,
+        typer.Option("--sync-window", help="Local time span of the nightly sync (01:00-05:00)."),
+    ] = None,
+    daytime_every: Annotated[
+        int | None,
+        typer.Option("--daytime-every", help="Also sync every N hours in school hours; 0: off."),
+    ] = None,
+    school_hours: Annotated[
+        str | None, typer.Option("--school-hours", help="School hours (08:00-16:00).")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="The school's time zone (Europe/London).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
     reset_scope: Annotated[
         bool,
@@ -202,13 +220,20 @@ def school_settings(
         # (exit 2) instead of a traceback.
         "require_email": require_email,
         "import_staff": import_staff,
+        "paused": paused,
+        "sync_window": sync_window,
+        "daytime_every_hours": daytime_every,
+        "school_hours": school_hours,
+        "timezone": timezone,
     }
     with open_store(as_json=as_json) as (_settings, engine):
         shown = update_settings(engine, school, changes, reset_scope=reset_scope)
     updated = shown.settings
     if as_json:
-        print(json.dumps({k: v for k, v in updated.to_json().items() if k != "extra"}))
+        shown_json = {k: v for k, v in updated.to_json().items() if k != "extra"}
+        print(json.dumps({**shown_json, "timezone": shown.school.timezone}))
         return
+    out.print(f"timezone: {shown.school.timezone}")
     for name, value in updated.to_json().items():
         if name == "require_email":
             value = [entity_word(role) for role in value]  # people say pupil

@@ -1,8 +1,9 @@
 """The manual sync's choices, without a screen: what is offered, what is chosen to start with,
 what an answer means, and the scope and approval that result. Pure.
 
-The CLI's wizard (`cli/manual.py`) asks with Rich prompts, the web wizard with forms; both offer
-the same subjects and classes, read answers the same way and save the same scope.
+The CLI's wizard (`cli/manual.py`) asks with Rich prompts, the web wizard (`web/manual_page.py`,
+through `services/manual.py`) with forms; both offer the same subjects and classes, read answers
+the same way and save the same scope.
 
     1. subjects   every subject the MIS sends; chosen: those in the saved scope
     2. classes    the classes of the chosen subjects (and classes with no subject); chosen: those
@@ -13,7 +14,7 @@ the same subjects and classes, read answers the same way and save the same scope
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Collection, Sequence, Set
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -30,15 +31,25 @@ class Option:
     """One subject or class on offer, as a person sees it."""
 
     source_id: str
+    #: the subject's or class's own name ("7A/Ma1")
+    name: str
+    #: what a list says: the name, and for a class its subject ("7A/Ma1 (Maths)")
     label: str
+    #: a class's subject (source id and name; "" for a class of no subject) and year group,
+    #: which the web wizard filters by
+    subject_id: str = ""
+    subject: str = ""
+    year: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """One step's list and what is ticked in it."""
+    """One step's list, what is ticked in it, and what the saved scope synced before (a subject
+    chosen just now ticks its classes, which were not synced before)."""
 
     options: tuple[Option, ...]
     chosen: frozenset[str]
+    synced: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +87,11 @@ class Approval:
 def subjects_offered(snapshot: Snapshot, scope: Scope) -> Offer:
     """Step 1: every subject the MIS sends, by name; those in the scope are chosen."""
     subjects = _by_name(snapshot.subjects)
-    return Offer(
-        tuple(Option(s.source_id, s.name) for s in subjects),
-        frozenset(s.source_id for s in subjects if scope.includes_subject(s.source_id)),
-    )
+    synced = frozenset(s.source_id for s in subjects if scope.includes_subject(s.source_id))
+    return Offer(tuple(Option(s.source_id, s.name, s.name) for s in subjects), synced, synced)
 
 
-def classes_offered(snapshot: Snapshot, scope: Scope, subjects: Set[str]) -> Offer:
+def classes_offered(snapshot: Snapshot, scope: Scope, subjects: Collection[str]) -> Offer:
     """Step 2: the classes of the chosen subjects (and those with no subject). A class is chosen
     when the scope has it, or when its subject was only chosen just now."""
     names = {s.source_id: s.name for s in snapshot.subjects}
@@ -92,8 +101,9 @@ def classes_offered(snapshot: Snapshot, scope: Scope, subjects: Set[str]) -> Off
         if c.subject_source_id in subjects or c.subject_source_id is None
     ]
     return Offer(
-        tuple(Option(c.source_id, _class_label(c, names)) for c in classes),
+        tuple(_class_option(c, names) for c in classes),
         frozenset(c.source_id for c in classes if _class_in(scope, c, subjects)),
+        frozenset(c.source_id for c in classes if _class_in(scope, c, ())),
     )
 
 
@@ -110,11 +120,14 @@ def toggle(offer: Offer, chosen: Set[str], answer: str) -> Toggled:
     return Toggled(frozenset(now), tuple(problems))
 
 
-def choice(snapshot: Snapshot, subjects: Set[str], classes: Set[str]) -> Choice:
+def choice(snapshot: Snapshot, subjects: Collection[str], classes: Collection[str]) -> Choice:
+    """What was chosen, of what the MIS offers: a web form can be edited, and an id the MIS did
+    not offer never reaches the saved scope."""
+    offered_classes = frozenset(c.source_id for c in snapshot.classes)
     return Choice(
-        frozenset(subjects),
-        frozenset(classes),
-        frozenset(c.source_id for c in snapshot.classes),
+        frozenset(subjects) & {s.source_id for s in snapshot.subjects},
+        frozenset(classes) & offered_classes,
+        offered_classes,
     )
 
 
@@ -150,7 +163,7 @@ def _by_name(items: Sequence[_Named]) -> list[_Named]:
     return sorted(items, key=lambda item: item.name.lower())
 
 
-def _class_in(scope: Scope, school_class: SchoolClass, chosen: Set[str]) -> bool:
+def _class_in(scope: Scope, school_class: SchoolClass, chosen: Collection[str]) -> bool:
     if scope.subjects is None:
         return True
     return scope.includes_class(school_class.source_id, school_class.subject_source_id) or (
@@ -158,6 +171,13 @@ def _class_in(scope: Scope, school_class: SchoolClass, chosen: Set[str]) -> bool
     )
 
 
-def _class_label(school_class: SchoolClass, subject_names: dict[str, str]) -> str:
-    subject = subject_names.get(school_class.subject_source_id or "", "no subject")
-    return f"{school_class.name} ({subject})"
+def _class_option(school_class: SchoolClass, subject_names: dict[str, str]) -> Option:
+    subject = subject_names.get(school_class.subject_source_id or "", "")
+    return Option(
+        school_class.source_id,
+        school_class.name,
+        f"{school_class.name} ({subject or 'no subject'})",
+        subject_id=school_class.subject_source_id or "",
+        subject=subject,
+        year=school_class.year_group or "",
+    )

@@ -58,3 +58,31 @@ ROLE_NOUNS: dict[Role, tuple[str, str]] = {
 def count_of(role: Role, n: int) -> str:
     """'1 pupil', '197 contacts'."""
     return f"{n} {ROLE_NOUNS[role][n != 1]}"
+
+
+#: A change's kind in the words of the history table and the wizard, in the order listed.
+KIND_WORDS = {
+    "create": "added", "add": "added", "update": "changed", "restore": "came back",
+    "leave": "left", "delete": "removed", "remove": "removed",
+}  # fmt: skip
+_KIND_ORDER = ("added", "changed", "came back", "left", "removed")
+
+
+def changes_in_words(counts: dict[str, dict[str, int]]) -> str:
+    """ "12 added, 3 changed, 1 left": a run's counts as the history table says them."""
+    totals: dict[str, int] = {}
+    for kinds in counts.values():
+        for kind, number in kinds.items():
+            word = KIND_WORDS.get(kind, "changed")
+            totals[word] = totals.get(word, 0) + number
+    ordered = sorted(totals.items(), key=lambda item: _KIND_ORDER.index(item[0]))
+    return ", ".join(f"{n} {word}" for word, n in ordered if n) or "No changes"
+
+
+def counts_in_words(counts: dict[str, dict[str, int]]) -> list[str]:
+    """ "class membership: 12 removed, 3 added": a plan's counts, one line per entity."""
+    return [
+        f"{entity.replace('_', ' ')}: "
+        + ", ".join(f"{n} {KIND_WORDS.get(kind, kind)}" for kind, n in kinds.items())
+        for entity, kinds in counts.items()
+    ]

@@ -1,9 +1,10 @@
-"""A fleet of generated schools behind one sandbox, for the nightly benchmark and the
-distributed tests: `schoolsync sandbox serve --fleet 200 --seed 1`.
+"""A fleet of generated schools in one sandbox, for the scheduler's and workers' tests and the
+fleet benchmark: one token sees them all, each has its own Wonde id, and sizes are drawn from a
+seed, so the same call gives the same fleet.
 
-Sizes follow England's mix as the benchmark asks for it: 60% primaries of 150-450 pupils, 40%
-secondaries of 800-2,000, drawn from `seed`, so the same fleet comes back every time. Every
-school has its own Wonde id (`fleet_school_id`) and is approved for the one token.
+    box = fleet(50, pupils=30)                       # 50 schools of 30 pupils
+    box = fleet(200, pupils=mixed_sizes)             # 60% primaries, 40% secondaries
+    for school_id in fleet_ids(box): ...
 """
 
 from __future__ import annotations
@@ -15,47 +16,43 @@ from datetime import datetime
 from schoolsync.sandbox.generator import generate_school
 from schoolsync.sandbox.registry import DEMO_TOKEN, Sandbox
 
-PRIMARY_SHARE = 0.6
-PRIMARY_PUPILS = (150, 450)
-SECONDARY_PUPILS = (800, 2000)
+#: How many pupils the n-th school of a fleet has, drawn from the fleet's own random stream.
+Sizes = Callable[[random.Random, int], int]
 
 
-def fleet_sizes(schools: int, seed: int = 1) -> list[int]:
-    """The pupils of each school, primaries and secondaries shuffled together."""
-    if schools < 1:
+def mixed_sizes(rng: random.Random, _n: int) -> int:
+    """A vendor's mix: 60% primaries of 150-450 pupils, 40% secondaries of 800-2,000."""
+    if rng.random() < 0.6:
+        return rng.randint(150, 450)
+    return rng.randint(800, 2000)
+
+
+def fleet_school_id(n: int) -> str:
+    """The Wonde id of the n-th school of a fleet (0-based): stable, and unlike a real one."""
+    return f"F{n:09d}"
+
+
+def fleet(
+    count: int,
+    *,
+    seed: int = 1,
+    pupils: int | Sizes = 30,
+    token: str = DEMO_TOKEN,
+    now: Callable[[], datetime] | None = None,
+) -> Sandbox:
+    """A sandbox serving `count` generated schools, all approved for `token`."""
+    if count < 1:
         raise ValueError("a fleet needs at least one school")
     rng = random.Random(f"schoolsync-fleet/{seed}")
-    primaries = round(schools * PRIMARY_SHARE)
-    sizes = [rng.randint(*PRIMARY_PUPILS) for _ in range(primaries)]
-    sizes += [rng.randint(*SECONDARY_PUPILS) for _ in range(schools - primaries)]
-    rng.shuffle(sizes)
-    return sizes
+    box = Sandbox()
+    for n in range(count):
+        size = pupils if isinstance(pupils, int) else pupils(rng, n)
+        school = generate_school(seed=seed * 100_003 + n, pupils=size,
+                                 school_id=fleet_school_id(n), now=now)  # fmt: skip
+        box.add_school(school, tokens=[token])
+    return box
 
 
-def fleet_school_id(seed: int, index: int) -> str:
-    """A Wonde-shaped id (A and ten digits), distinct for each school of each seed."""
-    return f"A{1_000_000_000 + seed * 100_000 + index}"
-
-
-def generate_fleet(
-    schools: int,
-    seed: int = 1,
-    token: str = DEMO_TOKEN,
-    *,
-    now: Callable[[], datetime] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Sandbox:
-    """A sandbox serving `schools` generated schools, all approved for `token`."""
-    sandbox = Sandbox()
-    sizes = fleet_sizes(schools, seed)
-    for index, pupils in enumerate(sizes):
-        school = generate_school(
-            seed=seed * 100_000 + index,
-            pupils=pupils,
-            school_id=fleet_school_id(seed, index),
-            now=now,
-        )
-        sandbox.add_school(school, tokens=[token])
-        if progress is not None:
-            progress(index + 1, schools)
-    return sandbox
+def fleet_ids(box: Sandbox) -> list[str]:
+    """The Wonde ids of a fleet's schools, in order."""
+    return sorted(box.schools)

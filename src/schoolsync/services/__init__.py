@@ -9,9 +9,18 @@ errors from `schoolsync.errors`; none prints, prompts or reads `os.environ`.
     sources.py   which reader serves a school or a file (the one place that wires readers)
     schools.py   add, connect, list; settings read, checked and updated; class dependents
     syncing.py   run a sync, import a file, the dry run
-    manual.py    the manual sync's steps (the choices themselves are `engine/choices.py`)
+    manual.py    the manual sync's steps, for the CLI's prompts and the stateless web wizard
+                 and API (the choices themselves are `engine/choices.py`)
     holds.py     what waits for approval; approving some of it
     demo.py      the demo's sandbox school
     reports.py   runs, issues, one run in detail, the export
-    accounts.py  the web app's and the API's accounts
+    overview.py  the schools overview (vendor staff), keyset-paginated
+    history.py   a school's MIS sync page: runs in words, the chart, what waits, issues CSVs
+    run_page.py  one run as its page and the API show it
+    people.py    a school's people and classes
+    accounts.py  the web app's and the API's accounts, logins, sessions and API tokens
+    handle.py    the store's type as the web app holds it (imports SQLAlchemy; the CLI does not)
+
+The web app (`web/`) imports no store and no SQLAlchemy and opens no connection
+(tests/services/test_layers.py).
 """

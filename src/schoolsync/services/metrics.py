@@ -66,7 +66,29 @@ def schools(conn: sa.Connection, now: dt.datetime) -> Iterable[Metric]:
     yield family
 
 
-READINGS: tuple[Reading, ...] = (runs, schools)
+def sync_queue(conn: sa.Connection, now: dt.datetime) -> Iterable[Metric]:
+    from schoolsync.store.run_stats import queue_depth
+
+    depth = queue_depth(conn, now)
+    yield GaugeMetricFamily(
+        "schoolsync_queue_depth",
+        "Sync jobs due now that no worker has taken yet",
+        value=depth.waiting,
+    )
+    yield GaugeMetricFamily(
+        "schoolsync_queue_oldest_wait_seconds",
+        "How long the oldest job due has waited for a worker",
+        value=depth.oldest_seconds,
+    )
+    yield GaugeMetricFamily(
+        "schoolsync_queue_running", "Sync jobs a worker is running", value=depth.running
+    )
+    yield GaugeMetricFamily("schoolsync_queue_later",
+                            "Sync jobs queued for later (a night not yet come, a retry)",
+                            value=depth.later)  # fmt: skip
+
+
+READINGS: tuple[Reading, ...] = (runs, schools, sync_queue)
 
 
 class _StoreCollector:

@@ -88,17 +88,3 @@ def run_detail(engine: sa.Engine, key: str, run_id: int) -> RunDetail:
         directory = load_directory(conn, school.id)
         changes = [describe(c, directory) for c in run_changes(conn, school.id, run_id)]
     return RunDetail(school, run, changes)
-
-
-def run_page(engine: sa.Engine, key: str, run_id: int) -> Any:
-    """What a run's page shows (`web.queries.run_detail`). An unknown run raises `NotFound`.
-    The query lives with the web pages for now; it belongs here once they share it."""
-    from schoolsync.store import schools as school_store
-    from schoolsync.web.queries import run_detail as page_detail
-
-    with engine.connect() as conn:
-        school = school_store.get_school(conn, key)
-        detail = page_detail(conn, school.id, run_id)
-    if detail is None:
-        raise NotFound(f"no run {run_id} for {key}")
-    return detail

@@ -27,6 +27,12 @@ SETTING_NAMES = (
     "allowed_domains",
     "require_email",
     "import_staff",
+    "paused",
+    "sync_window",
+    "daytime_every_hours",
+    "school_hours",
+    #: a column of the school, not a JSON setting: Wonde tells it too
+    "timezone",
 )
 
 
@@ -127,8 +133,12 @@ def update_settings(
         from schoolsync.errors import ConfigError
 
         raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+    zone = given.pop("timezone", None)
     with engine.begin() as conn:
         record = school_store.get_school(conn, key)
+        if zone is not None:
+            school_store.set_timezone(conn, record.id, _checked_zone(zone))
+            record = school_store.get_school(conn, key)
         values = {**record.settings.to_json(), **given}
         if reset_scope:
             values.update(scope_subjects=None, scope_classes=None, scope_known_classes=None)
@@ -140,6 +150,17 @@ def update_settings(
         subject_names, class_names = structure_names(conn, record.id)
     lines = describe_scope(Scope.of(updated), subject_names, class_names)
     return SchoolSettingsView(record, updated, lines)
+
+
+def _checked_zone(name: str) -> str:
+    from schoolsync.errors import ConfigError
+    from schoolsync.scheduling.windows import zone_of
+
+    try:
+        zone_of(name)
+    except ValueError as exc:
+        raise ConfigError(f"timezone: {exc}") from exc
+    return name
 
 
 def set_class_dependents(
@@ -169,3 +190,19 @@ def find_classes(engine: sa.Engine, key: str, search: str | None = None) -> list
 
     with engine.connect() as conn:
         return find(conn, school_store.get_school(conn, key).id, search)
+
+
+def school_named(engine: sa.Engine, key: str) -> School:
+    """The school with this key; an unknown key raises `SchoolNotFound`."""
+    from schoolsync.store import schools as school_store
+
+    with engine.connect() as conn:
+        return school_store.get_school(conn, key)
+
+
+def replace_settings(engine: sa.Engine, key: str, settings: SchoolSettings) -> None:
+    """Store settings already checked whole (the web form checks every field before this)."""
+    from schoolsync.store import schools as school_store
+
+    with engine.begin() as conn:
+        school_store.update_settings(conn, school_store.get_school(conn, key).id, settings)

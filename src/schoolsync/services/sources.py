@@ -15,6 +15,8 @@ from schoolsync.errors import ConfigError, FileFormatError
 if TYPE_CHECKING:
     import datetime as dt
 
+    import httpx
+
     from schoolsync.config import Settings
     from schoolsync.model import Snapshot
     from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader
@@ -23,11 +25,12 @@ if TYPE_CHECKING:
 UNDETECTED = "unknown"
 
 
-def mis_reader(settings: Settings) -> SnapshotReader:
-    """Reads a school from its own source, found by the registry from its source kind."""
+def mis_reader(settings: Settings, transport: httpx.BaseTransport | None = None) -> SnapshotReader:
+    """Reads a school from its own source, found by the registry from its source kind;
+    `transport` carries its requests (the workers' shared pace, `jobs/pace.py`)."""
     from schoolsync.sources.registry import school_reader
 
-    return school_reader(settings)
+    return school_reader(settings, transport)
 
 
 def mis_readers(settings: Settings) -> Callable[[], SnapshotReader]:

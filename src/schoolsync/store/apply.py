@@ -316,7 +316,7 @@ def _log(
 ) -> None:
     rows = []
     for change in plan_changes:
-        if change.kind == "add":
+        if change.kind == "add" and not _joins_class(change):
             continue  # counted on the run; a relation being added loses nothing
         record_id = change.record_id
         if change.kind == "create":
@@ -334,6 +334,14 @@ def _log(
             }
         )
     _insert(conn, changes_table, rows)
+
+
+def _joins_class(change: Change) -> bool:
+    """A person already synced joining a class: their page's history says so. A new person's
+    first classes are part of their arrival (and would double a first sync's log)."""
+    return change.entity == "class_membership" and not isinstance(
+        change.after.get("person_id"), NewRef
+    )
 
 
 def _jsonable(values: Mapping[str, Any], created: Created) -> dict[str, Any]:

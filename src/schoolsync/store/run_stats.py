@@ -1,15 +1,17 @@
-"""Figures about runs for the metrics, read from the runs table: the same answer whichever
-process (the web app, a worker, a person's `schoolsync sync`) ran them."""
+"""Figures about runs and the sync queue for the metrics, read from the runs and jobs tables:
+the same answer whichever process (the web app, a worker, a person's `schoolsync sync`) ran
+them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from schoolsync.store.tables import sync_runs
+from schoolsync.store.tables import sync_jobs, sync_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +51,42 @@ def _seconds(conn: sa.Connection, start: Any, end: Any) -> Any:
     if conn.dialect.name == "sqlite":  # timestamps are text there: julianday reads them
         return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0
     return sa.func.extract("epoch", end - start)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueDepth:
+    #: jobs due now that no worker has taken yet
+    waiting: int
+    #: how long the oldest of them has waited (0 when none)
+    oldest_seconds: float
+    #: jobs a worker is running
+    running: int
+    #: jobs queued for later (a school's night not yet come, a retry)
+    later: int
+
+
+def queue_depth(conn: sa.Connection, now: dt.datetime) -> QueueDepth:
+    state, due = sync_jobs.c.state, sync_jobs.c.due_at
+    waiting = sa.and_(state == "queued", due <= now)
+    row = conn.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(sa.case((waiting, 1), else_=0)), 0),
+            sa.func.min(sa.case((waiting, due), else_=None)),
+            sa.func.coalesce(sa.func.sum(sa.case((state == "running", 1), else_=0)), 0),
+            sa.func.coalesce(
+                sa.func.sum(sa.case((sa.and_(state == "queued", due > now), 1), else_=0)), 0
+            ),
+        ).where(state.in_(("queued", "running")))
+    ).one()
+    oldest = _as_utc(row[1])
+    age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    return QueueDepth(int(row[0]), age, int(row[2]), int(row[3]))
+
+
+def _as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    """min() over a CASE loses the column's type on SQLite: the timestamp comes back as text."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value

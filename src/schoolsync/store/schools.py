@@ -29,6 +29,8 @@ class School:
     last_full_sync_at: dt.datetime | None
     sync_cursor: dt.datetime | None
     timezone: str
+    #: approved, pending, revoked or offline (files only): the scheduler skips all but approved
+    connection_state: str = "approved"
 
     def token(self, secret_key: bytes) -> str | None:
         if self.token_encrypted is None:
@@ -104,6 +106,7 @@ def _school(row: Any) -> School:
         last_full_sync_at=as_utc(row["last_full_sync_at"]),
         sync_cursor=as_utc(row["sync_cursor"]),
         timezone=row["timezone"],
+        connection_state=row["connection_state"],
     )
 
 
@@ -143,6 +146,10 @@ def update_settings(conn: sa.Connection, school_id: int, settings: SchoolSetting
     conn.execute(
         sa.update(schools).where(schools.c.id == school_id).values(settings=settings.to_json())
     )
+
+
+def set_timezone(conn: sa.Connection, school_id: int, zone: str) -> None:
+    conn.execute(sa.update(schools).where(schools.c.id == school_id).values(timezone=zone))
 
 
 def find_by_name(conn: sa.Connection, name: str) -> str | None:

@@ -330,3 +330,33 @@ login_failures = sa.Table(
     sa.Column("address", sa.String(64), nullable=False, index=True),
     sa.Column("at", _Timestamp, nullable=False),
 )
+
+# --- the sync queue: what the scheduler and people asked for, and what became of it ----------
+
+sync_jobs = sa.Table(
+    "sync_jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False),
+    #: scheduled, manual or expedited
+    sa.Column("trigger", sa.String(20), nullable=False),
+    #: the occasion, unique per school: 'night:2026-12-07' is queued once however often the
+    #: scheduler looks; a person's request gets a slot of its own
+    sa.Column("slot", sa.String(60), nullable=False),
+    sa.Column("full", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: queued, running, done or skipped
+    sa.Column("state", sa.String(12), nullable=False),
+    sa.Column("due_at", _Timestamp, nullable=False),
+    sa.Column("created_at", _Timestamp, nullable=False),
+    sa.Column("started_at", _Timestamp),
+    sa.Column("finished_at", _Timestamp),
+    #: host:pid of the worker that claimed it
+    sa.Column("worker", sa.String(200)),
+    #: how many times it was claimed (a job whose worker died is queued again, up to a limit)
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("run_id", sa.ForeignKey("sync_runs.id")),
+    #: why it was skipped or what became of it, in words
+    sa.Column("reason", sa.Text),
+    sa.UniqueConstraint("school_id", "slot", name="uq_sync_jobs_school_slot"),
+    sa.Index("ix_sync_jobs_state_due", "state", "due_at"),
+)

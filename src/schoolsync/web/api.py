@@ -25,57 +25,43 @@ unknown school, run or class a 404, and never a 500.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import sqlalchemy as sa
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
+from fastapi import FastAPI, HTTPException, Path, Query, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync.accounts import User
 from schoolsync.engine.hold_groups import group_holds
-from schoolsync.errors import BadInput, NotFound
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue, run_status
 from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
-from schoolsync.web.auth import api_user
+from schoolsync.services.handle import Store as Engine
+from schoolsync.services.run_page import run_page
+from schoolsync.web import api_manual, api_people
+from schoolsync.web.api_common import (
+    CHECKED,
+    MAX_INTEGER,
+    RunId,
+    SchoolKey,
+    Store,
+    may_approve,
+)
+from schoolsync.web.api_common import answering as _answering
 
-#: The largest value an INTEGER column holds on PostgreSQL (run ids, dependents' counts).
-MAX_INTEGER = 2**31 - 1
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-SchoolKey = Annotated[
-    str, Path(min_length=1, max_length=40, description="The school's key, e.g. sch_...")
-]
+    from schoolsync.pipeline import SnapshotReader
+
 #: The most runs one listing returns, whatever is asked.
 MAX_RUNS = 200
-RunId = Annotated[int, Path(ge=1, le=MAX_INTEGER, description="A run id from .../runs")]
 ClassMisId = Annotated[
     str, Path(min_length=1, max_length=64, description="The class's MIS id, as stored")
 ]
-
-
-def _engine(request: Request) -> sa.Engine:
-    engine: sa.Engine = request.app.state.engine
-    return engine
-
-
-Store = Annotated[sa.Engine, Depends(_engine)]
-
-
-@contextlib.contextmanager
-def _answering() -> Iterator[None]:
-    """The services' errors as HTTP answers: unknown is 404, bad input 422, with their words."""
-    try:
-        yield
-    except NotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except BadInput as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
 
 
 class DependentsBody(BaseModel):
@@ -113,15 +99,18 @@ class ApprovalBody(BaseModel):
     approved_by: str = Field(min_length=1, max_length=200, description="Who approves.")
 
 
-def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
-    """`api_token` None: only users' own tokens are accepted."""
+def create_app(
+    engine: Engine,
+    api_token: str | None,
+    reader: Callable[[], SnapshotReader] | None = None,
+) -> FastAPI:
+    """`api_token` None: only users' own tokens are accepted. `reader`: how the manual sync
+    reads a school's MIS (None: the manual sync routes answer 503)."""
     app = FastAPI(title="schoolsync", description=__doc__)
     app.state.engine = engine
-
-    def authorised(request: Request) -> None:
-        api_user(request, api_token)
-
-    router_deps = [Depends(authorised)]
+    app.state.api_token = api_token
+    app.state.reader = reader
+    router_deps = CHECKED
 
     @app.get("/api/schools", dependencies=router_deps)
     def list_schools(store: Store, request: Request) -> list[dict[str, Any]]:
@@ -168,7 +157,7 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
         """What the run's page shows: every change by name (the first 500), its issues with
         how to fix each, and the changes it held with what approving would remove."""
         with _answering():
-            detail = reports.run_page(store, key, run_id)
+            detail = run_page(store, key, run_id)
         return {
             "run_id": detail.run.id,
             "status": detail.run.status,
@@ -223,8 +212,7 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
         key: SchoolKey, body: ApprovalBody, store: Store, request: Request
     ) -> dict[str, Any]:
         user: User = request.state.user
-        if not user.can_approve:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "vendor support cannot approve changes")
+        may_approve(user, "approve changes")
         if not (body.hold_ids or body.rules):
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, "name hold_ids or rules to approve"
@@ -250,4 +238,6 @@ def create_app(engine: sa.Engine, api_token: str | None) -> FastAPI:
             )
         return {"class_mis_id": class_mis_id, "count": body.count, "label": body.label}
 
+    app.include_router(api_people.router)
+    app.include_router(api_manual.router)
     return app

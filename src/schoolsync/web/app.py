@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
@@ -22,12 +22,16 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from schoolsync.pipeline import Notify, SnapshotReader
+from schoolsync.jobs.runner import EmbeddedRunner
+from schoolsync.services.handle import Store
 from schoolsync.web import manual_page, ops, pages, people_pages, settings_page
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
 from schoolsync.web.sync_jobs import SyncJobs
+
+if TYPE_CHECKING:
+    from schoolsync.pipeline import Notify, SnapshotReader
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,16 +41,17 @@ def _utcnow() -> dt.datetime:
 
 
 def create_web_app(
-    engine: sa.Engine,
+    engine: Store,
     reader: Callable[[], SnapshotReader],
     *,
     api_token: str | None = None,
     notify: Notify | None = None,
     clock: Callable[[], dt.datetime] = _utcnow,
+    runner: EmbeddedRunner | None = None,
 ) -> FastAPI:
-    app = create_app(engine, api_token)
+    app = create_app(engine, api_token, reader)
     app.state.clock = clock
-    app.state.sync_jobs = SyncJobs(engine, reader, notify)
+    app.state.sync_jobs = SyncJobs(engine, reader, notify, runner)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
     app.include_router(manual_page.router)

@@ -9,13 +9,12 @@ import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Request, status
 
 from schoolsync.accounts import User
 from schoolsync.errors import SchoolNotFound
-from schoolsync.store import accounts as account_store
-from schoolsync.web import queries
+from schoolsync.services import accounts, schools
+from schoolsync.services.handle import Store
 from schoolsync.web.security import SESSION_COOKIE, tokens_match
 
 #: what `SCHOOLSYNC_API_TOKEN` (the bootstrap token of scripts and the product) acts as
@@ -40,8 +39,9 @@ def now(request: Request) -> dt.datetime:
     return moment
 
 
-def engine_of(request: Request) -> sa.Engine:
-    engine: sa.Engine = request.app.state.engine
+def engine_of(request: Request) -> Store:
+    """The store the app was built with, handed to the services as it is."""
+    engine: Store = request.app.state.engine
     return engine
 
 
@@ -49,8 +49,7 @@ def visitor(request: Request) -> Visitor:
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         raise LoginRequired
-    with engine_of(request).begin() as conn:
-        found = account_store.session_user(conn, session_id, now(request))
+    found = accounts.session_user(engine_of(request), session_id, now(request))
     if found is None:
         raise LoginRequired
     user, csrf = found
@@ -76,12 +75,11 @@ def visible_school(request: Request, user: User, key: str) -> tuple[int, str]:
     """The school's id and name, or 404 when it does not exist or is not the user's."""
     if not user.is_vendor and user.school_key != key:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
-    with engine_of(request).connect() as conn:
-        try:
-            school_id, name = queries.school_id_and_name(conn, key)
-        except SchoolNotFound as exc:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
-    return school_id, name
+    try:
+        school = schools.school_named(engine_of(request), key)
+    except SchoolNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
+    return school.id, school.name
 
 
 def api_user(request: Request, bootstrap_token: str | None) -> User:
@@ -92,8 +90,7 @@ def api_user(request: Request, bootstrap_token: str | None) -> User:
     if token and bootstrap_token and hmac.compare_digest(token.encode(), bootstrap_token.encode()):
         user = BOOTSTRAP_USER
     elif token:
-        with engine_of(request).connect() as conn:
-            user = account_store.token_user(conn, token)
+        user = accounts.token_user(engine_of(request), token)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

@@ -6,12 +6,12 @@ thousands of changes and finds a handful of issues, and one scale would flatten 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
+
+from schoolsync.services.history import RunPoint
 
 WIDTH = 640
 ROW_HEIGHT = 90
@@ -19,13 +19,6 @@ GAP = 40
 LEFT = 60
 #: GOV.UK blue and orange: each keeps 3:1 contrast against white, as a graphic must.
 COLOURS = {"changes": "#1d70b8", "issues": "#b45309"}
-
-
-@dataclass(frozen=True, slots=True)
-class RunPoint:
-    started_at: dt.datetime
-    changes: int
-    issues: int
 
 
 def chart_svg(points: Sequence[RunPoint]) -> Markup:

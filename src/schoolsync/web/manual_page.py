@@ -6,17 +6,43 @@ by its hash, and shows the new plan instead when the MIS changed meanwhile."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 
+from schoolsync.engine.choices import Offer
 from schoolsync.errors import PlanChanged, SchoolsyncError
-from schoolsync.web import queries_manual as manual
+from schoolsync.services import manual
 from schoolsync.web.auth import CurrentVisitor, Visitor, engine_of, form_of, visible_school
 from schoolsync.web.pages import jobs_of, page, see_other
 
 router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A subject or class offered: ticked when it is chosen, `was` whether it synced before."""
+
+    id: str
+    name: str
+    chosen: bool
+    was: bool
+    subject: str = ""
+    subject_id: str = ""
+    year: str = ""
+
+
+def _items(offer: Offer, classes: bool = False) -> list[Item]:
+    return [
+        Item(
+            o.source_id, o.name, o.source_id in offer.chosen, o.source_id in offer.synced,
+            subject=o.subject or ("No subject" if classes else ""), subject_id=o.subject_id,
+            year=o.year,
+        )
+        for o in offer.options
+    ]  # fmt: skip
 
 
 async def _form(request: Request, who: Visitor) -> tuple[dict[str, str], Any]:
@@ -31,7 +57,8 @@ def _ids(form: Any, name: str) -> list[str]:
 @router.get("/schools/{key}/manual")
 def step_subjects(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
     _school_id, name = visible_school(request, who.user, key)
-    items = _read(request, lambda read: manual.subject_step(engine_of(request), key, read))
+    offer = _read(request, lambda read: manual.subject_offer(engine_of(request), key, read))
+    items = _items(offer)
     return page(request, "manual_subjects.html", who=who, key=key, school_name=name, items=items)
 
 
@@ -41,9 +68,10 @@ async def step_classes(request: Request, key: str, who: CurrentVisitor) -> HTMLR
     fields, form = await _form(request, who)
     subjects = _ids(form, "subject")
     picked = set(_ids(form, "class")) if fields.get("picking") else None
-    items = _read(
-        request, lambda read: manual.class_step(engine_of(request), key, read, subjects, picked)
+    offer = _read(
+        request, lambda read: manual.class_offer(engine_of(request), key, read, subjects, picked)
     )
+    items = _items(offer, classes=True)
     select_all = fields.get("select_all")
     if select_all is not None:
         # "Select all in this subject": every class of it, on top of what is ticked.
@@ -65,9 +93,8 @@ async def step_classes(request: Request, key: str, who: CurrentVisitor) -> HTMLR
     )  # fmt: skip
 
 
-def _ticked(item: manual.Item, chosen: bool) -> manual.Item:
-    return manual.Item(item.id, item.name, chosen, item.was, item.subject, item.subject_id,
-                       item.year)  # fmt: skip
+def _ticked(item: Item, chosen: bool) -> Item:
+    return Item(item.id, item.name, chosen, item.was, item.subject, item.subject_id, item.year)
 
 
 @router.post("/schools/{key}/manual/warnings")
@@ -89,7 +116,7 @@ def _warnings_page(
 ) -> HTMLResponse:
     shown = _read(
         request,
-        lambda read: manual.warning_step(engine_of(request), key, read, subjects, classes),
+        lambda read: manual.shown_plan(engine_of(request), key, read, subjects, classes),
     )
     return page(
         request, "manual_warnings.html", status.HTTP_409_CONFLICT if changed else 200, who=who,
@@ -110,7 +137,7 @@ async def apply(request: Request, key: str, who: CurrentVisitor) -> Response:
     try:
         result = _read(
             request,
-            lambda read: manual.apply_plan(
+            lambda read: manual.apply_chosen(
                 engine_of(request), key, read, subjects, classes,
                 plan_hash=fields.get("plan_hash", ""), keep_held=keep,
                 approved_by=who.user.email,

@@ -14,10 +14,12 @@ from fastapi.templating import Jinja2Templates
 
 from schoolsync.accounts import ROLE_LABELS
 from schoolsync.engine.change_labels import RELATIONS
+from schoolsync.errors import ConfigError, NotFound
 from schoolsync.model import fleet
+from schoolsync.model.labels import KIND_WORDS
+from schoolsync.services import accounts, history, overview
 from schoolsync.services.fleet import health_counts
-from schoolsync.store import accounts as account_store
-from schoolsync.web import queries
+from schoolsync.services.run_page import run_page as run_detail
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
 from schoolsync.web.chart import chart_svg
 from schoolsync.web.labels import TRIGGERS, status_label
@@ -80,28 +82,19 @@ def login(
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         return _login_page(request, next, "Your login form expired. Try again.", email)
     address = request.client.host if request.client else "unknown"
-    moment = now(request)
-    with engine_of(request).begin() as conn:
-        if account_store.failures_exceeded(conn, email.strip().lower(), address, moment):
-            user = None
-            error = LOGIN_THROTTLED
-        else:
-            user = account_store.check_login(conn, email, password, address, moment)
-            error = LOGIN_FAILED
-        if user is not None:
-            # A new session id at every login: a session id planted before it is worthless.
-            old = request.cookies.get(SESSION_COOKIE)
-            if old:
-                account_store.end_session(conn, old)
-            session_id, _csrf = account_store.start_session(conn, user.id, moment)
-    if user is None:
-        return _login_page(request, next, error, email)
+    login = accounts.log_in(
+        engine_of(request), email, password, address=address, now=now(request),
+        old_session=request.cookies.get(SESSION_COOKIE),
+    )  # fmt: skip
+    if login.session_id is None:
+        return _login_page(request, next, LOGIN_THROTTLED if login.throttled else LOGIN_FAILED,
+                           email)  # fmt: skip
     # Only a path on this site: never a redirect to somewhere else.
     target = next if next.startswith("/") and not next.startswith("//") else "/schools"
     response = see_other(target)
     set_cookie(
-        response, request, SESSION_COOKIE, session_id,
-        max_age=int(account_store.SESSION_LIFETIME.total_seconds()),
+        response, request, SESSION_COOKIE, login.session_id,
+        max_age=int(login.lifetime.total_seconds()),
     )  # fmt: skip
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
@@ -110,8 +103,7 @@ def login(
 @router.post("/logout")
 async def logout(request: Request, who: CurrentVisitor) -> RedirectResponse:
     await form_of(request, who)
-    with engine_of(request).begin() as conn:
-        account_store.end_session(conn, who.session_id)
+    accounts.log_out(engine_of(request), who.session_id)
     response = see_other("/login?signed_out=1")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -135,10 +127,9 @@ def schools(
     after = (after_name, after_id) if after_name is not None and after_id is not None else None
     health = health if health in fleet.HEALTH else ""
     moment = now(request)
-    with engine_of(request).connect() as conn:
-        found = queries.school_overview(
-            conn, search=q, status=status_filter, after=after, health=health, now=moment
-        )
+    found = overview.school_overview(
+        engine_of(request), search=q, status=status_filter, after=after, health=health, now=moment
+    )
     next_link = None
     if found.next_after:
         name, school_id = found.next_after
@@ -147,24 +138,20 @@ def schools(
         next_link = "/schools?" + urlencode(query)
     return page(
         request, "schools.html", who=who, page=found, q=q, status=status_filter,
-        filters=queries.FILTERS, next_link=next_link, first_page=after is not None,
+        filters=overview.FILTERS, next_link=next_link, first_page=after is not None,
         health=health, fleet=fleet, counts=health_counts(engine_of(request), moment),
     )  # fmt: skip
 
 
 @router.get("/schools/{key}")
 def school(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
-    school_id, name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        runs = queries.run_history(conn, school_id)
-        chart = chart_svg(queries.run_points(conn, school_id))
-        waiting = queries.pending_approvals(conn, school_id)
-        running = queries.running_run(conn, school_id) is not None
+    _school_id, name = visible_school(request, who.user, key)
+    found = history.school_history(engine_of(request), key)
     progress = jobs_of(request).progress(key)
-    syncing = running or (progress is not None and not progress.finished)
+    syncing = found.running or (progress is not None and not progress.finished)
     return page(
-        request, "school.html", who=who, key=key, school_name=name, runs=runs, waiting=waiting,
-        syncing=syncing, progress=progress, chart=chart,
+        request, "school.html", who=who, key=key, school_name=name, runs=found.runs,
+        waiting=found.waiting, syncing=syncing, progress=progress, chart=chart_svg(found.points),
     )  # fmt: skip
 
 
@@ -179,9 +166,8 @@ async def start_sync(request: Request, key: str, who: CurrentVisitor) -> Redirec
 @router.get("/schools/{key}/progress")
 def sync_progress(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
     """The progress panel alone: the school page's script polls it until the run ends."""
-    school_id, _name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        running = queries.running_run(conn, school_id) is not None
+    visible_school(request, who.user, key)
+    running = history.sync_running(engine_of(request), key)
     progress = jobs_of(request).progress(key)
     syncing = running or (progress is not None and not progress.finished)
     return page(request, "_progress.html", key=key, syncing=syncing, progress=progress)
@@ -190,22 +176,22 @@ def sync_progress(request: Request, key: str, who: CurrentVisitor) -> HTMLRespon
 @router.get("/schools/{key}/runs/{run_id}")
 def run_page(request: Request, key: str, run_id: int, who: CurrentVisitor) -> HTMLResponse:
     """One run: every change by name, its issues with how to fix them, what it held back."""
-    school_id, name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        detail = queries.run_detail(conn, school_id, run_id)
-    if detail is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    _school_id, name = visible_school(request, who.user, key)
+    try:
+        detail = run_detail(engine_of(request), key, run_id)
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
     return page(request, "run.html", who=who, key=key, school_name=name, detail=detail,
-                kinds=queries.KIND_WORDS, relations=RELATIONS)  # fmt: skip
+                kinds=KIND_WORDS, relations=RELATIONS)  # fmt: skip
 
 
 @router.get("/schools/{key}/runs/{run_id}/issues.csv")
 def issues_csv(request: Request, key: str, run_id: int, who: CurrentVisitor) -> Response:
-    school_id, _name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        content = queries.run_issues_csv(conn, school_id, run_id)
-    if content is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    visible_school(request, who.user, key)
+    try:
+        content = history.issues_csv(engine_of(request), key, run_id)
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
     return Response(
         content=content,
         media_type="text/csv; charset=utf-8",
@@ -216,9 +202,8 @@ def issues_csv(request: Request, key: str, run_id: int, who: CurrentVisitor) -> 
 @router.get("/schools/{key}/issues.csv")
 def open_issues_csv(request: Request, key: str, who: CurrentVisitor) -> Response:
     """The school's open issues: found and not yet resolved."""
-    school_id, _name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        content = queries.run_issues_csv(conn, school_id, None) or ""
+    visible_school(request, who.user, key)
+    content = history.issues_csv(engine_of(request), key)
     return Response(
         content=content,
         media_type="text/csv; charset=utf-8",
@@ -234,8 +219,7 @@ def users(request: Request, who: CurrentVisitor) -> HTMLResponse:
     """Every account: only vendor admins manage users; anyone else is told there is no page."""
     if who.user.role != "vendor-admin":
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
-    with engine_of(request).connect() as conn:
-        found = account_store.list_users(conn)
+    found = accounts.list_users(engine_of(request))
     return page(request, "users.html", who=who, users=found)
 
 
@@ -250,8 +234,7 @@ def tokens(request: Request, who: CurrentVisitor) -> HTMLResponse:
 def _tokens_page(
     request: Request, who: Any, new_token: str | None = None, error: str | None = None
 ) -> HTMLResponse:
-    with engine_of(request).connect() as conn:
-        found = account_store.list_api_tokens(conn, who.user.id)
+    found = accounts.list_api_tokens(engine_of(request), who.user.id)
     code = status.HTTP_400_BAD_REQUEST if error else status.HTTP_200_OK
     return page(
         request, "tokens.html", code, who=who, tokens=found, new_token=new_token, error=error
@@ -264,8 +247,10 @@ async def create_token(request: Request, who: CurrentVisitor) -> HTMLResponse:
     name = fields.get("name", "").strip()
     if not name:
         return _tokens_page(request, who, error="Enter a name for the token")
-    with engine_of(request).begin() as conn:
-        token = account_store.create_api_token(conn, who.user.id, name, now(request))
+    try:
+        token = accounts.create_api_token(engine_of(request), who.user.id, name, now(request))
+    except ConfigError as exc:
+        return _tokens_page(request, who, error=str(exc))
     # Shown on this one response only; the store keeps its digest.
     response = _tokens_page(request, who, new_token=token)
     response.headers["Cache-Control"] = "no-store"
@@ -275,8 +260,7 @@ async def create_token(request: Request, who: CurrentVisitor) -> HTMLResponse:
 @router.post("/account/tokens/{token_id}/revoke")
 async def revoke_token(request: Request, token_id: int, who: CurrentVisitor) -> Response:
     await form_of(request, who)
-    with engine_of(request).begin() as conn:
-        revoked = account_store.revoke_api_token(conn, who.user.id, token_id, now(request))
+    revoked = accounts.revoke_api_token(engine_of(request), who.user.id, token_id, now(request))
     if not revoked:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
     return see_other("/account/tokens")

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 
-from schoolsync.web import queries_people as found
+from schoolsync.errors import NotFound
+from schoolsync.services import people as found
 from schoolsync.web.auth import CurrentVisitor, engine_of, visible_school
 from schoolsync.web.pages import page
 
@@ -37,12 +38,11 @@ def people(
     after_name: str | None = None,
     after_id: int | None = None,
 ) -> HTMLResponse:
-    school_id, name = visible_school(request, who.user, key)
+    _school_id, name = visible_school(request, who.user, key)
     after = _after(after_name, after_id)
-    with engine_of(request).connect() as conn:
-        listed = found.people_page(
-            conn, school_id, search=q, role=role, status=status_filter, after=after
-        )
+    listed = found.people_page(
+        engine_of(request), key, search=q, role=role, status=status_filter, after=after
+    )
     query = {"q": q, "role": role, "status": status_filter}
     return page(
         request, "people.html", who=who, key=key, school_name=name, page=listed, q=q,
@@ -54,11 +54,11 @@ def people(
 
 @router.get("/schools/{key}/people/{person_id}")
 def person(request: Request, key: str, person_id: int, who: CurrentVisitor) -> HTMLResponse:
-    school_id, name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        detail = found.person_detail(conn, school_id, person_id)
-    if detail is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    _school_id, name = visible_school(request, who.user, key)
+    try:
+        detail = found.person_detail(engine_of(request), key, person_id)
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
     return page(
         request, "person.html", who=who, key=key, school_name=name, person=detail,
         roles=found.ROLES, statuses=found.STATUSES,
@@ -74,10 +74,9 @@ def classes(
     after_name: str | None = None,
     after_id: int | None = None,
 ) -> HTMLResponse:
-    school_id, name = visible_school(request, who.user, key)
+    _school_id, name = visible_school(request, who.user, key)
     after = _after(after_name, after_id)
-    with engine_of(request).connect() as conn:
-        listed = found.classes_page(conn, school_id, search=q, after=after)
+    listed = found.classes_page(engine_of(request), key, search=q, after=after)
     return page(
         request, "classes.html", who=who, key=key, school_name=name, page=listed, q=q,
         next_link=_next_link(f"/schools/{key}/classes", {"q": q}, listed.after),
@@ -87,9 +86,9 @@ def classes(
 
 @router.get("/schools/{key}/classes/{class_id}")
 def school_class(request: Request, key: str, class_id: int, who: CurrentVisitor) -> HTMLResponse:
-    school_id, name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        detail = found.class_detail(conn, school_id, class_id)
-    if detail is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    _school_id, name = visible_school(request, who.user, key)
+    try:
+        detail = found.class_detail(engine_of(request), key, class_id)
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
     return page(request, "class.html", who=who, key=key, school_name=name, found=detail)

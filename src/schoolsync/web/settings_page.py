@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 
-from schoolsync.web import queries
+from schoolsync.services import schools
 from schoolsync.web.auth import CurrentVisitor, Visitor, engine_of, form_of, visible_school
 from schoolsync.web.pages import page, see_other
 from schoolsync.web.settings_form import FIELDS, FieldError, form_values, read_form
@@ -18,15 +18,14 @@ router = APIRouter(include_in_schema=False)
 @router.get("/schools/{key}/settings")
 def settings_page(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
     _school_id, name = visible_school(request, who.user, key)
-    with engine_of(request).connect() as conn:
-        current = queries.school_settings(conn, key)
+    current = schools.school_named(engine_of(request), key).settings
     saved = request.query_params.get("saved") == "1"
     return _page(request, who, key, name, form_values(current), [], saved=saved)
 
 
 @router.post("/schools/{key}/settings")
 async def save_settings(request: Request, key: str, who: CurrentVisitor) -> Response:
-    school_id, name = visible_school(request, who.user, key)
+    _school_id, name = visible_school(request, who.user, key)
     fields = await form_of(request, who)
     if not who.user.can_approve:
         raise HTTPException(
@@ -34,10 +33,10 @@ async def save_settings(request: Request, key: str, who: CurrentVisitor) -> Resp
             "Vendor support can see a school's settings, not change them.",
         )
     roles = [str(v) for v in (await request.form()).getlist("require_email")]
-    with engine_of(request).begin() as conn:
-        result = read_form(fields, roles, queries.school_settings(conn, key))
-        if result.settings is not None:
-            queries.save_school_settings(conn, school_id, result.settings)
+    engine = engine_of(request)
+    result = read_form(fields, roles, schools.school_named(engine, key).settings)
+    if result.settings is not None:
+        schools.replace_settings(engine, key, result.settings)
     if result.errors:
         return _page(request, who, key, name, result.typed, result.errors, code=400)
     return see_other(f"/schools/{key}/settings?saved=1")

@@ -1,5 +1,6 @@
-"""Syncs started from the web app: each runs in a background thread of the serving process
-(the embedded runner), and reports its progress here for the page to poll."""
+"""Syncs started from the web app: each is a manual job on the embedded runner of the serving
+process (`jobs/runner.py`), ahead of the scheduled ones, and reports its progress here for the
+page to poll."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
-from schoolsync.errors import SchoolsyncError
-from schoolsync.services.syncing import sync_with
+from schoolsync.jobs.runner import EmbeddedRunner
+from schoolsync.services.handle import Store
 from schoolsync.wording import reading_word
 
 if TYPE_CHECKING:
+    from schoolsync.jobs.run import JobOutcome
     from schoolsync.pipeline import Notify, SnapshotReader
 
 log = logging.getLogger(__name__)
@@ -44,13 +44,15 @@ class SyncJobs:
 
     def __init__(
         self,
-        engine: sa.Engine,
+        engine: Store,
         reader: Callable[[], SnapshotReader],
         notify: Notify | None = None,
+        runner: EmbeddedRunner | None = None,
     ) -> None:
         self._engine = engine
         self._reader = reader
-        self._notify = notify
+        # Without a runner of its own (`schoolsync serve` brings one), one worker, no schedule.
+        self._runner = runner or EmbeddedRunner(engine, reader, notify, workers=1, schedule=False)
         self._jobs: dict[str, SyncProgress] = {}
         self._lock = threading.Lock()
 
@@ -69,32 +71,32 @@ class SyncJobs:
             if current is not None and not current.finished:
                 return False
             progress = self._jobs[school_key] = SyncProgress()
-        thread = threading.Thread(
-            target=self._run, args=(school_key, progress), name=f"sync-{school_key}", daemon=True
-        )
-        thread.start()
+        try:
+            self._runner.submit(
+                school_key, "manual", progress=progress.update, done=_finisher(progress)
+            )
+        except Exception:
+            with self._lock:
+                del self._jobs[school_key]
+            raise
         return True
 
-    def _run(self, school_key: str, progress: SyncProgress) -> None:
-        try:
-            result = sync_with(
-                self._engine,
-                school_key,
-                self._reader(),
-                full=False,
-                progress=progress.update,
-                notify=self._notify,
-            )
-            progress.status = result.status
+
+def _finisher(progress: SyncProgress) -> Callable[[JobOutcome | None, BaseException | None], None]:
+    """What the page shows when the job ends: the run's status, or why it did not run."""
+
+    def done(outcome: JobOutcome | None, error: BaseException | None) -> None:
+        if outcome is not None and outcome.what == "ran":
+            progress.status = outcome.status
             # A failed run says why (a permission to grant, a source that is down): show it.
-            progress.error = result.message if result.status == "failed" else None
-        except SchoolsyncError as exc:
-            # The run (if one started) is recorded as failed by the engine; say why on screen.
-            progress.status, progress.error = "failed", str(exc)
-        except Exception as exc:
+            if outcome.status == "failed":
+                progress.error = outcome.message or "The sync failed; its run says why"
+        elif outcome is not None:
+            progress.status, progress.error = "failed", outcome.message or "The sync did not run"
+        else:
             # The type only: a message or traceback could quote a pupil's record.
-            log.error("the sync of %s started from the web app failed: %s", school_key,
-                      type(exc).__name__)  # fmt: skip
+            log.error("a sync started from the web app failed: %s", type(error).__name__)
             progress.status, progress.error = "failed", "An unexpected error has occurred"
-        finally:
-            progress.finished = True
+        progress.finished = True
+
+    return done

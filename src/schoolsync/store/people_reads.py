@@ -1,26 +1,23 @@
-"""What the People and Classes pages read from the store, behind small functions (as
-`queries`). Lists are keyset-paginated: the last page of 2,000 pupils is as quick as the first."""
+"""A school's people and classes as the People and Classes pages (and the API) read them
+(`services/people.py` puts them in words). Lists are keyset-paginated: the last page of 2,000
+pupils is as quick as the first."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from schoolsync.engine.change_labels import Described, describe
-from schoolsync.store.directory import load_directory
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import changes, class_memberships, classes, people, subjects, sync_runs
 
 PAGE_SIZE = 50
-ROLES = {"student": "Pupil", "teacher": "Teacher", "staff": "Other staff", "contact": "Contact"}
-STATUSES = {"active": "In the MIS", "left": "Left"}
-#: What each stored person field is called on the person's page (and which are shown at all)
-PERSON_FIELDS = {
-    "source_id": "Source id (Wonde or file)", "mis_id": "MIS id", "upi": "Unique person id",
-    "upn": "UPN", "email": "Email", "username": "Username", "year_group": "Year",
-}  # fmt: skip
+ROLES = ("student", "teacher", "staff", "contact")
+STATUSES = ("active", "left")
+#: How many of a person's changes their page lists, newest first.
+HISTORY_SHOWN = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,73 +87,66 @@ def people_page(
     return Page(rows, (last.sort_name, last.id) if last is not None else None)
 
 
-@dataclass(frozen=True, slots=True)
-class PersonDetail:
-    name: str
-    role: str
-    status: str
-    ids: list[tuple[str, str]]
-    classes: list[tuple[int, str]]
-    #: (run id, when, the change by name) newest first
-    history: list[tuple[int, Any, Described]]
-
-
-def person_detail(conn: sa.Connection, school_id: int, person_id: int) -> PersonDetail | None:
-    row = (
+def person_record(conn: sa.Connection, school_id: int, person_id: int) -> Any | None:
+    """The person's stored row; None when the school has no such person."""
+    return (
         conn.execute(
             sa.select(people).where(people.c.school_id == school_id, people.c.id == person_id)
         )
         .mappings()
         .first()
     )
-    if row is None:
-        return None
-    in_classes = conn.execute(
+
+
+def person_classes(conn: sa.Connection, school_id: int, person_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the classes the person is in now, by name."""
+    rows = conn.execute(
         sa.select(classes.c.id, classes.c.name)
         .join(class_memberships, class_memberships.c.class_id == classes.c.id)
         .where(class_memberships.c.person_id == person_id, classes.c.school_id == school_id)
         .order_by(classes.c.name)
     ).all()
+    return [(r.id, r.name) for r in rows]
+
+
+def person_changes(
+    conn: sa.Connection, school_id: int, person_id: int, limit: int = HISTORY_SHOWN
+) -> list[tuple[int, dt.datetime | None, dict[str, Any]]]:
+    """(run id, when the run started, the change as `change_labels.describe` reads it) of the
+    person's own record and of their class memberships (joining and leaving a class), newest
+    first."""
+    about_person = sa.and_(changes.c.record_id == person_id, changes.c.entity.in_(ROLES))
+    # A membership change names the person inside its values, not as its record.
+    in_class = sa.and_(
+        changes.c.entity == "class_membership",
+        sa.or_(
+            changes.c.before["person_id"].as_integer() == person_id,
+            changes.c.after["person_id"].as_integer() == person_id,
+        ),
+    )
     logged = conn.execute(
         sa.select(changes, sync_runs.c.started_at)
         .join(sync_runs, sync_runs.c.id == changes.c.run_id)
-        .where(
-            changes.c.school_id == school_id,
-            changes.c.record_id == person_id,
-            changes.c.entity.in_(tuple(ROLES)),
-        )
+        .where(changes.c.school_id == school_id, sa.or_(about_person, in_class))
         .order_by(changes.c.id.desc())
-        .limit(100)
+        .limit(limit)
     ).mappings()
-    directory = load_directory(conn, school_id)
-    history = [
+    return [
         (
             c["run_id"],
             as_utc(c["started_at"]),
-            describe(
-                {
-                    "entity": c["entity"],
-                    "kind": c["kind"],
-                    "key": c["source_id"],
-                    "name": "",
-                    "record_id": c["record_id"],
-                    "before": c["before"] or {},
-                    "after": c["after"] or {},
-                },
-                directory,
-            ),
+            {
+                "entity": c["entity"],
+                "kind": c["kind"],
+                "key": c["source_id"],
+                "name": "",
+                "record_id": c["record_id"],
+                "before": c["before"] or {},
+                "after": c["after"] or {},
+            },
         )
         for c in logged
     ]
-    ids = [(label, str(row[name])) for name, label in PERSON_FIELDS.items() if row[name]]
-    return PersonDetail(
-        f"{row['forename']} {row['surname']}",
-        row["role"],
-        row["status"],
-        ids,
-        [(c.id, c.name) for c in in_classes],
-        history,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,165 @@
+"""The embedded runner of `schoolsync serve`: a scheduler loop and a small pool of worker
+threads in the serving process, on the same queue (`sync_jobs`) and job code as the Celery
+workers. Nothing else to install: the queue is a table, and a thread waiting for work is woken
+when a person asks for a sync.
+
+Every tick the loop frees the locks of runs whose process died and queues what is due; the
+workers take queued jobs, manual and expedited first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from schoolsync.jobs.run import JobOutcome, claim_job, request_job, run_claimed
+from schoolsync.logs import log_context
+from schoolsync.pipeline import Notify, Progress, SnapshotReader
+from schoolsync.store import queue
+
+log = logging.getLogger(__name__)
+
+#: Called when a job a caller submitted ends: its outcome, or the error that ended it.
+Done = Callable[[JobOutcome | None, BaseException | None], None]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hooks:
+    progress: Progress | None
+    done: Done | None
+
+
+class EmbeddedRunner:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        reader: Callable[[], SnapshotReader],
+        notify: Notify | None = None,
+        *,
+        workers: int = 2,
+        schedule: bool = True,
+        every_seconds: float = 30.0,
+        clock: Callable[[], dt.datetime] = _utcnow,
+    ) -> None:
+        self._engine, self._reader, self._notify = engine, reader, notify
+        self._workers, self._schedule, self._every = max(1, workers), schedule, every_seconds
+        self._clock = clock
+        self._wake = threading.Condition()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._hooks: dict[int, _Hooks] = {}
+        self._started = False
+        self._start_lock = threading.Lock()
+        self._take_lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._start_lock:
+            if self._started:
+                return
+            self._started = True
+            if self._schedule:
+                self._spawn(self._schedule_loop, "scheduler")
+            for n in range(self._workers):
+                self._spawn(self._work_loop, f"sync-worker-{n + 1}")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop taking jobs; a sync running now is left to finish within `timeout`."""
+        self._stopping.set()
+        with self._wake:
+            self._wake.notify_all()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def submit(
+        self,
+        school_key: str,
+        trigger: str = "manual",
+        *,
+        full: bool = False,
+        progress: Progress | None = None,
+        done: Done | None = None,
+    ) -> int:
+        """Queue a sync a person asked for (it jumps the queue) and wake a worker."""
+        self.start()
+        with self._take_lock:  # no worker takes the job before its hooks are in place
+            job_id = request_job(self._engine, school_key, trigger, self._clock(), full=full)
+            self._hooks[job_id] = _Hooks(progress, done)
+        with self._wake:
+            self._wake.notify()
+        return job_id
+
+    def tick(self) -> list[int]:
+        """One look by the scheduler: recover dead runs, queue what is due; the jobs queued."""
+        from schoolsync.jobs.planner import plan_due
+        from schoolsync.jobs.recovery import recover
+
+        now = self._clock()
+        requeued = recover(self._engine, now)
+        queued = plan_due(self._engine, now)
+        if queued or requeued:
+            with self._wake:
+                self._wake.notify_all()
+        return queued + requeued
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _schedule_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.tick()
+            except Exception as exc:  # the next tick tries again; the store may be back
+                log.error("the scheduler's tick failed: %s", type(exc).__name__)
+            self._stopping.wait(self._every)
+
+    def _work_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                ran = self._run_next()
+            except Exception as exc:
+                log.error("a sync worker's job failed: %s", type(exc).__name__)
+                ran = False
+            if not ran:
+                with self._wake:
+                    self._wake.wait(timeout=min(self._every, 5.0))
+
+    def _run_next(self) -> bool:
+        """Run the next queued job, if there is one; whether there was."""
+        with self._take_lock:  # the threads of this process take jobs one at a time
+            with self._engine.connect() as conn:
+                job = queue.next_queued(conn, self._clock())
+            if job is None:
+                return False
+            claimed = claim_job(self._engine, job.id, self._clock())
+            hooks = self._hooks.pop(job.id, _Hooks(None, None))
+        outcome: JobOutcome | None = claimed if isinstance(claimed, JobOutcome) else None
+        error: BaseException | None = None
+        try:
+            if not isinstance(claimed, JobOutcome):
+                with log_context(job_id=claimed.id):
+                    outcome = run_claimed(
+                        self._engine,
+                        claimed,
+                        read=self._reader(),
+                        notify=self._notify,
+                        progress=hooks.progress,
+                        now=self._clock,
+                    )
+        except Exception as exc:
+            error = exc
+            raise
+        finally:
+            if hooks.done is not None:
+                hooks.done(outcome, error)
+        return True
