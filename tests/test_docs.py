@@ -133,7 +133,7 @@ def test_each_source_kind_has_one_spelling(page: Path) -> None:
 def test_the_readme_names_every_command_that_takes_json(cli: Any) -> None:
     paragraph = re.search(r"^(.*?)take\s+`--json`", README.read_text(encoding="utf-8"), re.M | re.S)
     assert paragraph is not None
-    named = set(re.findall(r"`([a-z ]+)`", paragraph.group(1).rsplit("\n\n", 1)[-1]))
+    named = set(re.findall(r"`([a-z -]+)`", paragraph.group(1).rsplit("\n\n", 1)[-1]))
     takes_json = {path for path, command in _commands(cli) if "--json" in _options(command)}
     assert takes_json == named
 

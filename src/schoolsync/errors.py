@@ -11,7 +11,9 @@ Every error has one *reaction* base, which is what a caller catches:
     │   └── StoreUnavailable       the database cannot be reached
     ├── NeedsPerson            only a person can unblock it (grant access, look again)
     │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
-    │   └── PlanChanged            the MIS changed after a plan was shown: show the new plan
+    │   ├── PlanChanged            the MIS changed after a plan was shown: show the new plan
+    │   └── NotMerged              existing accounts wait to be matched and merged, or the
+    │                              school was disconnected: no sync until a person acts
     ├── BadInput               what was given is wrong: fix it and run again
     │   ├── ConfigError            a bad setting or argument
     │   └── SourceDataError        the source answered with something we cannot read (bad JSON,
@@ -106,6 +108,11 @@ class StoreUnavailable(RetryLater):
 
 class PlanChanged(NeedsPerson):
     """The MIS changed between showing a plan and approving it: show the new plan."""
+
+
+class NotMerged(NeedsPerson):
+    """A school with existing accounts does not sync until a merge links them (a sync before
+    would make second accounts), nor after it was disconnected from its MIS."""
 
 
 class SourceUnavailable(SourceError, RetryLater):

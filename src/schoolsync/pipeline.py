@@ -41,6 +41,7 @@ from schoolsync.model.labels import SyncKind, Trigger
 from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.store.apply import apply_plan
+from schoolsync.store.first_connection import merged_choices, refuse_before_merge
 from schoolsync.store.holds import (
     approvals_waiting,
     close_pending,
@@ -58,12 +59,7 @@ from schoolsync.store.lock import (
 from schoolsync.store.open_issues import open_issue_rows, save_reconciled
 from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
-from schoolsync.store.schools import (
-    School,
-    get_school,
-    record_sync_point,
-    update_settings,
-)
+from schoolsync.store.schools import School, get_school, record_sync_point, update_settings
 from schoolsync.store.sizes import STORE_SIZES
 
 log = logging.getLogger(__name__)
@@ -164,6 +160,7 @@ def plan_school(
     """The dry run: read, validate, plan and safeguard, and write nothing at all."""
     with engine.connect() as conn:
         school = get_school(conn, school_key)
+        refuse_before_merge(conn, school.id, school.name, school.key)
     sync_kind = choose_sync_kind(school, full or scope is not None, now())
     snapshot = read(school, _since(school, sync_kind), progress)
     with engine.connect() as conn:
@@ -192,6 +189,7 @@ def sync_school(
     # runs is not a run at all (no failed run in the history, no alert).
     with engine.begin() as conn:
         school = get_school(conn, school_key)
+        refuse_before_merge(conn, school.id, school.name, school.key)
         # An approval is applied only if the hold is planned again, and only a full read is
         # sure to plan it again.
         approved = approval is not None or bool(approvals_waiting(conn, school.id))
@@ -270,9 +268,9 @@ def _decide(
     """Load what the decision needs from the store, and decide."""
     current = load_current(conn, school.id)
     dependents = load_dependents(conn, school.id)
-    decision = decide(
-        snapshot, current, school.settings, dependents, sizes=STORE_SIZES, scope=scope
-    )
+    merged = merged_choices(conn, school.id)
+    facts = (snapshot, current, school.settings, dependents)
+    decision = decide(*facts, sizes=STORE_SIZES, scope=scope, merged=merged)
     return DryRun(decision.validated, decision.plan, decision.guarded, sync_kind, snapshot, current)
 
 

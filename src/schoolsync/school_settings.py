@@ -11,6 +11,8 @@ from schoolsync.errors import ConfigError
 from schoolsync.model.limits import Limits
 
 USER_ROLES = ("student", "teacher", "staff")
+#: the same as `engine.username_patterns.USERNAME_PATTERNS` (settings sit below the engine)
+USERNAME_PATTERNS = ("initial-surname", "forename-initial-digits", "forename.surname")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,8 @@ class SchoolSettings:
     scope_subjects: tuple[str, ...] | None = None
     scope_classes: tuple[str, ...] | None = None
     scope_known_classes: tuple[str, ...] | None = None
+    #: How new accounts' usernames are made (`engine/username_patterns.py`).
+    username_pattern: str = "initial-surname"
     #: Autosync: paused schools are skipped by the scheduler (with the reason recorded).
     paused: bool = False
     #: Local time span in which the nightly sync runs (the school's key spreads it inside).
@@ -93,6 +97,8 @@ class SchoolSettings:
         for name in ("scope_subjects", "scope_classes", "scope_known_classes"):
             if values.get(name) is not None:
                 values[name] = tuple(values[name])
+        if values.get("username_pattern", USERNAME_PATTERNS[0]) not in USERNAME_PATTERNS:
+            raise ConfigError(f"username pattern must be one of {', '.join(USERNAME_PATTERNS)}")
         if values.get("safeguard_mode", "partial") not in ("partial", "strict"):
             raise ConfigError("safeguard mode must be 'partial' or 'strict'")
         for name in ("sync_window", "school_hours"):

@@ -55,6 +55,7 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
             "key": site.key_b,
             "run_id": str(site.run_b),
             "class_mis_id": "m1",
+            "class_key": "m1",
             "token_id": str(vendor_token_id),
         }
         api = httpx.Client(base_url=site.url, headers={"Authorization": f"Bearer {head_token}"})

@@ -15,6 +15,7 @@ import typer.main
 from schoolsync.cli import (
     classes,
     demo,
+    first_connection,
     fleet,
     holds,
     reports,
@@ -35,6 +36,7 @@ __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
     classes,
     demo,
+    first_connection,
     fleet,
     holds,
     reports,

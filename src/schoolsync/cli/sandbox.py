@@ -153,3 +153,26 @@ def sandbox_ctf(
     school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
     output.write_bytes(school_ctf(school))
     out.print(f"Wrote {len(school.students)} pupils of {school.name} to {output}")
+
+
+@sandbox_app.command("existing-accounts")
+def sandbox_existing_accounts(
+    output: Annotated[Path, typer.Option("--output", help="A folder for the three CSV files.")],
+    seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
+    pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
+) -> None:
+    """Write the accounts, classes and class lists a product might already have for the sandbox
+    school (users.csv, classes.csv, memberships.csv), with the name variations real ones have:
+    try `schoolsync import-existing` and `schoolsync match` on them."""
+    from schoolsync.sandbox import Sandbox
+    from schoolsync.sandbox.existing_accounts import existing_accounts
+
+    school = next(iter(Sandbox.demo(seed=seed, pupils=pupils).schools.values()))
+    found = existing_accounts(school, seed=seed)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, data in found.files().items():
+        (output / name).write_bytes(data)
+    out.print(
+        f"Wrote {len(found.users)} accounts, {len(found.classes)} classes and "
+        f"{len(found.memberships)} class places of {school.name} to {output}"
+    )

@@ -178,6 +178,14 @@ def school_settings(
             help="Whether staff come from the MIS; off, the school uploads its own staff CSV.",
         ),
     ] = None,
+    username_pattern: Annotated[
+        str | None,
+        typer.Option(
+            "--username-pattern",
+            help="How new accounts' usernames are made: initial-surname (jsmith), "
+            "forename-initial-digits (jonathans42) or forename.surname.",
+        ),
+    ] = None,
     paused: Annotated[
         bool | None,
         typer.Option("--paused/--resumed", help="Pause autosync (the scheduler skips it)."),
@@ -220,6 +228,7 @@ def school_settings(
         # (exit 2) instead of a traceback.
         "require_email": require_email,
         "import_staff": import_staff,
+        "username_pattern": username_pattern,
         "paused": paused,
         "sync_window": sync_window,
         "daytime_every_hours": daytime_every,

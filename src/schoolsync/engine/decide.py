@@ -1,7 +1,9 @@
 """The decision step of one sync, whole and pure: from what the source sent and what the store
 holds, which changes to make now and which to hold for a person.
 
-    fit -> scope -> match -> validate -> plan -> safeguard
+    fit -> scope -> (left alone) -> match -> validate -> (no second accounts) -> plan -> safeguard
+
+The two steps in brackets run once a first connection has merged (`engine/matching/guard.py`).
 
 The pipeline loads `current` and `dependents` from the store, calls `decide`, and writes what
 it returns; everything between is values in, values out, so it is tested without a database.
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from schoolsync.engine.fit import Sizes, fit
 from schoolsync.engine.identity import match_people
+from schoolsync.engine.matching.guard import guard_people, leave_alone
 from schoolsync.engine.plan import make_plan
 from schoolsync.engine.safeguard import safeguard
 from schoolsync.engine.scope import apply_scope
@@ -21,6 +24,7 @@ from schoolsync.engine.validate import Validated, validate
 from schoolsync.model import Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
+from schoolsync.model.existing import MergedChoices
 from schoolsync.model.holds import Dependents, Guarded
 from schoolsync.model.scope import Scope
 from schoolsync.school_settings import SchoolSettings
@@ -44,15 +48,21 @@ def decide(
     *,
     sizes: Sizes,
     scope: Scope | None = None,
+    merged: MergedChoices | None = None,
 ) -> Decision:
     """`scope` is what to sync (the school's saved scope when None); `sizes` are the store's
-    column sizes, which values are fitted to before anything else looks at them."""
+    column sizes, which values are fitted to before anything else looks at them; `merged` is
+    what a first connection's merge decided (`engine/matching/guard.py`), if there was one."""
     chosen = scope if scope is not None else Scope.of(settings)
     scoped = apply_scope(fit(snapshot, sizes), chosen)
+    if merged is not None:
+        scoped = leave_alone(scoped, merged)
     matched = match_people(
         scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
     )
     validated = validate(scoped, settings, current.people, matched)
-    plan = make_plan(validated, current, matched)
+    if merged is not None:
+        validated, matched = guard_people(validated, current, matched, merged)
+    plan = make_plan(validated, current, matched, settings.username_pattern)
     guarded = safeguard(plan, current, settings.limits(), dependents)
     return Decision(validated, plan, guarded)

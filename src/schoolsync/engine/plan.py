@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from schoolsync.engine.identity import PersonKey, match_people
 from schoolsync.engine.planning.known import KnownPeople
-from schoolsync.engine.planning.people import plan_people, username_base
+from schoolsync.engine.planning.people import plan_people
 from schoolsync.engine.planning.relations import (
     class_members,
     group_members,
@@ -32,6 +32,7 @@ from schoolsync.engine.planning.relations import (
     plan_memberships,
 )
 from schoolsync.engine.planning.structures import class_values_with, plan_structures
+from schoolsync.engine.username_patterns import username_base
 from schoolsync.engine.validate import Validated
 from schoolsync.model.changes import ORDER, Change, Plan, Stage
 from schoolsync.model.current import (
@@ -47,9 +48,13 @@ __all__ = ["Change", "Plan", "make_plan", "username_base"]
 
 
 def make_plan(
-    validated: Validated, current: Current, matched: Mapping[PersonKey, int] | None = None
+    validated: Validated,
+    current: Current,
+    matched: Mapping[PersonKey, int] | None = None,
+    username_pattern: str = "initial-surname",
 ) -> Plan:
-    """`matched` is `identity.match_people` of the snapshot's people, if already worked out."""
+    """`matched` is `identity.match_people` of the snapshot's people, if already worked out;
+    `username_pattern` is the school's (`engine/username_patterns.py`)."""
     snapshot = validated.snapshot
     if matched is None:
         matched = match_people(
@@ -62,7 +67,7 @@ def make_plan(
         "subject", snapshot, snapshot.subjects, current.subjects, SUBJECT_FIELDS, subject_values
     )
     staged["subject"].extend(subjects.changes)
-    people = plan_people(validated, current, known)
+    people = plan_people(validated, current, known, username_pattern)
     staged["person"].extend(people.changes)
     known = replace(known, leaving=people.leaving)
     classes = plan_structures(

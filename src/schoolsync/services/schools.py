@@ -27,6 +27,7 @@ SETTING_NAMES = (
     "allowed_domains",
     "require_email",
     "import_staff",
+    "username_pattern",
     "paused",
     "sync_window",
     "daytime_every_hours",

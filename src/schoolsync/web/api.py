@@ -51,6 +51,7 @@ from schoolsync.web.api_common import (
     may_approve,
 )
 from schoolsync.web.api_common import answering as _answering
+from schoolsync.web.api_first_connection import add_first_connection_routes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -240,4 +241,5 @@ def create_app(
 
     app.include_router(api_people.router)
     app.include_router(api_manual.router)
+    add_first_connection_routes(app, engine, router_deps)
     return app

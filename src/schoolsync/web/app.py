@@ -24,7 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schoolsync.jobs.runner import EmbeddedRunner
 from schoolsync.services.handle import Store
-from schoolsync.web import manual_page, ops, pages, people_pages, settings_page
+from schoolsync.web import (
+    first_connection_pages,
+    manual_page,
+    ops,
+    pages,
+    people_pages,
+    settings_page,
+)
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
@@ -56,6 +63,7 @@ def create_web_app(
     app.include_router(settings_page.router)
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
+    app.include_router(first_connection_pages.router)
     app.include_router(ops.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -3,11 +3,10 @@ never deleted: a leaver's status becomes `left`."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from schoolsync.engine.planning.known import KnownPeople, differences
+from schoolsync.engine.username_patterns import make_username
 from schoolsync.engine.usernames import own_username
 from schoolsync.engine.validate import Validated
 from schoolsync.model import Person
@@ -24,13 +23,17 @@ class PeoplePlan:
     leaving: frozenset[int]
 
 
-def plan_people(validated: Validated, current: Current, known: KnownPeople) -> PeoplePlan:
+def plan_people(
+    validated: Validated, current: Current, known: KnownPeople, username_pattern: str
+) -> PeoplePlan:
     snapshot = validated.snapshot
     by_id = {row["id"]: row for row in current.people}
     warned = {i.source_id for i in validated.issues if i.severity == "warning"}
     owned = snapshot.person_fields
     synced_fields = tuple(f for f in PERSON_FIELDS if owned is None or f in owned)
-    usernames = _Usernames({row["username"].lower() for row in current.people if row["username"]})
+    usernames = _Usernames(
+        {row["username"].lower() for row in current.people if row["username"]}, username_pattern
+    )
     changes: list[Change] = []
     seen: set[int] = set()
     for person in snapshot.people:
@@ -122,8 +125,9 @@ def _gone_people(
 class _Usernames:
     """The usernames taken so far (lower case), so every new user gets a free one."""
 
-    def __init__(self, taken: set[str]) -> None:
+    def __init__(self, taken: set[str], pattern: str) -> None:
         self.taken = taken
+        self.pattern = pattern
 
     def new(self, person: Person) -> str | None:
         if person.role == "contact":
@@ -134,25 +138,12 @@ class _Usernames:
         elif person.email:
             username = person.email
         else:
-            base = username_base(person.forename, person.surname)
-            username, suffix = base, 1
-            while username in self.taken:
-                suffix += 1
-                username = f"{base}{suffix}"
+            username = make_username(
+                self.pattern,
+                person.forename,
+                person.surname,
+                person.source_id,
+                lambda name: name.lower() in self.taken,
+            )
         self.taken.add(username.lower())
         return username
-
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def username_base(forename: str, surname: str) -> str:
-    """'Siân O'Connor-Smith' -> 'soconnorsmith': ASCII, lower case, no punctuation."""
-
-    def fold(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text)
-        ascii_text = decomposed.encode("ascii", "ignore").decode().lower()
-        return _NON_ALNUM.sub("", ascii_text)
-
-    base = fold(forename)[:1] + fold(surname)
-    return base or "user"

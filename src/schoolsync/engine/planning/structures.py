@@ -91,7 +91,9 @@ def plan_structures(
 
 def _gone(entity: str, snapshot: Snapshot, rows: Sequence[Row], seen: set[int]) -> list[Row]:
     if snapshot.complete:
-        return [row for row in rows if row["id"] not in seen]
+        # A row no source ever sent (a class the product had before its MIS link, left alone
+        # on first connection) is not the MIS's to remove.
+        return [row for row in rows if row["id"] not in seen and row["source_id"] is not None]
     deleted = {d.source_id for d in snapshot.deletions if d.kind == entity}
     return [row for row in rows if row["source_id"] in deleted and row["id"] not in seen]
 

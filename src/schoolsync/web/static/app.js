@@ -9,6 +9,11 @@
     summary.focus();
   }
 
+  // Login cards: the print button opens the browser's print dialogue.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // While a sync runs, poll its progress panel; when it ends, reload so the history shows it.
   var panel = document.getElementById("progress");
   if (!panel || !panel.dataset.poll) {
