@@ -1,13 +1,16 @@
 """Benchmark: a night of autosync for a fleet of sandbox schools, with 1 and with 2 workers.
 
-    .venv/bin/python bench/fleet.py [--schools 200] [--workers 1 2] [--store postgresql]
+    .venv/bin/python bench/fleet.py [--schools 200] [--workers 1 2] [--runner celery]
 
-The sandbox serves the fleet from its own process (`schoolsync sandbox serve --fleet N`: 60%
-primaries of 150-450 pupils, 40% secondaries of 800-2,000), as Wonde is another machine. For
-each worker count the store is new and empty and every school is added, then the workers (each
-its own process, as `schoolsync worker`s are) take schools from one shared queue and run each
-one's full first sync through the service layer (`services.syncing.run_sync`), until the queue
-is empty: the night in which every school is synced.
+The sandbox serves the fleet from its own process (`schoolsync sandbox serve --fleet N`: each
+school a primary of 150-450 pupils with chance 60%, else a secondary of 800-2,000), as Wonde is
+another machine. For each worker count the store (PostgreSQL) is new and empty and every school
+is added; then the night: with `--runner celery` (the default) `schoolsync scheduler --once
+--all` queues every school and that many `schoolsync worker` processes (Celery on Redis, one
+sync at a time each: bench/fleet_celery.py) run them, as in production; with `--runner
+processes` worker processes take schools from a multiprocessing queue and call the service
+layer (`services.syncing.run_sync`), with no broker at all. Every school's sync is its first,
+so full.
 
 Reported: schools per minute and pupils per second (wall clock, first sync started to last
 ended), client CPU seconds per 1,000 pupils (the workers' own user + system time, start-up
@@ -40,6 +43,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from fleet_celery import celery_night  # type: ignore[import-not-found]
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TOKEN = "fleet-bench-token"
@@ -67,6 +72,7 @@ class Sandbox:
     base_url: str
     pid: int
     schools: list[str]
+    pupils: int
 
 
 @contextlib.contextmanager
@@ -97,7 +103,12 @@ def fleet_sandbox(schools: int, seed: int) -> Iterator[Sandbox]:
             if not body.get("meta", {}).get("pagination", {}).get("more"):
                 break
             page += 1
-        yield Sandbox(base_url, proc.pid, ids)
+        pupils = sum(
+            httpx.get(f"{base_url}schools/{school_id}/counts", params={"include": "students"},
+                      headers=headers).json()["data"]["students"]["data"]["count"]
+            for school_id in ids
+        )  # fmt: skip
+        yield Sandbox(base_url, proc.pid, ids, pupils)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -241,10 +252,17 @@ def backends_cpu(database_url: str) -> float | None:
 def report(rows: list[dict[str, Any]], args: argparse.Namespace, fleet_pupils: int) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
-        f"`.venv/bin/python bench/fleet.py --schools {args.schools} --store {args.store}`: "
-        f"{args.schools} sandbox schools ({fleet_pupils:,} pupils; 60% primaries of 150-450, "
-        "40% secondaries of 800-2,000), each school's full first sync through the service "
-        f"layer into {args.store}, worker processes taking schools from one queue. Machine: "
+        f"`.venv/bin/python bench/fleet.py --schools {args.schools} --runner {args.runner}`: "
+        f"{args.schools} sandbox schools ({fleet_pupils:,} pupils; each a primary of 150-450 "
+        "with chance 60%, else a secondary of 800-2,000), each school's full first sync into "
+        f"{args.store}, "
+        + (
+            "queued by `schoolsync scheduler --once --all` and run by `schoolsync worker` "
+            "processes (Celery on Redis, one sync at a time each). "
+            if args.runner == "celery"
+            else "worker processes taking schools from one queue and calling the service layer. "
+        )
+        + f"Machine: "
         f"{machine}, shared with other work (load average {os.getloadavg()[0]:.1f} at the end); "
         "the sandbox and the database run on the same 2 cores. *Pupils* are the pupils synced "
         "(a few are left out with issues, as the generator means them to be).",
@@ -319,6 +337,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--store", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--runner", choices=["celery", "processes"], default="celery")
     parser.add_argument(
         "--postgres",
         default=os.environ.get(
@@ -328,22 +347,26 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="Print only.")
     args = parser.parse_args()
 
-    from schoolsync.sandbox.fleet import fleet_sizes
-
-    fleet_pupils = sum(fleet_sizes(args.schools, args.seed))
     rows = []
     with tempfile.TemporaryDirectory() as tmp, fleet_sandbox(args.schools, args.seed) as box:
-        print(f"sandbox ready: {len(box.schools)} schools, {fleet_pupils} pupils", flush=True)
+        print(f"sandbox ready: {len(box.schools)} schools, {box.pupils} pupils", flush=True)
         for workers in args.workers:
             home = Path(tmp) / f"home-{workers}"
             home.mkdir()
             url = fresh_database(args.store, args.postgres, home)
             try:
-                rows.append(night(workers, url, home, box))
+                if args.runner == "celery":
+                    add_schools(url, home, box)
+                    sandbox_cpu = _cpu_seconds_of(box.pid)
+                    row = celery_night(workers, url, home, TOKEN, backends_cpu)
+                    row["sandbox_cpu"] = _cpu_seconds_of(box.pid) - sandbox_cpu
+                else:
+                    row = night(workers, url, home, box)
+                rows.append(row)
             finally:
                 drop_database(url, args.postgres)
             print(rows[-1], flush=True)
-    text = report(rows, args, fleet_pupils)
+    text = report(rows, args, box.pupils)
     print(text)
     if not args.no_write:
         write_section(HERE / "results.md", text)
