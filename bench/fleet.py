@@ -16,7 +16,7 @@ Reported: schools per minute and pupils per second (wall clock, first sync start
 ended), client CPU seconds per 1,000 pupils (the workers' own user + system time, start-up
 excluded), peak memory (RSS) of each worker, the sandbox's CPU, and the arithmetic for 20,000
 schools on 4 cores. Results go to their own section of bench/results.md and of the README's
-Speed section (between `<!-- fleet-bench -->` markers).
+Speed section (`bench/results_file.py`: between `<!-- bench:fleet -->` markers).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import multiprocessing
 import os
 import platform
 import queue
-import re
 import resource
 import socket
 import subprocess
@@ -44,11 +43,11 @@ import httpx
 import sqlalchemy as sa
 
 from fleet_celery import celery_night  # type: ignore[import-not-found]
+from results_file import write_section  # type: ignore[import-not-found]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TOKEN = "fleet-bench-token"
-MARK_START, MARK_END = "<!-- fleet-bench -->", "<!-- /fleet-bench -->"
 #: The goal: a night of 20,000 schools in under an hour on 4 cores.
 GOAL_SCHOOLS, GOAL_CORES, GOAL_SECONDS = 20_000, 4, 3600
 #: The mix's expected pupils per school: 60% of mean 300, 40% of mean 1,400.
@@ -317,18 +316,6 @@ def arithmetic(rows: list[dict[str, Any]]) -> list[str]:
     return ["".join(text)]
 
 
-def write_section(path: Path, text: str) -> None:
-    """Put `text` between the markers in `path` (appended the first time), keeping the rest."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{MARK_START}\n{text}\n{MARK_END}"
-    pattern = re.compile(re.escape(MARK_START) + ".*?" + re.escape(MARK_END), re.DOTALL)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: block, old)
-    else:
-        new = old.rstrip("\n") + f"\n\n## A night of the fleet\n\n{block}\n"
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -369,8 +356,8 @@ def main() -> None:
     text = report(rows, args, box.pupils)
     print(text)
     if not args.no_write:
-        write_section(HERE / "results.md", text)
-        write_section(ROOT / "README.md", text)
+        write_section("fleet", text)
+        write_section("fleet", text, ROOT / "README.md")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ behalf.
 What may be logged: ids, school keys, counts, statuses, exception types and source lines. What
 never may: a pupil's or anyone's data (names, emails, UPNs, dates of birth) or a secret (a
 Wonde token, an API token, a password). Exception messages can quote the record being read,
-so they are logged by `where(exc)` (type and line), never by `str(exc)`.
+so they are logged by `errors.where_raised(exc)` (type and line), never by `str(exc)`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import sys
-import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from types import MappingProxyType
@@ -65,16 +64,6 @@ def configure_logging(level: str = "WARNING", stream: IO[str] | None = None) -> 
     floor = max(logging.INFO, root.level)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(floor)
-
-
-def where(exc: BaseException) -> str:
-    """An exception's type and the line that raised it, without its message: messages can
-    quote the data being handled, and that is children's data."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return type(exc).__name__
-    last = frames[-1]
-    return f"{type(exc).__name__} at {last.filename.rsplit('/', 1)[-1]}:{last.lineno}"
 
 
 def _add_context(record: logging.LogRecord) -> bool:

@@ -21,8 +21,18 @@ class SchoolSettings:
     require_email: frozenset[str] = frozenset({"teacher", "staff"})
     #: Email domains accepted for users; empty accepts any domain.
     allowed_domains: tuple[str, ...] = ()
+    #: Import toggles per type (see `settings_table` for what each means to a school).
+    import_pupils: bool = True
+    import_teachers: bool = True
     import_staff: bool = True
-    import_contacts: bool = True
+    sync_contacts: bool = True
+    sync_sen_types: bool = True
+    sync_sen_provision: bool = True
+    sen_missing_means_none: bool = False
+    #: custom SEN code -> the official provision (N, K or E) it stands for
+    custom_sen_codes: dict[str, str] = field(default_factory=dict)
+    unexplained_as_unauthorised: bool = True
+    sync_photos: bool = True
     #: A full sync runs at least this often even when incremental syncs are possible.
     full_sync_every_hours: int = 24
     #: Safeguards: "partial" holds only major changes, "strict" holds the whole run.
@@ -83,6 +93,11 @@ class SchoolSettings:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SchoolSettings:
         known = {f.name for f in fields(cls)}
+        data = dict(data)
+        if "import_contacts" in data:
+            # The name before contacts were synced at all (never read): it is sync_contacts.
+            data.setdefault("sync_contacts", data.pop("import_contacts"))
+            data.pop("import_contacts", None)
         unknown = set(data) - known
         if unknown:
             raise ConfigError(f"Unknown school setting(s): {', '.join(sorted(unknown))}")
@@ -97,19 +112,20 @@ class SchoolSettings:
         for name in ("scope_subjects", "scope_classes", "scope_known_classes"):
             if values.get(name) is not None:
                 values[name] = tuple(values[name])
-        if values.get("username_pattern", USERNAME_PATTERNS[0]) not in USERNAME_PATTERNS:
-            raise ConfigError(f"username pattern must be one of {', '.join(USERNAME_PATTERNS)}")
-        if values.get("safeguard_mode", "partial") not in ("partial", "strict"):
-            raise ConfigError("safeguard mode must be 'partial' or 'strict'")
-        for name in ("sync_window", "school_hours"):
-            if name in values:
-                values[name] = parse_window(name, values[name])
-        if "daytime_every_hours" in values:
-            values["daytime_every_hours"] = parse_every(values["daytime_every_hours"])
-        for name in ("pupil_leavers_pct", "staff_leavers_pct", "email_changes_pct"):
-            if name in values and not 0 <= float(values[name]) <= 100:
-                raise ConfigError(f"{name} must be a percentage from 0 to 100")
+        from schoolsync.settings_table import BY_NAME, check_value
+
+        for name in set(values) & set(BY_NAME):
+            values[name] = check_value(name, values[name])
         return replace(settings, **values)
+
+    def sen_provision(self, code: str) -> str | None:
+        """The official provision (N, K, E) a MIS SEN code stands for, or None if unknown."""
+        from schoolsync.settings_table import OLD_SEN_CODES, SEN_PROVISIONS
+
+        code = code.strip().upper()
+        if code in SEN_PROVISIONS:
+            return code
+        return OLD_SEN_CODES.get(code) or self.custom_sen_codes.get(code)
 
 
 def parse_roles(value: str | list[str] | frozenset[str]) -> frozenset[str]:

@@ -116,3 +116,8 @@ def test_demo_runs_on_the_embedded_default(tmp_path) -> None:
     assert f"kept in {tmp_path / 'home' / 'schoolsync.db'}" in result.stdout
     second = schoolsync(env, "demo", "--pupils", "120", "--no-serve")
     assert "Nothing changed" in second.stdout
+    # the demo entered the sandbox school's term dates: a new user sees no warning
+    assert "term dates" not in result.stdout + second.stdout
+    key = result.stdout.split("school key ", 1)[1].split()[0]
+    terms = json.loads(schoolsync(env, "terms", key, "--json").stdout)
+    assert len(terms["terms"]) == 12 and terms["message"] is None

@@ -109,7 +109,7 @@ def test_ctf_then_wonde_gives_no_duplicates(env, sandbox, tmp_path) -> None:
 def test_staff_csv_when_the_staff_import_is_off(env, sandbox) -> None:
     _box, base_url = sandbox
     key = add_school(env, base_url)
-    schoolsync(env, "school", "settings", key, "--no-import-staff")
+    schoolsync(env, "school", "settings", key, "--no-import-staff", "--no-import-teachers")
     synced = json.loads(schoolsync(env, "sync", key, "--json").stdout)
     assert "teacher" not in synced["counts"] and "staff" not in synced["counts"]
     result = import_json(env, key, CASES / "staffcsv" / "staff-excel.csv")

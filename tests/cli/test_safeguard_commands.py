@@ -125,7 +125,7 @@ def test_school_settings_change_thresholds(env, sandbox) -> None:
         "--alert-email",
         "head@school.org.uk",
     ).stdout
-    assert "safeguard_mode: strict" in shown and "pupil_leavers_pct: 25.0" in shown
+    assert "safeguard_mode: strict" in shown and "pupil_leavers_pct: 25%" in shown
     bad = schoolsync(env, "school", "settings", key, "--safeguard-mode", "lenient", check=False)
     assert bad.returncode == 2 and "partial" in bad.stderr
 

@@ -86,7 +86,7 @@ def test_paused_and_offline_schools_are_skipped_with_the_reason(engine) -> None:
     reasons = {reason for _slot, state, reason in jobs(engine) if state == "skipped"}
     assert reasons == {
         "Paused: autosync is off for this school",
-        "Offline: no Wonde connection (the school imports files)",
+        "Not connected to Wonde (the school imports files)",
     }
 
 

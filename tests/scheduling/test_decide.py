@@ -97,11 +97,25 @@ CASES = [
         skip="Revoked: the school withdrew this service's access in Wonde",
     ),
     Case(
-        "a school that only imports files is offline: skipped",
+        "a school that only imports files is not connected: skipped",
+        Rules("sch_a", connection="not_connected"),
+        london("2026-12-09 00:30"),
+        next_key="night:2026-12-09",
+        skip="Not connected to Wonde (the school imports files)",
+    ),
+    Case(
+        "a school whose MIS connector is down is offline: skipped",
         Rules("sch_a", connection="offline"),
         london("2026-12-09 00:30"),
         next_key="night:2026-12-09",
-        skip="Offline: no Wonde connection (the school imports files)",
+        skip="Offline: the school's MIS connector is down",
+    ),
+    Case(
+        "a school still to approve the app: skipped",
+        Rules("sch_a", connection="pending"),
+        london("2026-12-09 00:30"),
+        next_key="night:2026-12-09",
+        skip="Waiting for the school to approve this service in Wonde",
     ),
     Case(
         "a window across midnight belongs to the night it starts",

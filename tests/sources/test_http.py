@@ -137,6 +137,8 @@ def test_an_idempotent_write_is_retried_like_a_read() -> None:
 @dataclass(frozen=True)
 class Choices:
     import_staff: bool = True
+    import_teachers: bool = True
+    sync_contacts: bool = True
 
 
 @dataclass(frozen=True)

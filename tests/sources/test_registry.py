@@ -27,6 +27,8 @@ from tests.files.cases import CTF, ONEROSTER, STAFFCSV
 @dataclass(frozen=True)
 class Choices:
     import_staff: bool = True
+    import_teachers: bool = True
+    sync_contacts: bool = True
 
 
 @dataclass(frozen=True)

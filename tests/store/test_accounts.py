@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from schoolsync.errors import ConfigError
 from schoolsync.store import accounts
 from schoolsync.store import schools as school_store
-from schoolsync.store.tables import api_tokens, users, web_sessions
+from schoolsync.store.account_tables import api_tokens, users, web_sessions
 
 NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"

@@ -13,17 +13,23 @@ import typer
 import typer.main
 
 from schoolsync.cli import (
+    attendance,
     classes,
     demo,
     first_connection,
     fleet,
     holds,
+    people_admin,
+    permissions,
     reports,
     run_detail,
     runners,
     sandbox,
+    sandbox_access,
     schools,
+    settings,
     syncing,
+    terms,
     users,
 )
 from schoolsync.cli.common import app, error_json
@@ -34,19 +40,9 @@ from schoolsync.logs import configure_logging
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    classes,
-    demo,
-    first_connection,
-    fleet,
-    holds,
-    reports,
-    run_detail,
-    runners,
-    sandbox,
-    schools,
-    syncing,
-    users,
-)
+    attendance, classes, demo, first_connection, fleet, holds, people_admin, permissions, reports,
+    run_detail, runners, sandbox, sandbox_access, schools, settings, syncing, terms, users,
+)  # fmt: skip
 
 
 def main() -> None:

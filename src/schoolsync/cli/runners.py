@@ -49,7 +49,11 @@ def serve(
 
     from schoolsync.jobs.pace import paced_reader
     from schoolsync.jobs.runner import EmbeddedRunner
+    from schoolsync.jobs.writeback_sender import WritebackSender
+    from schoolsync.services.sources import permissions_reader
     from schoolsync.services.syncing import notifier
+    from schoolsync.services.webhooks import WebhookReceiver
+    from schoolsync.services.writeback_sender import mailer_for
     from schoolsync.web.app import create_web_app
 
     refuse_busy_port(host, port)
@@ -68,6 +72,9 @@ def serve(
             api_token=settings.api_token,
             notify=notify,
             runner=runner,
+            permissions=permissions_reader(settings),
+            settings=settings,
+            webhooks=WebhookReceiver.from_settings(settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print(
@@ -76,11 +83,15 @@ def serve(
         )
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
         runner.start()
+        # Late arrivals and early leavers, to the MIS: a pass every 2 s beside the syncs.
+        sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
+        sender.start()
         try:
             # Our one log setup, not uvicorn's; no access log: a request line can carry a
             # searched pupil's name in its query string.
             uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
         finally:
+            sender.stop()
             runner.stop()
 
 
@@ -150,6 +161,16 @@ def scheduler(
             f"Scheduler on {settings.queue_name}: looking every "
             f"{settings.scheduler_every_seconds:g} s (Ctrl+C stops it)."
         )
-        while True:
-            enqueue_due(celery, settings, engine, now())
-            time.sleep(settings.scheduler_every_seconds)
+        # The write-back sender runs here, once per deployment, beside the workers: a pass
+        # every 2 s needs no broker round trip, and its claims keep any other sender off.
+        from schoolsync.jobs.writeback_sender import WritebackSender
+        from schoolsync.services.writeback_sender import mailer_for
+
+        sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
+        sender.start()
+        try:
+            while True:
+                enqueue_due(celery, settings, engine, now())
+                time.sleep(settings.scheduler_every_seconds)
+        finally:
+            sender.stop()

@@ -139,6 +139,9 @@ def run_claimed(
     """Run a job this process claimed, and record what became of it."""
     from schoolsync.pipeline import sync_school
 
+    skipped = _cannot_sync(engine, job, now())
+    if skipped is not None:
+        return skipped
     trigger = job.trigger if job.trigger in ("manual", "expedited") else "scheduled"
     options = {"progress": progress} if progress is not None else {}
     try:
@@ -169,6 +172,22 @@ def run_claimed(
     return JobOutcome(
         "ran", job.id, result.run_id, result.status, result.retry_at, message=result.message
     )
+
+
+def _cannot_sync(engine: sa.Engine, job: queue.Job, now: dt.datetime) -> JobOutcome | None:
+    """A school whose Wonde connection does not let it sync (waiting for approval, declined,
+    revoked, offline) is skipped with the reason: not a failed run, and no email."""
+    from schoolsync.errors import SyncSkipped
+    from schoolsync.services.connections import ensure_can_sync
+
+    try:
+        ensure_can_sync(engine, job.school_key)
+    except SyncSkipped as exc:
+        with engine.begin() as conn:
+            queue.finish(conn, job.id, now, run_id=None, reason=str(exc), state=queue.SKIPPED)
+        log.info("job %d: school %s cannot sync now", job.id, job.school_key)
+        return JobOutcome("skipped", job.id, message=str(exc))
+    return None
 
 
 def _busy(engine: sa.Engine, job: queue.Job, message: str, now: dt.datetime) -> JobOutcome:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schoolsync.model.changes import NewRef
-from schoolsync.model.records import Group, Person, SchoolClass, Subject
+from schoolsync.model.records import Attendance, Group, Person, SchoolClass, Subject
 
 PERSON_FIELDS: tuple[str, ...] = (
     "role",
@@ -100,13 +100,25 @@ def person_values(person: Person) -> dict[str, Any]:
         "free_school_meals": person.free_school_meals,
         "pupil_premium": person.pupil_premium,
         "english_additional_language": person.english_additional_language,
-        "attendance": (
-            f"{attendance.possible}/{attendance.present}/{attendance.authorised}/"
-            f"{attendance.unauthorised}/{attendance.late}"
-            if attendance
-            else None
-        ),
+        "attendance": stored_attendance(attendance) if attendance else None,
     }
+
+
+def stored_attendance(a: Attendance) -> str:
+    """possible/present/authorised/unauthorised/late, then /unexplained when there are any
+    (so that records stored before unexplained absences were read stay as they were)."""
+    text = f"{a.possible}/{a.present}/{a.authorised}/{a.unauthorised}/{a.late}"
+    return f"{text}/{a.unexplained}" if a.unexplained else text
+
+
+def attendance_from_stored(text: str | None) -> Attendance | None:
+    try:
+        numbers = [int(part) for part in (text or "").split("/")]
+    except ValueError:
+        return None
+    if len(numbers) not in (5, 6):
+        return None
+    return Attendance(*numbers)
 
 
 def subject_values(subject: Subject) -> dict[str, Any]:

@@ -40,6 +40,13 @@ Gender = Literal["male", "female", "other", "not_stated"]
 
 SourceKind = Literal["wonde", "ctf", "oneroster", "staff_csv"]
 
+#: What kind of record an issue is about: a person by role, a user of unknown type, a class,
+#: group or subject, or the school itself. The words ("Student", "Class") are chosen in one
+#: place, `model/labels.py`, and are what the issues CSV's Entity Type column says.
+IssueEntity = Literal[
+    "student", "teacher", "staff", "contact", "user", "class", "group", "subject", "school"
+]
+
 
 def family_of(role: Role) -> Family:
     if role == "student":
@@ -66,6 +73,13 @@ class Attendance:
     authorised: int
     unauthorised: int
     late: int
+    #: absences with no reason recorded yet: counted as unauthorised where the school says so
+    #: (`unexplained_as_unauthorised`, on by default)
+    unexplained: int = 0
+
+    def unauthorised_shown(self, unexplained_as_unauthorised: bool) -> int:
+        """The unauthorised count as shown and exported under the school's setting."""
+        return self.unauthorised + (self.unexplained if unexplained_as_unauthorised else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +113,12 @@ class Person:
     pupil_premium: bool | None = None
     english_additional_language: bool | None = None
     attendance: Attendance | None = None
+    #: When the person joins and leaves the school (admission and leaving dates, employment
+    #: start and end), and whether the MIS lists them as active: who is a leaver or a future
+    #: starter (`engine/leavers.py`). Not stored: they decide whether the person is synced.
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    active: bool | None = None
     #: Fields the source sent but that could not be read (a warning issue says which): a
     #: person already stored keeps what they had there, rather than having it blanked.
     unreadable: frozenset[str] = frozenset()
@@ -181,18 +201,36 @@ class SchoolInfo:
     phase: str | None = None
     timezone: str | None = None
 
+    def facts(self) -> dict[str, str | None]:
+        """What a sync records of the school itself (its name is the school's own choice)."""
+        return {
+            "urn": self.urn,
+            "la_code": self.la_code,
+            "establishment_number": self.establishment_number,
+            "mis": self.mis,
+            "phase": self.phase,
+            "timezone": self.timezone,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
     """A data problem found in one entity. An *error* left the entity out; a *warning* dropped a
     value and kept the entity."""
 
-    entity_type: str
+    entity: IssueEntity
     entity_name: str
     message: str
     source_id: str = ""
     mis_id: str = ""
     severity: Literal["error", "warning"] = "error"
+
+    @property
+    def entity_type(self) -> str:
+        """The kind in words ("Student", "Class"): the issues CSV's Entity Type."""
+        from schoolsync.model.labels import ENTITY_LABELS
+
+        return ENTITY_LABELS[self.entity]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +259,9 @@ class Snapshot:
     #: Where the values came from, for issue messages ("CTF.xml", a OneRoster package's name);
     #: None for an API.
     origin: str | None = None
+    #: Roles whose stored people this fetch does not speak for (the school turned their import
+    #: off): none of them is created, updated or leaves.
+    roles_left_alone: frozenset[str] = frozenset()
     #: Entity families this fetch covered; a family not listed is left untouched by the plan.
     covers: frozenset[str] = field(
         default_factory=lambda: frozenset(

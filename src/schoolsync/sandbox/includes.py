@@ -42,6 +42,7 @@ SCHEMA: dict[str, dict[str, Relation]] = {
         "contact_details": _CONTACT_DETAILS,
         "sen_needs": Relation(None, "extended_details.read"),
         "attendance_summary": Relation(None, "attendance.read"),
+        "photo": Relation(None, "photos.read"),
         "year": Relation("groups", "groups.read"),
         "registration": Relation("groups", "groups.read"),
         "house": Relation("groups", "groups.read"),

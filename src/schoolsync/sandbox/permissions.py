@@ -34,6 +34,9 @@ CATALOGUE: dict[str, Permission] = {
     "attendance.read": Permission(
         "Attendance", "Students", "Attendance summaries", _STUDENTS, optional=True
     ),
+    "photos.read": Permission(
+        "Photos", "Students", "Pupils' thumbnail photos", _STUDENTS, optional=True
+    ),
     "contacts.read": Permission(
         "Contacts", "Contacts", "Pupils' parents and carers", optional=True
     ),

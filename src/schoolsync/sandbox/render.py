@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from schoolsync.sandbox.includes import IncludeTree
+from schoolsync.sandbox.photos import photo_payload
 from schoolsync.sandbox.state import SandboxSchool
 
 Record = dict[str, Any]
@@ -117,6 +118,11 @@ def _payload(store: str) -> Handler:
 
 def _sen_needs(renderer: Renderer, record_id: str, record: Record, tree: IncludeTree) -> Record:
     return {"data": renderer.school.sen_needs.get(record_id, [])}
+
+
+def _photo(renderer: Renderer, record_id: str, record: Record, tree: IncludeTree) -> Record:
+    changed = renderer.school.photos.get(record_id)
+    return {"data": changed if changed is not None else photo_payload(record_id)}
 
 
 def _group_of_type(kind: str) -> Handler:
@@ -233,6 +239,7 @@ _HANDLERS: dict[str, dict[str, Handler]] = {
         "contact_details": _payload("contact_details"),
         "sen_needs": _sen_needs,
         "attendance_summary": _payload("attendance_summary"),
+        "photo": _photo,
         "year": _group_of_type("YEAR"),
         "registration": _group_of_type("REGISTRATION"),
         "house": _group_of_type("HOUSE"),

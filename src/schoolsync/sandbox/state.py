@@ -62,6 +62,8 @@ class SandboxSchool:
     sen_needs: dict[str, list[Record]] = field(default_factory=dict)
     # Invented shape: Wonde documents only `possible_marks` (see pupil_context.py).
     attendance_summary: dict[str, Record] = field(default_factory=dict)
+    # Photos a test changed (`sandbox/photos.py` draws the others from the pupil's id).
+    photos: dict[str, Record] = field(default_factory=dict)
 
     # Every top-level delete, oldest first: {"type", "id", "mis_id", "deleted_at", "restored_at"}
     deletions: list[Record] = field(default_factory=list)

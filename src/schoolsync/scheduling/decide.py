@@ -28,8 +28,10 @@ SlotKind = Literal["nightly", "daytime"]
 #: Why a school's slots are skipped, by connection state (None: it is synced).
 SKIPPED_CONNECTION: dict[str, str] = {
     "revoked": "Revoked: the school withdrew this service's access in Wonde",
+    "declined": "Declined: the school declined this service's request in Wonde",
     "pending": "Waiting for the school to approve this service in Wonde",
-    "offline": "Offline: no Wonde connection (the school imports files)",
+    "offline": "Offline: the school's MIS connector is down",
+    "not_connected": "Not connected to Wonde (the school imports files)",
 }
 PAUSED = "Paused: autosync is off for this school"
 
@@ -48,7 +50,8 @@ class Rules:
     daytime_every_hours: int = 0
     school_hours: Window = DEFAULT_SCHOOL_HOURS
     paused: bool = False
-    #: approved, pending, revoked or offline
+    #: model/connection.py's state: approved, audited, pending, declined, revoked, offline,
+    #: not_connected (files)
     connection: str = "approved"
 
 

@@ -21,24 +21,35 @@ def demo_school(
     now: dt.datetime,
 ) -> tuple[str, bool]:
     """The demo school's key, and whether it was added now. A demo run again finds the school
-    it made before, pointed at this run's sandbox (its port changes every time)."""
+    it made before, pointed at this run's sandbox (its port changes every time). The sandbox
+    school's term dates are entered for it (those it has are kept)."""
+    from schoolsync.sandbox.term_dates import term_dates
     from schoolsync.store import schools as school_store
+    from schoolsync.store.term_dates import load_terms, replace_terms
 
     with engine.begin() as conn:
         key = school_store.find_by_name(conn, name)
+        added = key is None
         if key is not None:
             school_store.set_api_base_url(conn, key, base_url)
-            return key, False
-        added = school_store.add_school(
-            conn,
-            name=name,
-            now=now,
-            secret_key=settings.secret_key,
-            wonde_school_id=wonde_school_id,
-            api_base_url=base_url,
-            token=token,
+        else:
+            key = school_store.add_school(
+                conn,
+                name=name,
+                now=now,
+                secret_key=settings.secret_key,
+                wonde_school_id=wonde_school_id,
+                api_base_url=base_url,
+                token=token,
+            ).key
+        # The sandbox school's term dates, as a school enters its own, so a new user sees no
+        # term dates warning (and a demo run again next year gets that year's).
+        school_id = school_store.get_school(conn, key).id
+        known = {t.academic_year for t in load_terms(conn, school_id)}
+        replace_terms(
+            conn, school_id, [t for t in term_dates(now.date()) if t.academic_year not in known]
         )
-        return added.key, True
+        return key, added
 
 
 def school_summary(engine: sa.Engine, key: str) -> dict[str, int]:

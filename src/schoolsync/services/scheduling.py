@@ -57,7 +57,7 @@ def rules_of(school: School) -> Rules:
         daytime_every_hours=settings.daytime_every_hours,
         school_hours=Window.parse(settings.school_hours),
         paused=settings.paused,
-        connection=school.connection_state,
+        connection=school.state,
     )
 
 

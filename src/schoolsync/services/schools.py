@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from schoolsync.errors import NotFound
+from schoolsync.settings_table import SETTINGS, merge_sen_codes
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -17,24 +18,9 @@ if TYPE_CHECKING:
     from schoolsync.store.catalogue import ClassEntry
     from schoolsync.store.schools import School
 
-#: The settings `update_settings` changes, by the name `SchoolSettings.to_json` gives them.
-SETTING_NAMES = (
-    "alert_emails",
-    "safeguard_mode",
-    "pupil_leavers_pct",
-    "staff_leavers_pct",
-    "email_changes_pct",
-    "allowed_domains",
-    "require_email",
-    "import_staff",
-    "username_pattern",
-    "paused",
-    "sync_window",
-    "daytime_every_hours",
-    "school_hours",
-    #: a column of the school, not a JSON setting: Wonde tells it too
-    "timezone",
-)
+#: The settings `update_settings` changes: every one in the settings table, and the school's
+#: time zone (a column of the school, not a JSON setting: Wonde tells it too).
+SETTING_NAMES = (*(setting.name for setting in SETTINGS), "timezone")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +126,11 @@ def update_settings(
         if zone is not None:
             school_store.set_timezone(conn, record.id, _checked_zone(zone))
             record = school_store.get_school(conn, key)
+        if isinstance(given.get("custom_sen_codes"), list | tuple):
+            # The CLI's `--custom-sen-code MP=K` adds to the codes; a mapping replaces them.
+            given["custom_sen_codes"] = merge_sen_codes(
+                record.settings.custom_sen_codes, list(given["custom_sen_codes"])
+            )
         values = {**record.settings.to_json(), **given}
         if reset_scope:
             values.update(scope_subjects=None, scope_classes=None, scope_known_classes=None)

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
     from schoolsync.config import Settings
     from schoolsync.model import Snapshot
+    from schoolsync.services.permissions import PermissionsReader
     from schoolsync.sources.base import Progress, SchoolConnection, SnapshotReader
+    from schoolsync.sources.wonde.photos import PhotosReader
 
 #: The source recorded for an import whose format could not be told from the file.
 UNDETECTED = "unknown"
@@ -61,3 +63,17 @@ def file_reader(path: Path, fmt: str | None) -> tuple[str, SnapshotReader]:
         raise error
 
     return UNDETECTED, refuse
+
+
+def permissions_reader(settings: Settings) -> PermissionsReader:
+    """Reads a school's Wonde permissions, for `schoolsync permissions` and its web page."""
+    from schoolsync.sources.wonde.reader import permissions_reader as wonde_permissions
+
+    return wonde_permissions(settings)
+
+
+def photos_reader(settings: Settings) -> PhotosReader:
+    """Reads a school's pupils' photos from Wonde (weekly, after a sync)."""
+    from schoolsync.sources.wonde.photos import photos_reader as wonde_photos
+
+    return wonde_photos(settings)

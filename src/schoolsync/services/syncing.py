@@ -77,7 +77,23 @@ def run_sync(
     reader = read or mis_reader(settings)
     notify = notifier(engine, settings)
     result = sync_with(engine, key, reader, full=full, progress=progress, notify=notify)
+    if read is None and result.status not in ("failed", "paused", "interrupted"):
+        _photos_after(engine, settings, key)
     return Outcome(result, left_out(engine, key, result))
+
+
+def _photos_after(engine: sa.Engine, settings: Settings, key: str) -> None:
+    """Photos after a sync that read the MIS: at most weekly, and never failing the sync."""
+    import logging
+
+    from schoolsync.errors import SchoolsyncError
+    from schoolsync.services.photos import refresh_photos
+    from schoolsync.services.sources import photos_reader
+
+    try:
+        refresh_photos(engine, key, photos_reader(settings), dt.datetime.now(dt.UTC))
+    except SchoolsyncError as exc:
+        logging.getLogger(__name__).warning("photos of school %s not read: %s", key, exc)
 
 
 def sync_with(
@@ -89,8 +105,13 @@ def sync_with(
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> SyncResult:
-    """One sync with the reader and alerts given (a worker that built them once)."""
+    """One sync with the reader and alerts given (a worker that built them once). A school
+    whose connection does not let it sync (waiting for approval, declined, revoked, offline)
+    raises `SyncSkipped` with the reason: nothing is read, and no failed run is recorded."""
     from schoolsync.pipeline import sync_school
+    from schoolsync.services.connections import ensure_can_sync
+
+    ensure_can_sync(engine, key)
 
     if progress is None:
         return sync_school(engine, key, read, full=full, notify=notify)
@@ -127,9 +148,11 @@ def dry_run(
     """What a sync would change now, and what it would hold. Writes nothing."""
     from schoolsync.engine.change_labels import with_snapshot
     from schoolsync.pipeline import plan_school
+    from schoolsync.services.connections import ensure_can_sync
     from schoolsync.store import schools as school_store
     from schoolsync.store.directory import load_directory
 
+    ensure_can_sync(engine, key)
     dry = plan_school(engine, key, read or mis_reader(settings), full=full)
     with engine.connect() as conn:
         record = school_store.get_school(conn, key)

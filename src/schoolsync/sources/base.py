@@ -39,6 +39,14 @@ class ReadChoices(Protocol):
         """Whether staff come from the source (False: the school uploads its own list)."""
         ...
 
+    @property
+    def import_teachers(self) -> bool: ...
+
+    @property
+    def sync_contacts(self) -> bool:
+        """Whether pupils' contacts are read at all (False: neither fetched nor changed)."""
+        ...
+
 
 class SchoolConnection(Protocol):
     """What a reader may know of the school it reads: who it is and how to reach its data."""

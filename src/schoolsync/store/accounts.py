@@ -21,7 +21,8 @@ from schoolsync.accounts import (
     password_matches,
 )
 from schoolsync.errors import ConfigError, SchoolNotFound
-from schoolsync.store.tables import api_tokens, login_failures, schools, users, web_sessions
+from schoolsync.store.account_tables import api_tokens, login_failures, users, web_sessions
+from schoolsync.store.tables import schools
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
 #: Failed logins counted over this window; past either limit every login is refused, even a

@@ -38,7 +38,18 @@ schools = sa.Table(
     sa.Column("wonde_school_id", sa.String(40)),
     sa.Column("api_base_url", sa.String(300)),
     sa.Column("token_encrypted", sa.LargeBinary),
+    #: model/connection.py: not_connected, pending, approved, audited, declined, revoked, offline
     sa.Column("connection_state", sa.String(20), nullable=False, server_default="pending"),
+    #: the member of staff Wonde contacts to approve the app (the school's request)
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_email", sa.String(254)),
+    sa.Column("contact_phone", sa.String(40)),
+    sa.Column("access_requested_at", _Timestamp),
+    #: when the state last changed, and why (a decline or revoke reason from Wonde)
+    sa.Column("connection_changed_at", _Timestamp),
+    sa.Column("connection_reason", sa.Text),
+    #: Wonde said the school moved to another MIS: the next sync re-links everyone
+    sa.Column("mis_switch_at", _Timestamp),
     sa.Column("settings", sa.JSON, nullable=False),
     sa.Column("last_full_sync_at", _Timestamp),
     sa.Column("sync_cursor", _Timestamp),
@@ -48,6 +59,8 @@ schools = sa.Table(
     sa.Column("lock_renewed_at", _Timestamp),
     #: host:pid of the process holding the lock
     sa.Column("lock_owner", sa.String(200)),
+    #: when pupils' photos were last read: Wonde refreshes them weekly, so do we
+    sa.Column("photos_fetched_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Index("ix_schools_name_id", "name", "id"),
 )
@@ -83,6 +96,9 @@ people = sa.Table(
     sa.Column("attendance", sa.String(60)),
     sa.Column("status", sa.String(10), nullable=False, server_default="active"),
     sa.Column("excluded", sa.Boolean, nullable=False, server_default=sa.false()),
+    #: who excluded the person from the import, and when (kept while `excluded` holds)
+    sa.Column("excluded_by", sa.String(200)),
+    sa.Column("excluded_at", _Timestamp),
     sa.Column("left_at", _Timestamp),
     sa.Column("created_at", _Timestamp, nullable=False),
     sa.Column("updated_at", _Timestamp, nullable=False),
@@ -284,95 +300,17 @@ notifications = sa.Table(
     sa.Column("sent_at", _Timestamp, nullable=False),
 )
 
-# --- first connection: existing accounts meet the MIS (`services/first_connection.py`) -------
-
-#: matching (existing accounts loaded, not merged: no sync yet), merged, or disconnected
-first_connections = sa.Table(
-    "first_connections",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("state", sa.String(20), nullable=False),
-    sa.Column("imported_at", _Timestamp, nullable=False),
-    sa.Column("merged_at", _Timestamp),
-    sa.Column("disconnected_at", _Timestamp),
-)
-
-#: a person's action for one MIS class (match, import or none), over the suggested one
-class_choices = sa.Table(
-    "class_choices",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("mis_class_id", sa.String(64), primary_key=True),
-    sa.Column("action", sa.String(10), nullable=False),
-    sa.Column("existing_class_id", sa.ForeignKey("classes.id")),
-)
-
-#: a person's answer for one MIS pupil: this existing account, or NULL for a new one
-pupil_resolutions = sa.Table(
-    "pupil_resolutions",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("mis_id", sa.String(64), primary_key=True),
-    sa.Column("person_id", sa.ForeignKey("people.id")),
-)
-
-#: initial passwords, as argon2 hashes only: the password itself is shown once, on a login card
-login_credentials = sa.Table(
-    "login_credentials",
-    metadata,
-    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
-    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
-    sa.Column("password_hash", sa.String(200), nullable=False),
-    sa.Column("issued_at", _Timestamp, nullable=False),
-)
-
-# --- accounts of the web app and the API (people who use schoolsync, not synced people) ----
-
-users = sa.Table(
-    "users",
+webhook_events = sa.Table(
+    "webhook_events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    #: stored lower-cased: an email is one account however it is typed
-    sa.Column("email", sa.String(254), nullable=False, unique=True),
-    #: vendor-admin, vendor-support or school-admin
-    sa.Column("role", sa.String(20), nullable=False),
-    #: the one school a school admin sees; NULL for vendor staff
+    #: sha256 of the payload as received (keys sorted): the same webhook twice is one event
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("payload_type", sa.String(40), nullable=False),
     sa.Column("school_id", sa.ForeignKey("schools.id")),
-    sa.Column("password_hash", sa.String(200), nullable=False),
-    sa.Column("created_at", _Timestamp, nullable=False),
-)
-
-web_sessions = sa.Table(
-    "web_sessions",
-    metadata,
-    #: sha256 of the cookie's value: a copy of the table logs nobody in
-    sa.Column("id_hash", sa.String(64), primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
-    sa.Column("csrf_token", sa.String(64), nullable=False),
-    sa.Column("created_at", _Timestamp, nullable=False),
-    sa.Column("expires_at", _Timestamp, nullable=False),
-)
-
-api_tokens = sa.Table(
-    "api_tokens",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
-    sa.Column("name", sa.String(100), nullable=False),
-    #: sha256 of the token, which is shown once and never stored
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("created_at", _Timestamp, nullable=False),
-    sa.Column("revoked_at", _Timestamp),
-)
-
-login_failures = sa.Table(
-    "login_failures",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    #: the email as typed (lower-cased) and the client's address: limits apply to each
-    sa.Column("account", sa.String(254), nullable=False, index=True),
-    sa.Column("address", sa.String(64), nullable=False, index=True),
-    sa.Column("at", _Timestamp, nullable=False),
+    #: what it did, in words (never the token)
+    sa.Column("outcome", sa.String(200), nullable=False),
+    sa.Column("received_at", _Timestamp, nullable=False),
 )
 
 # --- the sync queue: what the scheduler and people asked for, and what became of it ----------
@@ -404,3 +342,11 @@ sync_jobs = sa.Table(
     sa.UniqueConstraint("school_id", "slot", name="uq_sync_jobs_school_slot"),
     sa.Index("ix_sync_jobs_state_due", "state", "due_at"),
 )
+
+
+# The web app's accounts, the first connection's tables, and a school's term dates and pupils'
+# photos live in modules of their own; importing them registers them on `metadata` (they need
+# `metadata` and `schools` from here, hence the imports at the end).
+from schoolsync.store import account_tables as _account_tables  # noqa: E402,F401
+from schoolsync.store import context_tables as _context_tables  # noqa: E402,F401
+from schoolsync.store import first_connection_tables as _first_connection_tables  # noqa: E402,F401

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from schoolsync.services import people, schools
+from schoolsync.settings_table import SETTINGS
 from schoolsync.web.api_common import (
     CHECKED,
     MAX_INTEGER,
@@ -117,6 +118,9 @@ def school_class(key: SchoolKey, class_id: ClassId, store: Store) -> dict[str, A
     }
 
 
+SenCode = Annotated[str, Field(max_length=10)]
+
+
 class SettingsBody(BaseModel):
     """The settings to change; one left out stays as it is. The values are checked by the same
     rules as the CLI's and the Settings page's, and a bad one changes nothing."""
@@ -133,7 +137,25 @@ class SettingsBody(BaseModel):
         None, max_length=100
     )
     require_email: list[Annotated[str, Field(max_length=20)]] | None = Field(None, max_length=10)
+    import_pupils: bool | None = None
+    import_teachers: bool | None = None
     import_staff: bool | None = None
+    sync_contacts: bool | None = None
+    sync_sen_types: bool | None = None
+    sync_sen_provision: bool | None = None
+    sen_missing_means_none: bool | None = None
+    custom_sen_codes: (
+        dict[Annotated[str, Field(max_length=4)], Annotated[str, Field(max_length=1)]] | None
+    ) = Field(None, max_length=50, description='{"MP": "K"}: replaces the custom SEN codes')
+    unexplained_as_unauthorised: bool | None = None
+    sync_photos: bool | None = None
+    username_pattern: str | None = Field(None, max_length=40)
+    paused: bool | None = None
+    sync_window: str | None = Field(None, max_length=20)
+    daytime_every_hours: int | None = None
+    school_hours: str | None = Field(None, max_length=20)
+    full_sync_every_hours: int | None = None
+    timezone: str | None = Field(None, max_length=64, description="e.g. Europe/London")
 
 
 def _settings(view: schools.SchoolSettingsView) -> dict[str, Any]:
@@ -142,7 +164,13 @@ def _settings(view: schools.SchoolSettingsView) -> dict[str, Any]:
     return {
         **{name: values[name] for name in schools.SETTING_NAMES},
         "scope": view.scope_lines,
-    }
+        # Each setting as `schoolsync school settings` lists it: group, value, what it does.
+        "settings": [
+            {"name": s.name, "group": s.group, "value": values[s.name],
+             "explanation": s.explanation, "cli_option": s.option}
+            for s in SETTINGS
+        ],
+    }  # fmt: skip
 
 
 @router.get("/api/schools/{key}/settings")

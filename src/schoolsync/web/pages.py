@@ -16,6 +16,8 @@ from schoolsync.accounts import ROLE_LABELS
 from schoolsync.engine.change_labels import RELATIONS
 from schoolsync.errors import ConfigError, NotFound
 from schoolsync.model import fleet
+from schoolsync.model.connection import label as connection_label
+from schoolsync.model.connection import next_step
 from schoolsync.model.labels import KIND_WORDS
 from schoolsync.services import accounts, history, overview
 from schoolsync.services.fleet import health_counts
@@ -27,7 +29,10 @@ from schoolsync.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, set_cooki
 from schoolsync.web.sync_jobs import SyncJobs
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(status_label=status_label, TRIGGERS=TRIGGERS, ROLES=ROLE_LABELS)
+templates.env.globals.update(
+    status_label=status_label, TRIGGERS=TRIGGERS, ROLES=ROLE_LABELS,
+    connection_label=connection_label, next_step=next_step,
+)  # fmt: skip
 templates.env.filters["when"] = lambda moment: moment.strftime("%-d %b %Y, %H:%M") if moment else ""
 
 router = APIRouter(include_in_schema=False)
@@ -145,13 +150,24 @@ def schools(
 
 @router.get("/schools/{key}")
 def school(request: Request, key: str, who: CurrentVisitor) -> HTMLResponse:
+    return school_page(request, key, who)
+
+
+def school_page(
+    request: Request, key: str, who: Any, status_code: int = 200, **extra: Any
+) -> HTMLResponse:
+    """The school's MIS sync page: its Wonde connection, Start sync, its history."""
+    from schoolsync.services.connections import school_connection
+
     _school_id, name = visible_school(request, who.user, key)
     found = history.school_history(engine_of(request), key)
+    record = school_connection(engine_of(request), key)
     progress = jobs_of(request).progress(key)
     syncing = found.running or (progress is not None and not progress.finished)
     return page(
-        request, "school.html", who=who, key=key, school_name=name, runs=found.runs,
+        request, "school.html", status_code, who=who, key=key, school_name=name, runs=found.runs,
         waiting=found.waiting, syncing=syncing, progress=progress, chart=chart_svg(found.points),
+        record=record, **extra,
     )  # fmt: skip
 
 

@@ -1,18 +1,21 @@
 """A school's People (search, filter by role and status, a person's page with their source
-ids and change history) and Classes (subject, teachers, pupils), keyset-paginated."""
+ids, change history and the exclude toggle) and Classes (subject, teachers, pupils),
+keyset-paginated."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from schoolsync.errors import NotFound
 from schoolsync.services import people as found
-from schoolsync.web.auth import CurrentVisitor, engine_of, visible_school
-from schoolsync.web.pages import page
+from schoolsync.services import people_admin
+from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, visible_school
+from schoolsync.web.pages import page, see_other
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,10 +62,33 @@ def person(request: Request, key: str, person_id: int, who: CurrentVisitor) -> H
         detail = found.person_detail(engine_of(request), key, person_id)
     except NotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
+    exclusion = people_admin.person_entry(engine_of(request), key, person_id)
+    stored = exclusion.attendance if exclusion else None
+    attendance = people_admin.attendance_figures(engine_of(request), key, stored)
     return page(
         request, "person.html", who=who, key=key, school_name=name, person=detail,
-        roles=found.ROLES, statuses=found.STATUSES,
+        roles=found.ROLES, statuses=found.STATUSES, exclusion=exclusion, attendance=attendance,
+        changed=request.query_params.get("changed") == "1",
     )  # fmt: skip
+
+
+@router.post("/schools/{key}/people/{person_id}/exclude")
+async def exclude(request: Request, key: str, person_id: int, who: CurrentVisitor) -> Response:
+    """The exclude toggle: the person is left out of every sync until the box is unticked."""
+    visible_school(request, who.user, key)
+    fields = await form_of(request, who)
+    if not who.user.can_approve:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "Vendor support can see who is excluded, not change it."
+        )
+    try:
+        people_admin.set_excluded_by_id(
+            engine_of(request), key, person_id, fields.get("excluded") == "yes",
+            by=who.user.email, now=dt.datetime.now(dt.UTC),
+        )  # fmt: skip
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found") from exc
+    return see_other(f"/schools/{key}/people/{person_id}?changed=1")
 
 
 @router.get("/schools/{key}/classes")

@@ -1,8 +1,9 @@
 """The Settings page's form, read into a school's settings. Pure: fields in, settings or a
 list of errors out (one per field, in the page's order), so the error summary can link to each.
 
-Every value goes through the checks `schoolsync school settings` uses (`SchoolSettings.from_json`
-and its parsers): the browser and the CLI accept and refuse the same things."""
+The fields, their labels, groups and hints are the settings table's (`settings_table`), and
+every value goes through the checks `schoolsync school settings` uses
+(`SchoolSettings.from_json`): the browser and the CLI accept and refuse the same things."""
 
 from __future__ import annotations
 
@@ -12,19 +13,20 @@ from typing import Any
 
 from schoolsync.errors import ConfigError
 from schoolsync.school_settings import USER_ROLES, SchoolSettings
+from schoolsync.settings_table import GROUPS, SETTINGS, SettingSpec
 
 #: The fields of the page, in order: (form name, label)
-FIELDS = (
-    ("alert_emails", "Who is emailed when a sync needs approval or fails"),
-    ("safeguard_mode", "What a sync holds back for approval"),
-    ("pupil_leavers_pct", "Pupils leaving in one sync"),
-    ("staff_leavers_pct", "Staff leaving in one sync"),
-    ("email_changes_pct", "Emails changing in one sync"),
-    ("allowed_domains", "Allowed email domains"),
-    ("require_email", "Who must have an email"),
-    ("import_staff", "Staff from the MIS"),
+FIELDS = tuple((s.name, s.label) for s in SETTINGS)
+PERCENTAGES = tuple(s.name for s in SETTINGS if s.kind == "percent")
+#: The page's groups, each with its settings, in order.
+FORM_GROUPS: tuple[tuple[str, tuple[SettingSpec, ...]], ...] = tuple(
+    (group, tuple(s for s in SETTINGS if s.group == group)) for group in GROUPS
 )
-PERCENTAGES = ("pupil_leavers_pct", "staff_leavers_pct", "email_changes_pct")
+_LISTS = {
+    "emails": "Enter email addresses like head@school.org.uk, one a line: {problem}",
+    "domains": "Enter email domains like school.org.uk, one a line: {problem}",
+    "sen_codes": "Enter custom SEN codes like MP=K, one a line: {problem}",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +50,10 @@ def _lines(text: str) -> list[str]:
 
 
 def read_form(form: Mapping[str, str], roles: list[str], current: SchoolSettings) -> FormResult:
-    """`roles`: the ticked boxes of "Who must have an email" (a form may send several)."""
-    typed: dict[str, Any] = {
-        "alert_emails": form.get("alert_emails", ""),
-        "safeguard_mode": form.get("safeguard_mode", ""),
-        "allowed_domains": form.get("allowed_domains", ""),
-        "require_email": roles,
-        "import_staff": form.get("import_staff", ""),
-        **{name: form.get(name, "").strip() for name in PERCENTAGES},
-    }
+    """`roles`: the ticked boxes of "Who must have an email" (a form may send several). A
+    field the form did not send keeps its stored value."""
+    shown = form_values(current)
+    typed: dict[str, Any] = {"require_email": roles}
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
 
@@ -69,56 +66,69 @@ def read_form(form: Mapping[str, str], roles: list[str], current: SchoolSettings
         else:
             values[name] = value
 
-    check(
-        "alert_emails",
-        _lines(typed["alert_emails"]),
-        "Enter email addresses like head@school.org.uk, one a line: {problem}",
-    )
-    if typed["safeguard_mode"] in ("partial", "strict"):
-        values["safeguard_mode"] = typed["safeguard_mode"]
-    else:
-        errors.append(FieldError("safeguard_mode", "Choose what a sync holds back for approval"))
-    for name, label in FIELDS:
-        if name not in PERCENTAGES:
+    for setting in SETTINGS:
+        name, kind = setting.name, setting.kind
+        if kind == "roles":
             continue
-        text = typed[name].removesuffix("%").strip()
-        wanted = f"{label} must be a percentage from 0 to 100, like 10"
-        try:
-            number = float(text)
-        except ValueError:
-            errors.append(FieldError(name, f"Enter a number: {wanted.lower()}"))
-            continue
-        check(name, number, wanted)
-    check(
-        "allowed_domains",
-        _lines(typed["allowed_domains"]),
-        "Enter email domains like school.org.uk, one a line: {problem}",
-    )
+        text = str(form.get(name, shown[name])).strip()
+        typed[name] = text
+        if kind in _LISTS:
+            check(name, _lines(text), _LISTS[kind])
+        elif kind == "choice":
+            if text in setting.choices:
+                values[name] = text
+            else:
+                errors.append(
+                    FieldError(name, f"Choose {setting.label[0].lower()}{setting.label[1:]}")
+                )
+        elif kind == "bool":
+            if text in ("yes", "no"):
+                values[name] = text == "yes"
+            else:
+                errors.append(FieldError(name, f"Choose yes or no: {setting.label.lower()}"))
+        elif kind == "window":
+            check(name, text, setting.label + " must be a time span like 01:00-05:00: {problem}")
+        elif kind in ("percent", "hours", "every"):
+            wanted = {
+                "percent": f"{setting.label} must be a percentage from 0 to 100, like 10",
+                "hours": f"{setting.label} must be a whole number from 1 to 168, like 24",
+                "every": f"{setting.label} must be a whole number from 0 (off) to 12",
+            }[kind]
+            try:
+                number = float(text.removesuffix("%").strip())
+            except ValueError:
+                errors.append(FieldError(name, f"Enter a number: {wanted.lower()}"))
+                continue
+            check(name, int(number) if kind == "every" and number.is_integer() else number, wanted)
     unknown = [r for r in roles if r not in USER_ROLES]
     if unknown:
         errors.append(FieldError("require_email", "Choose pupils, teachers or other staff"))
     else:
         values["require_email"] = sorted(set(roles))
-    if typed["import_staff"] in ("yes", "no"):
-        values["import_staff"] = typed["import_staff"] == "yes"
-    else:
-        errors.append(FieldError("import_staff", "Choose whether staff come from the MIS"))
     order = [name for name, _label in FIELDS]
     errors.sort(key=lambda e: order.index(e.field))
     if errors:
         return FormResult(None, errors, typed)
-    # Everything else the school chose (the sync scope, contacts, ...) stays as it is.
+    # Everything else the school chose (the sync scope, ...) stays as it is.
     settings = SchoolSettings.from_json({**current.to_json(), **values})
     return FormResult(settings, [], typed)
 
 
 def form_values(settings: SchoolSettings) -> dict[str, Any]:
     """The form as it shows the stored settings."""
-    return {
-        "alert_emails": "\n".join(settings.alert_emails),
-        "safeguard_mode": settings.safeguard_mode,
-        "allowed_domains": "\n".join(settings.allowed_domains),
-        "require_email": sorted(settings.require_email),
-        "import_staff": "yes" if settings.import_staff else "no",
-        **{name: f"{getattr(settings, name):g}" for name in PERCENTAGES},
-    }
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = getattr(settings, setting.name)
+        if setting.kind == "bool":
+            values[setting.name] = "yes" if value else "no"
+        elif setting.kind in ("percent", "hours", "every"):
+            values[setting.name] = f"{value:g}"
+        elif setting.kind == "roles":
+            values[setting.name] = sorted(value)
+        elif setting.kind == "sen_codes":
+            values[setting.name] = "\n".join(f"{c}={p}" for c, p in sorted(value.items()))
+        elif setting.kind in _LISTS:
+            values[setting.name] = "\n".join(value)
+        else:
+            values[setting.name] = value
+    return values

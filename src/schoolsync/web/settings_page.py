@@ -1,4 +1,4 @@
-"""A school's Settings page: alert emails, safeguards, invite settings, staff import. Every
+"""A school's Settings page: every setting of the settings table, in its groups. Every
 field is checked as `schoolsync school settings` checks it; errors are listed in a summary
 that links to each field, and nothing is saved until every field is right."""
 
@@ -10,9 +10,18 @@ from fastapi.responses import HTMLResponse, Response
 from schoolsync.services import schools
 from schoolsync.web.auth import CurrentVisitor, Visitor, engine_of, form_of, visible_school
 from schoolsync.web.pages import page, see_other
-from schoolsync.web.settings_form import FIELDS, FieldError, form_values, read_form
+from schoolsync.web.settings_form import FIELDS, FORM_GROUPS, FieldError, form_values, read_form
 
 router = APIRouter(include_in_schema=False)
+
+#: Hints longer than the table's one line, where a form needs to say how to type a value.
+HINTS = {
+    "alert_emails": "One email address a line. Leave it empty to send no emails.",
+    "allowed_domains": "One a line, like school.org.uk. A user whose email is in another domain "
+    "is left out, with an issue. Leave it empty to allow any domain.",
+    "custom_sen_codes": "One a line, like MP=K: your MIS's code, then the official provision it "
+    "means (N no SEN, K SEN support, E EHC plan).",
+}
 
 
 @router.get("/schools/{key}/settings")
@@ -56,5 +65,5 @@ def _page(
     return page(
         request, "settings.html", code, who=who, key=key, school_name=name, values=values,
         errors=errors, error_of={e.field: e.message for e in errors},
-        labels=dict(FIELDS), saved=saved,
+        labels=dict(FIELDS), groups=FORM_GROUPS, hints=HINTS, saved=saved,
     )  # fmt: skip

@@ -106,6 +106,7 @@ def _gone_people(
         if row["status"] == "active"
         and row["source_id"] is not None
         and row["family"] in snapshot.covers
+        and row["role"] not in snapshot.roles_left_alone
         and not known.untouchable(row["id"])
     ]
     if snapshot.complete:

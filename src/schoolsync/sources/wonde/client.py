@@ -91,6 +91,14 @@ class WondeClient:
             raise SourceDataError(f"The answer for school {self.school_id} has no 'data' object")
         return data
 
+    def permissions(self) -> list[dict[str, Any]]:
+        """The permissions the school granted or denied this app (`identity`, `approved`)."""
+        body = self.http.get(self.url(f"meta/schools/{self.school_id}/permissions"))
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise SourceDataError(f"The permissions of school {self.school_id} have no 'data' list")
+        return [item for item in data if isinstance(item, dict)]
+
     def pages(self, path: str, params: dict[str, str]) -> Iterator[list[dict[str, Any]]]:
         """Every page of a list endpoint, following `next` as given."""
         url: str | None = self.url(f"schools/{self.school_id}/{path}")

@@ -19,6 +19,7 @@ from schoolsync.model import (
     Gender,
     Group,
     Issue,
+    IssueEntity,
     Person,
     Role,
     SchoolClass,
@@ -81,6 +82,8 @@ class RawSchool:
     with_staff: bool = True
     contacts: list[Any] = field(default_factory=list)
     deletions: list[Any] = field(default_factory=list)
+    #: the leavers endpoint's students (an empty list where the school's Wonde has none)
+    leavers: list[Any] = field(default_factory=list)
     #: optional permissions the school withholds: what needs them was not read
     withheld: frozenset[str] = frozenset()
 
@@ -118,7 +121,11 @@ def build_snapshot(raw: RawSchool) -> Snapshot:
         classes=tuple(c for c in classes if c is not None),
         groups=tuple(g for i, r in enumerate(raw.groups) if (g := reader.group(r, i))),
         contact_links=tuple(links),
-        deletions=tuple(d for i, r in enumerate(raw.deletions) if (d := _deletion(r, i))),
+        deletions=tuple(d for i, r in enumerate(raw.deletions) if (d := _deletion(r, i)))
+        + tuple(
+            Deletion("student", _require_id(r, "students-leaver", i), _text(r.get("mis_id")))
+            for i, r in enumerate(raw.leavers)
+        ),
         school=_school_info(raw.school),
         read_issues=tuple(reader.issues),
         covers=frozenset(covers),
@@ -135,7 +142,7 @@ class _Reader:
         source_id = _require_id(record, endpoint, index)
         forename = _text(record.get("forename"))
         surname = _text(record.get("surname"))
-        entity = _ENTITY_TYPE[role]
+        entity = role
         if not forename and not surname:
             self.issues.append(
                 Issue(
@@ -149,6 +156,7 @@ class _Reader:
             return None
         education = _related_one(record, "education_details")
         extended = _related_one(record, "extended_details")
+        employment = _related_one(record, "employment_details")
         unreadable = set()
         if _unreadable_gender(record):
             unreadable.add("gender")
@@ -189,6 +197,11 @@ class _Reader:
             pupil_premium=_flag(extended.get("premium_pupil_indicator")),
             english_additional_language=_flag(extended.get("english_as_additional_language")),
             attendance=_attendance(record),
+            starts_on=_date(
+                education.get("admission_date") or employment.get("employment_start_date")
+            ),
+            ends_on=_date(education.get("leaving_date") or employment.get("employment_end_date")),
+            active=_flag(employment.get("current")) if "current" in employment else None,
             unreadable=frozenset(unreadable),
         )
 
@@ -202,7 +215,7 @@ class _Reader:
     def _gender(
         self,
         record: dict[str, Any],
-        entity: str,
+        entity: IssueEntity,
         forename: str | None,
         surname: str | None,
         source_id: str,
@@ -257,7 +270,7 @@ class _Reader:
         if kind not in GROUP_KINDS:
             self.issues.append(
                 Issue(
-                    "Group",
+                    "group",
                     name,
                     f"Group type '{raw_kind[:40]}' is not recognised; the group was left out",
                     source_id,
@@ -279,14 +292,6 @@ class _Reader:
 def _unreadable_gender(record: dict[str, Any]) -> bool:
     raw = record.get("gender")
     return raw not in (None, "") and str(raw).strip().upper() not in _GENDERS
-
-
-_ENTITY_TYPE: dict[Role, str] = {
-    "student": "Student",
-    "teacher": "Teacher",
-    "staff": "Staff",
-    "contact": "Contact",
-}
 
 
 def _require_id(record: Any, endpoint: str, index: int) -> str:

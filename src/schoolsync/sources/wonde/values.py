@@ -134,6 +134,7 @@ def attendance(record: dict[str, Any]) -> Attendance | None:
         authorised=number("authorised_absence_marks", "authorised_absences"),
         unauthorised=number("unauthorised_absence_marks", "unauthorised_absences"),
         late=number("late_marks", "late"),
+        unexplained=number("unexplained_absence_marks", "unexplained_absences"),
     )
 
 
