@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
 from schoolsync.serving import serving_in_thread
+from schoolsync.store.attendance_tables import attendance_marks
 from schoolsync.store.database import make_engine
-from schoolsync.store.tables import schools, sync_jobs, sync_runs
+from schoolsync.store.tables import people, schools, sync_jobs, sync_runs
 from schoolsync.web.app import create_web_app
 from tests.fleet_seed import EXPECTED, FLEET, NOW, seed_fleet
 
@@ -123,3 +124,31 @@ def test_queue_depth_counts_jobs_due_and_waiting(engine: sa.Engine) -> None:
     assert got[("schoolsync_queue_oldest_wait_seconds", ())] == 7200
     assert got[("schoolsync_queue_running", ())] == 1
     assert got[("schoolsync_queue_later", ())] == 1
+
+
+def test_write_back_lag_is_the_oldest_mark_not_yet_in_the_mis(engine: sa.Engine) -> None:
+    seed_fleet(engine)
+    minute = dt.timedelta(minutes=1)
+    with engine.begin() as conn:
+        school_id = conn.execute(sa.select(sa.func.min(schools.c.id))).scalar_one()
+        person_id = conn.execute(
+            sa.insert(people)
+            .values(school_id=school_id, family="student", role="student", forename="A",
+                    surname="B", created_at=NOW, updated_at=NOW)
+            .returning(people.c.id)
+        ).scalar_one()  # fmt: skip
+        for status, age in (("queued", 30), ("sent", 10), ("confirmed", 120)):
+            conn.execute(
+                sa.insert(attendance_marks).values(
+                    school_id=school_id, person_id=person_id, student_id="S1", direction="in",
+                    occurred_at=NOW - age * minute, mark_date=NOW.date(), session="AM",
+                    reason="Late", code="L", code_id="c1", comment="", status=status,
+                    next_attempt_at=NOW, created_by="office@school.example",
+                    created_at=NOW - age * minute,
+                )
+            )  # fmt: skip
+    with serving(engine) as client:
+        got = samples(client.get("/metrics").text)
+    assert got[("schoolsync_writeback_lag_seconds", ())] == 1800
+    for status, count in (("queued", 1), ("sent", 1), ("confirmed", 1), ("failed", 0)):
+        assert got[("schoolsync_writeback_marks", (("status", status),))] == count

@@ -6,7 +6,7 @@ figure here is read from the store when Prometheus asks, and every process servi
 gives the same answer. Nothing here names a school or a person: only counts.
 
 Each reading is a function from a connection and the time to metric families; a new figure
-(write-back lag, say) is one more function in `READINGS`.
+is one more function in `READINGS`.
 """
 
 from __future__ import annotations
@@ -88,7 +88,23 @@ def sync_queue(conn: sa.Connection, now: dt.datetime) -> Iterable[Metric]:
                             value=depth.later)  # fmt: skip
 
 
-READINGS: tuple[Reading, ...] = (runs, schools, sync_queue)
+def write_back(conn: sa.Connection, now: dt.datetime) -> Iterable[Metric]:
+    from schoolsync.model.attendance import MARK_STATUSES
+    from schoolsync.store.run_stats import write_back as outbox
+
+    found = outbox(conn, now)
+    marks = GaugeMetricFamily("schoolsync_writeback_marks",
+                              "Attendance marks to write back to the MIS, by status",
+                              labels=["status"])  # fmt: skip
+    for status in sorted({*MARK_STATUSES, *found.marks}):
+        marks.add_metric([status], found.marks.get(status, 0))
+    yield marks
+    yield GaugeMetricFamily("schoolsync_writeback_lag_seconds",
+                            "How long the oldest mark not yet in the MIS has waited",
+                            value=found.lag_seconds)  # fmt: skip
+
+
+READINGS: tuple[Reading, ...] = (runs, schools, sync_queue, write_back)
 
 
 class _StoreCollector:

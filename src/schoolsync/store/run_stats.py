@@ -1,6 +1,6 @@
-"""Figures about runs and the sync queue for the metrics, read from the runs and jobs tables:
-the same answer whichever process (the web app, a worker, a person's `schoolsync sync`) ran
-them."""
+"""Figures for the metrics about runs, the sync queue and the write-back outbox, read from
+their tables: the same answer whichever process (the web app, a worker, a person's
+`schoolsync sync`) did the work."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from schoolsync.store.attendance_tables import attendance_marks
 from schoolsync.store.tables import sync_jobs, sync_runs
 
 
@@ -81,6 +82,31 @@ def queue_depth(conn: sa.Connection, now: dt.datetime) -> QueueDepth:
     oldest = _as_utc(row[1])
     age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
     return QueueDepth(int(row[0]), age, int(row[2]), int(row[3]))
+
+
+@dataclass(frozen=True, slots=True)
+class WriteBack:
+    #: attendance marks by status (queued, sent, confirmed, failed)
+    marks: dict[str, int]
+    #: how long the oldest mark not yet in the MIS (queued or sent) has waited; 0 when none
+    lag_seconds: float
+
+
+def write_back(conn: sa.Connection, now: dt.datetime) -> WriteBack:
+    status = attendance_marks.c.status
+    marks = {
+        str(name): int(count)
+        for name, count in conn.execute(sa.select(status, sa.func.count()).group_by(status)).all()
+    }
+    oldest = _as_utc(
+        conn.execute(
+            sa.select(sa.func.min(attendance_marks.c.created_at)).where(
+                status.in_(("queued", "sent"))
+            )
+        ).scalar()
+    )
+    lag = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+    return WriteBack(marks, lag)
 
 
 def _as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
