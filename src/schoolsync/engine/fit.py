@@ -26,13 +26,13 @@ from schoolsync.model import (
     Deletion,
     Group,
     Issue,
+    IssueEntity,
     Person,
     SchoolClass,
     SchoolInfo,
     Snapshot,
 )
 from schoolsync.model.current import person_values
-from schoolsync.model.labels import ROLE_LABELS
 
 #: table name -> column name -> the longest string it holds
 Sizes = Mapping[str, Mapping[str, int]]
@@ -66,7 +66,7 @@ def fit(snapshot: Snapshot, sizes: Sizes) -> Snapshot:
     return replace(
         snapshot,
         people=tuple(people),
-        subjects=_kept(fitter.structure("Subject", "subjects", s) for s in snapshot.subjects),
+        subjects=_kept(fitter.structure("subject", "subjects", s) for s in snapshot.subjects),
         classes=_kept(fitter.school_class(each) for each in snapshot.classes),
         groups=_kept(fitter.group(each) for each in snapshot.groups),
         contact_links=_kept(fitter.link(each) for each in snapshot.contact_links),
@@ -110,7 +110,13 @@ class _Fitter:
         ]
 
     def _report(
-        self, entity: str, name: str, source_id: str, field: str, limit: int, severity: Severity
+        self,
+        entity: IssueEntity,
+        name: str,
+        source_id: str,
+        field: str,
+        limit: int,
+        severity: Severity,
     ) -> None:
         if severity == "error":
             outcome = "it was left out"
@@ -138,7 +144,7 @@ class _Fitter:
         return tuple(i for i in ids if len(i) <= size and (family, i) not in gone)
 
     def person(self, person: Person) -> Person | None:
-        entity = ROLE_LABELS[person.role]
+        entity = person.role
         sizes = self.sizes["people"]
         # The username a source may give is not a synced field, but it is stored all the same.
         stored = person_values(person)  # a dict of its own
@@ -182,7 +188,7 @@ class _Fitter:
             needs = needs[:-1]
         return needs
 
-    def structure(self, entity: str, table: str, record: Any) -> Any:
+    def structure(self, entity: IssueEntity, table: str, record: Any) -> Any:
         """A subject, class or group with its own values fitted, or None to leave it out."""
         sizes = self.sizes[table]
         long = self._long_fields(table, record)
@@ -203,7 +209,7 @@ class _Fitter:
         return replace(record, **changed)
 
     def school_class(self, school_class: SchoolClass) -> SchoolClass | None:
-        fitted: SchoolClass | None = self.structure("Class", "classes", school_class)
+        fitted: SchoolClass | None = self.structure("class", "classes", school_class)
         if fitted is None:
             return None
         subject = fitted.subject_source_id
@@ -220,7 +226,7 @@ class _Fitter:
         )
 
     def group(self, group: Group) -> Group | None:
-        fitted: Group | None = self.structure("Group", "groups", group)
+        fitted: Group | None = self.structure("group", "groups", group)
         if fitted is None:
             return None
         students = self._ids("pupil", fitted.student_ids)
@@ -264,7 +270,6 @@ class _Fitter:
         sizes = self.sizes["issues"]
         return replace(
             issue,
-            entity_type=issue.entity_type[: sizes["entity_type"]],
             entity_name=issue.entity_name[: sizes["entity_name"]],
             source_id=issue.source_id[: sizes["source_id"]],
             mis_id=issue.mis_id[: sizes["mis_id"]],

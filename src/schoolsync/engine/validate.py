@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 from schoolsync.engine.identity import PersonKey
 from schoolsync.engine.members import unknown_members
 from schoolsync.engine.usernames import username_clashes
-from schoolsync.model import Issue, Person, SchoolClass, Snapshot, family_of
+from schoolsync.model import ROLES, Issue, Person, SchoolClass, Snapshot, family_of
 from schoolsync.model.current import Row
-from schoolsync.model.labels import ROLE_LABELS, ROLE_OF_LABEL
 from schoolsync.school_settings import SchoolSettings
 
 MISSING_EMAIL = "User is missing an email"
@@ -88,8 +87,8 @@ def validate(
     people, dropped = _unique_people(snapshot.people, issues)
     skipped: set[PersonKey] = set(dropped)
     for issue in snapshot.read_issues:
-        role = ROLE_OF_LABEL.get(issue.entity_type)
-        if issue.severity == "error" and role is not None:
+        role = issue.entity
+        if issue.severity == "error" and role in ROLES:
             skipped.add((family_of(role), issue.source_id))
 
     email_counts = _email_counts(snapshot, people, stored_people, matched)
@@ -266,14 +265,14 @@ def _usable_classes(
             continue
         skipped.add(source_id)
         issues.append(
-            Issue("Class", school_class.name, message, source_id, school_class.mis_id or "")
+            Issue("class", school_class.name, message, source_id, school_class.mis_id or "")
         )
     return usable, skipped
 
 
 def _person_issue(person: Person, message: str) -> Issue:
     return Issue(
-        ROLE_LABELS[person.role],
+        person.role,
         person.display_name,
         message,
         person.source_id,

@@ -38,7 +38,18 @@ schools = sa.Table(
     sa.Column("wonde_school_id", sa.String(40)),
     sa.Column("api_base_url", sa.String(300)),
     sa.Column("token_encrypted", sa.LargeBinary),
+    #: model/connection.py: not_connected, pending, approved, audited, declined, revoked, offline
     sa.Column("connection_state", sa.String(20), nullable=False, server_default="pending"),
+    #: the member of staff Wonde contacts to approve the app (the school's request)
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_email", sa.String(254)),
+    sa.Column("contact_phone", sa.String(40)),
+    sa.Column("access_requested_at", _Timestamp),
+    #: when the state last changed, and why (a decline or revoke reason from Wonde)
+    sa.Column("connection_changed_at", _Timestamp),
+    sa.Column("connection_reason", sa.Text),
+    #: Wonde said the school moved to another MIS: the next sync re-links everyone
+    sa.Column("mis_switch_at", _Timestamp),
     sa.Column("settings", sa.JSON, nullable=False),
     sa.Column("last_full_sync_at", _Timestamp),
     sa.Column("sync_cursor", _Timestamp),
@@ -289,6 +300,19 @@ notifications = sa.Table(
     sa.Column("sent_at", _Timestamp, nullable=False),
 )
 
+webhook_events = sa.Table(
+    "webhook_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    #: sha256 of the payload as received (keys sorted): the same webhook twice is one event
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("payload_type", sa.String(40), nullable=False),
+    sa.Column("school_id", sa.ForeignKey("schools.id")),
+    #: what it did, in words (never the token)
+    sa.Column("outcome", sa.String(200), nullable=False),
+    sa.Column("received_at", _Timestamp, nullable=False),
+)
+
 # --- the sync queue: what the scheduler and people asked for, and what became of it ----------
 
 sync_jobs = sa.Table(
@@ -306,6 +330,9 @@ sync_jobs = sa.Table(
     sa.Column("state", sa.String(12), nullable=False),
     sa.Column("due_at", _Timestamp, nullable=False),
     sa.Column("created_at", _Timestamp, nullable=False),
+    #: when it was last sent to the workers through the broker (a job queued again after that,
+    #: for later, is sent again when it is due)
+    sa.Column("sent_at", _Timestamp),
     sa.Column("started_at", _Timestamp),
     sa.Column("finished_at", _Timestamp),
     #: host:pid of the worker that claimed it
