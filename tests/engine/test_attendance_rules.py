@@ -9,7 +9,7 @@ import pytest
 
 from schoolsync.engine.attendance import choices, draft_mark, resolve_reason
 from schoolsync.engine.outbox import refused_records, retry_wait
-from schoolsync.errors import MarkRefused
+from schoolsync.errors import ConfigError, MarkRefused
 from schoolsync.model.attendance import AttendanceCode, AttendanceSetup, Reason
 from schoolsync.sandbox.attendance_codes import attendance_codes
 
@@ -68,7 +68,6 @@ REASONS = (Reason("Dentist", "M"), Reason("Traffic", "L"), Reason("Bus", "Z"))
 @pytest.mark.parametrize(
     ("setup", "reason", "refusal"),
     [
-        pytest.param(SETUP, "Q", "neither a reason of this school nor an MIS code", id="unknown"),
         pytest.param(SETUP, " ", "Choose a reason", id="none"),
         pytest.param(
             AttendanceSetup(codes=CODES, reasons=REASONS), "bus",
@@ -94,6 +93,14 @@ def test_a_reason_that_cannot_be_written_back_is_refused_saying_why(
 ) -> None:
     with pytest.raises(MarkRefused, match=refusal):
         resolve_reason(setup, reason)
+
+
+def test_an_unknown_reason_is_a_wrong_value_listing_what_reception_offers() -> None:
+    # A typo on the command line (`signin --reason Nonsense`) exits 2, like any wrong value.
+    setup = AttendanceSetup(codes=CODES, reasons=REASONS, disable_unused=True)
+    with pytest.raises(ConfigError, match="'Q' is not one of this school's reasons") as refused:
+        resolve_reason(setup, "Q")
+    assert str(refused.value).endswith("choose one of: Dentist, Traffic")
 
 
 def test_with_unused_codes_disabled_reception_is_offered_only_the_reasons() -> None:
