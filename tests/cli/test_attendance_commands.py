@@ -3,9 +3,11 @@ sandbox over HTTP, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -73,6 +75,9 @@ def test_reasons_sign_in_and_the_log(
     assert len(box.writebacks.received("A1930499544")) == before + 1
     listed = schoolsync(env, "writebacks", key).stdout
     assert "confirmed" in listed and "Dentist (M)" in listed
+    stored = dt.datetime.fromisoformat(mark["at"])
+    left_at = stored.replace(tzinfo=stored.tzinfo or dt.UTC).astimezone(ZoneInfo("Europe/London"))
+    assert f"{left_at:%H:%M} left early" in listed  # reception's clock, not only the date
 
 
 def test_typos_in_attendance_commands_are_wrong_values_naming_what_to_use(

@@ -129,6 +129,16 @@ def test_marks_that_must_not_be_made_are_refused(
         )
 
 
+def test_a_time_in_the_future_is_refused_in_the_school_time_reception_typed() -> None:
+    # `signin --at 17:30` in June: the message said "16:30 UTC", an hour off what was typed.
+    with pytest.raises(MarkRefused) as refused:
+        draft_mark(
+            SETUP, direction="late", occurred_at=at(17, 30), now=NOW, zone="Europe/London",
+            reason="L",
+        )  # fmt: skip
+    assert str(refused.value).startswith("17:30 is in the future (it is 16:00 at the school)")
+
+
 def test_retries_wait_longer_each_time_and_at_least_what_the_server_asked() -> None:
     waits = [retry_wait(n).total_seconds() for n in range(1, 9)]
     assert waits == [5, 10, 20, 40, 80, 160, 300, 300]

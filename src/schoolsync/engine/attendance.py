@@ -117,8 +117,12 @@ def draft_mark(
             "online (`schoolsync attendance KEY --refresh`)"
         )
     if occurred_at > now + CLOCK_SLACK:
+        # In the school's own time, as reception typed it (a UTC time is an hour off all summer).
+        school_time = ZoneInfo(zone)
         raise MarkRefused(
-            f"{occurred_at:%H:%M} UTC is in the future; a mark records what has happened"
+            f"{occurred_at.astimezone(school_time):%H:%M} is in the future (it is "
+            f"{now.astimezone(school_time):%H:%M} at the school); a mark records what has "
+            "happened"
         )
     choice = resolve_reason(setup, reason)
     local = occurred_at.astimezone(ZoneInfo(zone))
