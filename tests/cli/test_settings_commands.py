@@ -117,7 +117,8 @@ def test_exclude_excluded_and_archive_commands(env, sandbox, engine: sa.Engine) 
     assert "is excluded" in shown and shown.startswith("Pupil ")
     [listed] = json.loads(schoolsync(env, "excluded", key, "--json").stdout)
     assert listed["upn"] == upn and listed["excluded_by"] == "Ms Patel"
-    assert "Ms Patel" in schoolsync(env, "excluded", key).stdout
+    shown = schoolsync(env, "excluded", key).stdout
+    assert "Ms Patel" in shown and "When (UTC)" in shown  # not a bare time of unknown zone
     unknown = schoolsync(env, "exclude", key, "NOPE123", "--by", "Ms Patel", check=False)
     assert unknown.returncode == 1 and "NOPE123" in unknown.stderr
     schoolsync(env, "exclude", key, upn, "--undo")
