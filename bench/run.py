@@ -3,8 +3,8 @@
     .venv/bin/python bench/run.py [--pupils 2000] [--repeats 3] [--postgres URL]
 
 The sandbox runs in its own process (as Wonde would be another machine); each measurement runs
-in a fresh process so peak memory is its own. Prints a Markdown table and writes
-bench/results.md.
+in a fresh process so peak memory is its own. Prints a Markdown table and writes it to its own
+section of bench/results.md (`results_file.py`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import resource
 import socket
 import statistics
@@ -27,6 +26,8 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+
+from results_file import machine, write_section
 
 HERE = Path(__file__).resolve().parent
 SCHOOL_ID = "A1930499544"
@@ -205,6 +206,7 @@ def main() -> None:
         return
 
     rows = []
+    where = machine()  # the load before the bench adds its own
     kinds = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
     with tempfile.TemporaryDirectory() as tmp, sandbox(args.pupils) as base_url:
         for kind in kinds:
@@ -219,13 +221,9 @@ def main() -> None:
             median = {k: statistics.median(s[k] for s in syncs) for k in syncs[0]}
             rows.append((kind, floor, median))
 
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {platform.system()}"
-    )
     lines = [
         f"{args.pupils}-pupil sandbox school over loopback, median of {args.repeats} "
-        f"(each in a fresh process). Machine: {machine}.",
+        f"(each in a fresh process). Machine: {where}.",
         "",
         "| store | floor (s) | full initial sync (s) | ratio | full re-sync, no changes (s) "
         "| ratio | incremental after 20 changes (s) | peak memory (MB) |",
@@ -241,7 +239,7 @@ def main() -> None:
     lines.append("The floor always writes to SQLite (stdlib driver, one transaction, no diffing).")
     text = "\n".join(lines)
     print(text)
-    (HERE / "results.md").write_text(text + "\n")
+    write_section("sync", text)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -21,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results_file import machine, write_section
 
 TARGETS = {"schoolsync --help": 0.25, "schoolsync history KEY": 0.5}
 
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--module", action="store_true", help="run `python -m schoolsync`")
     args = parser.parse_args()
     COMMAND[:] = command(args.module)
+    where = machine()  # the load before the bench adds its own
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         env = {**os.environ, "SCHOOLSYNC_HOME": str(home / "home")}
@@ -77,18 +79,19 @@ def main() -> None:
             "schoolsync --help": timed(env, ["--help"], args.repeats),
             "schoolsync history KEY": timed(env, ["history", key], args.repeats),
         }
-    machine = (
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.system()}"
-    )
-    print(f"CLI start-up, {args.repeats} runs each (fresh process). Machine: {machine}.\n")
-    print("| command | median (s) | min (s) | median CPU (s) | target (s) |")
-    print("|---|---|---|---|---|")
+    lines = [
+        f"CLI start-up, {args.repeats} runs each (fresh process). Machine: {where}.",
+        "",
+        "| command | median (s) | min (s) | median CPU (s) | target (s) |",
+        "|---|---|---|---|---|",
+    ]
     for name, (wall, cpu) in figures.items():
-        print(
+        lines.append(
             f"| `{name}` | {statistics.median(wall):.3f} | {min(wall):.3f} "
             f"| {statistics.median(cpu):.3f} | < {TARGETS[name]} |"
         )
+    print("\n".join(lines))
+    write_section("startup", "\n".join(lines))
 
 
 if __name__ == "__main__":

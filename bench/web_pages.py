@@ -24,6 +24,7 @@ import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
+from results_file import machine, write_section
 from run import fresh_database
 from schoolsync.serving import serving_in_thread
 from schoolsync.store import accounts
@@ -133,14 +134,22 @@ def main() -> None:
     )
     args = parser.parse_args()
     kinds = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
-    print(f"Schools overview, {args.schools} schools x 10 runs, {args.repeats} requests each")
-    print("| store | page | median (ms) | worst (ms) |\n|---|---|---|---|")
+    lines = [
+        f"Schools overview, {args.schools} schools x 10 runs, {args.repeats} requests each"
+        f" (median and worst). Machine: {machine()}.",
+        "",
+        "| store | page | median (ms) | worst (ms) |",
+        "|---|---|---|---|",
+    ]
+    print("\n".join(lines))
     with tempfile.TemporaryDirectory() as workdir:
         for kind in kinds:
             url = fresh_database(kind, args.postgres, Path(workdir))
             for name, seconds in measure(url, args.schools, args.repeats).items():
-                print(f"| {kind} | {name} | {statistics.median(seconds) * 1000:.0f} | "
-                      f"{max(seconds) * 1000:.0f} |")  # fmt: skip
+                lines.append(f"| {kind} | {name} | {statistics.median(seconds) * 1000:.0f} | "
+                             f"{max(seconds) * 1000:.0f} |")  # fmt: skip
+                print(lines[-1])
+    write_section("web-pages", "\n".join(lines))
 
 
 if __name__ == "__main__":

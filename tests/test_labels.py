@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import get_args
 
-from schoolsync.model import ROLES, SourceKind
+from schoolsync.model import ROLES, IssueEntity, SourceKind
 from schoolsync.model import run_status as statuses
 from schoolsync.model.labels import (
-    ROLE_LABELS,
+    ENTITY_LABELS,
     ROLE_NOUNS,
     SOURCE_LABELS,
     SYNC_KIND_LABELS,
@@ -15,6 +15,7 @@ from schoolsync.model.labels import (
     SyncKind,
     Trigger,
     count_of,
+    entity_of_label,
 )
 
 
@@ -23,7 +24,17 @@ def test_every_value_has_a_label() -> None:
     assert set(TRIGGER_LABELS) == set(get_args(Trigger))
     assert set(SYNC_KIND_LABELS) == set(get_args(SyncKind))
     assert set(SOURCE_LABELS) == set(get_args(SourceKind))
-    assert set(ROLE_LABELS) == set(ROLES) == set(ROLE_NOUNS)
+    assert set(ROLES) == set(ROLE_NOUNS)
+    assert set(ENTITY_LABELS) == set(get_args(IssueEntity)) >= set(ROLES)
+
+
+def test_an_issues_entity_type_is_the_design_words_and_reads_back() -> None:
+    # DESIGN.md's Entity Type column: Class, Teacher, Student, Staff, Contact, User.
+    for kind, label in [("class", "Class"), ("teacher", "Teacher"), ("student", "Student"),
+                        ("staff", "Staff"), ("contact", "Contact"), ("user", "User")]:  # fmt: skip
+        assert ENTITY_LABELS[kind] == label  # type: ignore[index]
+        assert entity_of_label(label) == kind
+    assert {entity_of_label(label) for label in ENTITY_LABELS.values()} == set(ENTITY_LABELS)
 
 
 def test_counts_read_as_english() -> None:

@@ -2,7 +2,7 @@
 
 Every ```sh block is run in order in one bash script (`set -euo pipefail`), in an empty folder,
 with `schoolsync` on the PATH and a store of its own. Only two things change: the ports the
-README names (8765, 8000) become free ones, and after a line that starts a server in the
+README names (8765, 8766, 8000) become free ones, and after a line that starts a server in the
 background the script waits for it to listen. The block that sets the machine up
 (`./scripts/...`) is left out: it is what runs these tests.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-PORTS = ("8765", "8000")
+PORTS = ("8765", "8766", "8000")
 
 _WAIT = """
 wait_for_port() {

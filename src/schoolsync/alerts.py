@@ -146,3 +146,59 @@ def compose_failed(school_name: str, message: str, page_url: str | None = None) 
         body += f"\nSee this sync, and start another once it is put right:\n  {page_url}\n"
     digest = hashlib.sha256(f"failed|{message}".encode()).hexdigest()[:32]
     return Alert("failed", f"{school_name}'s MIS sync failed", body, digest)
+
+
+def compose_writeback_failed(
+    school_name: str, failures: Sequence[tuple[str, str]], page_url: str | None = None
+) -> Alert:
+    """`failures`: (what, why) per mark, e.g. ("Arrived late 09:12, Wed 3 Dec (Dentist)",
+    "not confirmed by the MIS within 1 h"). Pupils are not named: the log page names them."""
+    count = len(failures)
+    marks = "attendance mark" if count == 1 else "attendance marks"
+    lines = [
+        "Hello,",
+        "",
+        f"{count} {marks} recorded at {school_name}'s reception could not be written to your "
+        "MIS, so the register does not show them yet:",
+        "",
+        *(f"- {what}: {why}" for what, why in failures[:50]),
+        *([f"- and {count - 50} more"] if count > 50 else []),
+        "",
+        "Please enter them in the MIS by hand. They will not be sent again.",
+    ]
+    if page_url:
+        lines += ["", "The write-back log shows which pupils they are for:", f"  {page_url}"]
+    else:
+        lines += ["", "`schoolsync writebacks KEY` lists them with the pupils' names."]
+    digest = hashlib.sha256("|".join(f"{a}|{b}" for a, b in failures).encode()).hexdigest()[:32]
+    subject = f"{school_name}: {count} {marks} did not reach the MIS"
+    return Alert("writeback_failed", subject, "\n".join(lines) + "\n", digest)
+
+
+def compose_access_ended(
+    school_name: str, state: str, reason: str | None, page_url: str | None = None
+) -> Alert:
+    """The school took the app's access away (`revoked`) or said no (`declined`): syncing
+    stops, and the data already synced stays as it is."""
+    what = "declined the request for" if state == "declined" else "revoked"
+    lines = [
+        "Hello,",
+        "",
+        f"{school_name} has {what} access to its MIS data through Wonde, so the MIS sync has "
+        "stopped. Nothing has been deleted: pupils, staff and classes stay as they were after "
+        "the last sync.",
+        "",
+    ]
+    if reason:
+        lines += [f"Wonde gave this reason: {reason}", ""]
+    lines += [
+        "What to do:",
+        "- If this was a mistake, ask the school's Wonde admin to approve the app again in the "
+        "Wonde portal. The sync starts again by itself once it is approved.",
+        "- If the school has stopped using the MIS sync, there is nothing to do.",
+    ]
+    if page_url:
+        lines += ["", f"The school's MIS sync page: {page_url}"]
+    digest = hashlib.sha256(f"access|{state}|{school_name}".encode()).hexdigest()[:32]
+    subject = f"{school_name}'s MIS sync has stopped: access {state} in Wonde"
+    return Alert("access", subject, "\n".join(lines) + "\n", digest)

@@ -63,6 +63,9 @@ class Settings:
     smtp: SmtpSettings | None = None
     #: The Wonde token `school add` and `school connect` use when none is given.
     wonde_token: str | None = field(default=None, repr=False)
+    #: Wonde's API base (`SCHOOLSYNC_WONDE_URL`) where access is asked for when none is given;
+    #: None: Wonde's own (a sandbox's, for trying the whole flow out).
+    wonde_url: str | None = None
     #: The REST API's bootstrap token (a vendor admin's rights); None accepts users' own only.
     api_token: str | None = field(default=None, repr=False)
     #: Who is at the keyboard ($USER): the approver recorded when none is named.
@@ -70,6 +73,9 @@ class Settings:
     log_level: str = "WARNING"
     #: Where the web app is reached (`SCHOOLSYNC_BASE_URL`): emails link to its pages.
     base_url: str | None = None
+    #: An attendance mark the MIS has not confirmed this long after it was made is failed
+    #: (`SCHOOLSYNC_WRITEBACK_FAIL_AFTER`, minutes) and the school is emailed.
+    writeback_fail_after_minutes: float = 60.0
     #: Celery's broker for `schoolsync worker` and `scheduler` (amqp://... or redis://...).
     broker_url: str | None = field(default=None, repr=False)
     #: Redis shared by the workers for the pace of Wonde requests; None: each process its own.
@@ -81,6 +87,8 @@ class Settings:
     workers: int = 2
     #: How often the scheduler looks for due schools and dead runs (seconds).
     scheduler_every_seconds: float = 30.0
+    #: How long a scheduled sync waits when its school is busy with another (seconds).
+    busy_retry_seconds: float = 60.0
     #: The name of the broker's queues (and of the shared pace's keys).
     queue_name: str = "schoolsync"
 
@@ -108,18 +116,28 @@ class Settings:
             wonde_max_attempts=int(_float(env, "SCHOOLSYNC_WONDE_MAX_ATTEMPTS", 5)),
             smtp=SmtpSettings.from_env(env),
             wonde_token=env.get("SCHOOLSYNC_WONDE_TOKEN") or None,
+            wonde_url=_wonde_url(env),
             api_token=env.get("SCHOOLSYNC_API_TOKEN") or None,
             operator=operator(env),
             log_level=log_level(env),
             base_url=_base_url(env),
+            writeback_fail_after_minutes=_float(env, "SCHOOLSYNC_WRITEBACK_FAIL_AFTER", 60.0),
             broker_url=env.get("SCHOOLSYNC_BROKER_URL") or None,
             pace_url=_pace_url(env),
             wonde_concurrency=_count(env, "SCHOOLSYNC_WONDE_CONCURRENCY", 8),
             wonde_concurrency_per_school=_count(env, "SCHOOLSYNC_WONDE_CONCURRENCY_PER_SCHOOL", 2),
             workers=_count(env, "SCHOOLSYNC_WORKERS", 2),
             scheduler_every_seconds=_float(env, "SCHOOLSYNC_SCHEDULER_EVERY", 30.0),
+            busy_retry_seconds=_float(env, "SCHOOLSYNC_BUSY_RETRY", 60.0),
             queue_name=env.get("SCHOOLSYNC_QUEUE") or "schoolsync",
         )
+
+
+def _wonde_url(environ: Mapping[str, str]) -> str | None:
+    raw = (environ.get("SCHOOLSYNC_WONDE_URL") or "").strip()
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"SCHOOLSYNC_WONDE_URL must start with http:// or https://, not {raw!r}")
+    return raw or None
 
 
 def environment() -> Mapping[str, str]:

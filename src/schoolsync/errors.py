@@ -12,14 +12,20 @@ Every error has one *reaction* base, which is what a caller catches:
     ├── NeedsPerson            only a person can unblock it (grant access, look again)
     │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
     │   ├── PlanChanged            the MIS changed after a plan was shown: show the new plan
-    │   └── NotMerged              existing accounts wait to be matched and merged, or the
+    │   └── SyncSkipped            the school cannot be synced in its connection state
+    │       │                      (pending, declined, revoked, offline): not a failure
+    │       └── NotMerged          existing accounts wait to be matched and merged, or the
     │                              school was disconnected: no sync until a person acts
     ├── BadInput               what was given is wrong: fix it and run again
     │   ├── ConfigError            a bad setting or argument
+    │   ├── MarkRefused            an attendance mark that cannot be written back (a pupil who
+    │   │                          has left, a future time, a disabled code, no write-back)
     │   └── SourceDataError        the source answered with something we cannot read (bad JSON,
     │       │                      a record with no id, ...): the message names page or record
-    │       └── FileFormatError    an uploaded file (CTF, OneRoster, staff CSV) cannot be read:
-    │                              the message names the file, the line or element path
+    │       ├── FileFormatError    an uploaded file (CTF, OneRoster, staff CSV) cannot be read:
+    │       │                      the message names the file, the line or element path
+    │       └── SourceRejected     the source refused a write (HTTP 422): `errors` names each
+    │                              field it refused
     └── NotFound               the thing named does not exist
         ├── SchoolNotFound         no school with that key
         └── SourceNotFound         404: the school or record is unknown to the source
@@ -110,7 +116,12 @@ class PlanChanged(NeedsPerson):
     """The MIS changed between showing a plan and approving it: show the new plan."""
 
 
-class NotMerged(NeedsPerson):
+class SyncSkipped(NeedsPerson):
+    """The school's connection state does not let a sync run (waiting for approval, declined,
+    revoked, offline). Nothing was read, and it is not a failed run."""
+
+
+class NotMerged(SyncSkipped):
     """A school with existing accounts does not sync until a merge links them (a sync before
     would make second accounts), nor after it was disconnected from its MIS."""
 
@@ -140,6 +151,18 @@ class SourceNotFound(SourceError, NotFound):
 
 class SourceDataError(SourceError, BadInput):
     pass
+
+
+class MarkRefused(BadInput):
+    """An attendance mark that cannot be written back; the message says why and what to do."""
+
+
+class SourceRejected(SourceDataError):
+    """The source refused a write as invalid (422). Nothing of it was stored there."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
 
 
 class FileFormatError(SourceDataError):

@@ -9,13 +9,12 @@ transaction in which a plan is applied.
     -> apply + record + open issues + release lock (one transaction)
     -> alert (when a run needs approval or failed)
 
-While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`).
-Ctrl-C (or any BaseException) ends the run as interrupted and frees the school before it
-propagates.
-
-A run that fails for any reason leaves the store exactly as it was, apart from its own history
-row saying why. A dry run (`plan_school`) is the same pipeline stopped before apply; an
-approved manual sync (`approval=`) applies exactly the plan that was shown, or nothing.
+While the run reads and applies, a heartbeat renews its lease on the lock (`store/lock.py`) and
+the cyclic garbage collector is paused (`collector.py`). Ctrl-C (or any BaseException) ends the
+run as interrupted and frees the school before it propagates. A run that fails leaves the store
+as it was, apart from its own history row saying why. A dry run (`plan_school`) is the same
+pipeline stopped before apply; an approved manual sync (`approval=`) applies exactly the plan
+that was shown, or nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from schoolsync.collector import collector_paused
 from schoolsync.engine.approvals import release, released_fingerprints, withhold
 from schoolsync.engine.decide import decide
 from schoolsync.engine.digest import plan_digest
@@ -34,6 +34,7 @@ from schoolsync.engine.open_issues import Reading, reconcile
 from schoolsync.engine.pause import SyncPause, school_today
 from schoolsync.engine.validate import UNEXPECTED, Validated
 from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy, where_raised
+from schoolsync.logs import log_context
 from schoolsync.model import Issue, SchoolInfo, Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
@@ -43,6 +44,7 @@ from schoolsync.model.run_status import status_of
 from schoolsync.model.scope import Scope
 from schoolsync.pausing import sync_pause
 from schoolsync.store.apply import apply_plan
+from schoolsync.store.connections import settle_mis_switch
 from schoolsync.store.first_connection import merged_choices, refuse_before_merge
 from schoolsync.store.holds import (
     approvals_waiting,
@@ -63,14 +65,11 @@ from schoolsync.store.read import load_current
 from schoolsync.store.runs import finish_run, record_issues, start_run
 from schoolsync.store.schools import School, get_school, record_sync_point, update_settings
 from schoolsync.store.sizes import STORE_SIZES
+from schoolsync.sync_kind import choose_sync_kind, read_since
 
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "Interrupted before it finished; nothing was changed"
-
-#: Ask for changes since a little before the last run began: clocks differ, and a record seen
-#: twice costs nothing while a record missed is wrong until the next full sync.
-CURSOR_OVERLAP = dt.timedelta(minutes=5)
 
 Progress = Callable[[str, int, int | None], None]
 #: Reads a school's source: `since` None means everything (a full sync).
@@ -140,15 +139,6 @@ class DryRun:
 Notify = Callable[[School, SyncResult], None]
 
 
-def choose_sync_kind(school: School, full_requested: bool, now: dt.datetime) -> SyncKind:
-    """Incremental when possible, but a full sync at least every `full_sync_every_hours`:
-    relation-only changes (a pupil moving class) do not always move `updated_at` in Wonde."""
-    if full_requested or school.sync_cursor is None or school.last_full_sync_at is None:
-        return "full"
-    every = dt.timedelta(hours=school.settings.full_sync_every_hours)
-    return "full" if now - school.last_full_sync_at >= every else "incremental"
-
-
 def plan_school(
     engine: sa.Engine,
     school_key: str,
@@ -164,10 +154,11 @@ def plan_school(
         school = get_school(conn, school_key)
         refuse_before_merge(conn, school.id, school.name, school.key)
     sync_kind = choose_sync_kind(school, full or scope is not None, now())
-    snapshot = read(school, _since(school, sync_kind), progress)
-    with engine.connect() as conn:
-        chosen = scope or Scope.of(school.settings)
-        return _decide(conn, school, snapshot, chosen, sync_kind, now())
+    with collector_paused():
+        snapshot = read(school, read_since(school, sync_kind), progress)
+        with engine.connect() as conn:
+            chosen = scope or Scope.of(school.settings)
+            return _decide(conn, school, snapshot, chosen, sync_kind, now())
 
 
 def sync_school(
@@ -211,16 +202,22 @@ def sync_school(
             finish_run(conn, run_id, status="paused", now=started, message=pause.message)
         else:
             take_lock(conn, school, run_id, started)
+    fields = {"run_id": run_id, "school_key": school.key}
     if pause.paused:
-        log.info("run %d for school %s: paused (%s)", run_id, school.key, pause.reason)
+        log.info("run %d for school %s: paused (%s)", run_id, school.key, pause.reason,
+                 extra={**fields, "status": "paused"})  # fmt: skip
         return SyncResult(run_id, "paused", sync_kind, {}, (), pause.message)
 
     result: SyncResult | None = None
     replan: PlanChanged | None = None
     retry_at: dt.datetime | None = None
     try:
-        with Heartbeat(engine, school.id, run_id, now, heartbeat_every):
-            snapshot = read(school, _since(school, sync_kind), progress)
+        with (
+            log_context(**fields),
+            Heartbeat(engine, school.id, run_id, now, heartbeat_every),
+            collector_paused(),
+        ):
+            snapshot = read(school, read_since(school, sync_kind), progress)
             with engine.begin() as conn:
                 result = _apply_snapshot(
                     conn, school, run_id, sync_kind, snapshot, now(), approval, pause.warning
@@ -234,21 +231,21 @@ def sync_school(
                     # the school's own API connection only.
                     info=None if file_import else _school_facts(snapshot.school),
                 )
+                settle_mis_switch(conn, school.id, school.mis_switch_at, result.holds, started)
                 release_lock(conn, school.id, run_id)
     except SchoolsyncError as exc:
         message = str(exc)
         replan = exc if isinstance(exc, PlanChanged) else None
         retry_at = exc.retry_at if isinstance(exc, SourceBusy) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
-        log.error(
-            "run %d for school %s failed unexpectedly: %s", run_id, school.key, where_raised(exc)
-        )
+        log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key,
+                  where_raised(exc), extra=fields)  # fmt: skip
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
     except BaseException:  # Ctrl-C, or the process asked to stop: end the run, free the school
         with engine.begin() as conn:
             end_interrupted(conn, run_id, now(), INTERRUPTED)
             release_lock(conn, school.id, run_id)
-        log.warning("run %d for school %s was interrupted", run_id, school.key)
+        log.warning("run %d for school %s was interrupted", run_id, school.key, extra=fields)
         raise
     if result is None:
         with engine.begin() as conn:
@@ -257,24 +254,16 @@ def sync_school(
         result = SyncResult(run_id, "failed", sync_kind, {}, (), message, retry_at=retry_at)
         if replan is not None:
             raise replan  # recorded; the person must see the new plan
-    log.info("run %d for school %s: %s", run_id, school.key, result.status)
+    log.info("run %d for school %s: %s", run_id, school.key, result.status,
+             extra={**fields, "status": result.status, "counts": result.counts,
+                    "issues": len(result.issues)})  # fmt: skip
     if notify is not None:
         try:
             notify(school, result)
         except Exception as exc:  # an alert that cannot be sent must not undo the run
-            log.error(
-                "could not send the alert for run %d of school %s: %s",
-                run_id,
-                school.key,
-                where_raised(exc),
-            )
+            log.error("could not send the alert for run %d of school %s: %s", run_id,
+                      school.key, where_raised(exc), extra=fields)  # fmt: skip
     return result
-
-
-def _since(school: School, sync_kind: SyncKind) -> dt.datetime | None:
-    if sync_kind == "incremental" and school.sync_cursor is not None:
-        return school.sync_cursor - CURSOR_OVERLAP
-    return None
 
 
 def _decide(
@@ -291,7 +280,8 @@ def _decide(
     merged = merged_choices(conn, school.id)
     facts = (snap, current, school.settings, dependents)
     today = school_today(now, school.timezone)
-    decision = decide(*facts, sizes=STORE_SIZES, scope=scope, merged=merged, today=today)
+    decision = decide(*facts, sizes=STORE_SIZES, scope=scope, merged=merged, today=today,
+                      mis_switch=school.mis_switch_at is not None)  # fmt: skip
     return DryRun(decision.validated, decision.plan, decision.guarded, kind, snap, current)
 
 

@@ -90,7 +90,7 @@ def test_an_issue_found_again_stays_one_open_issue(engine, school, clock) -> Non
 
 
 def test_an_open_warning_keeps_the_run_successful_with_warnings(engine, school, clock) -> None:
-    warning = Issue("Class", "7A/Ma1", "a member was not among the students", "K1", "m1", "warning")
+    warning = Issue("class", "7A/Ma1", "a member was not among the students", "K1", "m1", "warning")
     run(engine, school, clock, snapshot(pupil("P1"), read_issues=(warning,)))
     later = run(engine, school, clock, snapshot(pupil("P1", "Zara"), complete=False))
     assert later.status == "success_with_warnings"
@@ -127,6 +127,6 @@ def test_an_open_warning_keeps_the_run_successful_with_warnings(engine, school, 
     ],
 )
 def test_which_reads_resolve_an_open_issue(name: str, reading: Reading, resolved: bool) -> None:
-    issue = Issue("Teacher", "Nobody Emailless", v.MISSING_EMAIL, "T1", "1")
+    issue = Issue("teacher", "Nobody Emailless", v.MISSING_EMAIL, "T1", "1")
     outcome = reconcile([(7, issue)], [], reading)
     assert outcome.resolved == ((7,) if resolved else ()), name

@@ -361,7 +361,7 @@ def test_a_warning_keeps_stored_values_the_record_came_without(engine, school, m
     items = [i for i in base() if getattr(i, "source_id", None) != "P2"]
     items.append(pupil("P2", "Seán", "O'Brien", date_of_birth=None))
     warning = Issue(
-        "Student", "Seán O'Brien", "birthDate 'soon' is not a date", "P2", severity="warning"
+        "student", "Seán O'Brien", "birthDate 'soon' is not a date", "P2", severity="warning"
     )
     result = run(engine, school, mis, clock, items, read_issues=(warning,))
     assert result.counts == {}

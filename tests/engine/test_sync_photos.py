@@ -15,8 +15,8 @@ from schoolsync.sandbox.photos import photo_payload, png
 from schoolsync.services.photos import photo_of, refresh_photos
 from schoolsync.services.schools import update_settings
 from schoolsync.services.sources import photos_reader
+from schoolsync.store.context_tables import pupil_photos
 from schoolsync.store.tables import people
-from schoolsync.store.tables_context import pupil_photos
 from tests.engine.test_sync_wonde import school, served, sync  # noqa: F401
 
 

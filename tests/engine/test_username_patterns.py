@@ -39,3 +39,19 @@ def test_every_two_digit_number_taken_goes_to_three() -> None:
         make_username("forename-initial-digits", "Jonathan", "Smith", "A1", taken.__contains__)
         == "jonathans100"
     )
+
+
+def test_a_leavers_username_is_never_given_to_anybody_else() -> None:
+    from schoolsync.engine.plan import make_plan
+    from schoolsync.engine.validate import validate
+    from schoolsync.model.current import Current
+    from schoolsync.school_settings import SchoolSettings
+    from tests.builders import pupil, snapshot, stored_person
+
+    gone = stored_person(1, pupil("OLD", "Amy", "Okafor"), status="left", username="aokafor")
+    current = Current(people=(gone,))
+    snap = snapshot(pupil("NEW", "Ade", "Okafor", upi="u-new", mis_id="m-new"))
+    validated = validate(snap, SchoolSettings(), current.people, {})
+    plan = make_plan(validated, current, {}, "initial-surname")
+    (created,) = [c for c in plan.changes if c.kind == "create"]
+    assert created.after["username"] == "aokafor2"

@@ -37,7 +37,7 @@ CASES = [
         Rules("sch_a"),
         london("2026-12-09 00:30"),
         next_key="night:2026-12-09",
-        why_has=("Nightly sync; nightly in 01:00–05:00 Europe/London",),
+        why_has=("Nightly autosync, in the window 01:00–05:00 Europe/London",),
     ),
     Case(
         "late in the window: tonight's slot is due",
@@ -45,7 +45,7 @@ CASES = [
         london("2026-12-09 04:59"),
         due=("night:2026-12-09",),
         next_key="night:2026-12-10",
-        why_has=("Due now: the nightly sync",),
+        why_has=("Due now (the nightly sync)",),
     ),
     Case(
         "a slot already taken is not due again (one sync per night)",
@@ -97,11 +97,25 @@ CASES = [
         skip="Revoked: the school withdrew this service's access in Wonde",
     ),
     Case(
-        "a school that only imports files is offline: skipped",
+        "a school that only imports files is not connected: skipped",
+        Rules("sch_a", connection="not_connected"),
+        london("2026-12-09 00:30"),
+        next_key="night:2026-12-09",
+        skip="Not connected to Wonde (the school imports files)",
+    ),
+    Case(
+        "a school whose MIS connector is down is offline: skipped",
         Rules("sch_a", connection="offline"),
         london("2026-12-09 00:30"),
         next_key="night:2026-12-09",
-        skip="Offline: no Wonde connection (the school imports files)",
+        skip="Offline: the school's MIS connector is down",
+    ),
+    Case(
+        "a school still to approve the app: skipped",
+        Rules("sch_a", connection="pending"),
+        london("2026-12-09 00:30"),
+        next_key="night:2026-12-09",
+        skip="Waiting for the school to approve this service in Wonde",
     ),
     Case(
         "a window across midnight belongs to the night it starts",

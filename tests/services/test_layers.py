@@ -1,5 +1,6 @@
-"""The CLI and the REST API are thin over the services: neither opens a store, runs a query,
-wires a reader nor reads the environment itself."""
+"""The CLI and the web app (pages and REST API) are thin over the services: none opens a store,
+runs a query, wires a reader nor reads the environment itself; web/ does not even import the
+store or SQLAlchemy (it holds the store as `services.handle.Store`)."""
 
 from __future__ import annotations
 

@@ -58,6 +58,8 @@ def test_token_is_required(api: httpx.Client, school: str) -> None:
 
 def test_schools_runs_and_issues_csv(api: httpx.Client, school: str) -> None:
     assert [s["key"] for s in api.get("/api/schools").json()] == [school]
+    # Fed by files so far: not connected to Wonde (model/connection.py).
+    assert [s["connection"] for s in api.get("/api/schools").json()] == ["not_connected"]
     [run] = api.get(f"/api/schools/{school}/runs").json()
     assert (run["status"], run["issues"]) == ("issues_exist", 1)
     response = api.get(f"/api/schools/{school}/runs/{run['run_id']}/issues.csv")

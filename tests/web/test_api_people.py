@@ -79,6 +79,13 @@ def test_a_school_admin_sees_only_their_school(site: Site) -> None:
             assert "Brookside" not in refused.text
 
 
+def test_the_api_takes_every_setting_the_cli_does() -> None:
+    from schoolsync.services.schools import SETTING_NAMES
+    from schoolsync.web.api_people import SettingsBody
+
+    assert set(SettingsBody.model_fields) == set(SETTING_NAMES)
+
+
 def test_settings_read_by_support_changed_only_by_admins_with_the_clis_checks(
     site: Site,
 ) -> None:
@@ -94,6 +101,9 @@ def test_settings_read_by_support_changed_only_by_admins_with_the_clis_checks(
         assert "pupil_leavers_pct must be a percentage from 0 to 100" in bad.text
         assert head.patch(url, json={"safeguard_mod": "strict"}).status_code == 422
         assert head.patch(url, json={"alert_emails": ["not an email"]}).status_code == 422
+        hours = head.patch(url, json={"daytime_every_hours": 13})
+        assert hours.status_code == 422 and "daytime_every_hours must be" in hours.text
+        assert head.patch(url, json={"timezone": "Mars/Olympus"}).status_code == 422
         assert school_named(site.engine, site.key_a).settings.safeguard_mode == "partial"
         changed = head.patch(url, json={"safeguard_mode": "strict", "alert_emails": ["a@b.org"]})
         assert changed.status_code == 200

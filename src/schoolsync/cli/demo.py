@@ -92,6 +92,7 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
         api_token=settings.api_token,
         notify=notifier(engine, settings),
         permissions=permissions_reader(settings),
+        settings=settings,
     )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"\nOpen the web app: http://{shown}:{port}/schools/{key}", highlight=False)

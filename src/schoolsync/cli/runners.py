@@ -4,6 +4,7 @@ web app with the scheduler and a pool of worker threads), and the distributed pa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Annotated
@@ -49,8 +50,11 @@ def serve(
 
     from schoolsync.jobs.pace import paced_reader
     from schoolsync.jobs.runner import EmbeddedRunner
+    from schoolsync.jobs.writeback_sender import WritebackSender
     from schoolsync.services.sources import permissions_reader
     from schoolsync.services.syncing import notifier
+    from schoolsync.services.webhooks import WebhookReceiver
+    from schoolsync.services.writeback_sender import mailer_for
     from schoolsync.web.app import create_web_app
 
     refuse_busy_port(host, port)
@@ -62,6 +66,7 @@ def serve(
             notify,
             workers=settings.workers,
             every_seconds=settings.scheduler_every_seconds,
+            busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
         )
         app_ = create_web_app(
             engine,
@@ -70,6 +75,8 @@ def serve(
             notify=notify,
             runner=runner,
             permissions=permissions_reader(settings),
+            settings=settings,
+            webhooks=WebhookReceiver.from_settings(settings),
         )
         out.print(f"schoolsync on http://{host}:{port}/ (API at /api, its docs at /docs)")
         out.print(
@@ -78,9 +85,15 @@ def serve(
         )
         out.print("No account yet? `schoolsync user add EMAIL --role vendor-admin` makes one.")
         runner.start()
+        # Late arrivals and early leavers, to the MIS: a pass every 2 s beside the syncs.
+        sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
+        sender.start()
         try:
-            uvicorn.run(app_, host=host, port=port, log_level="info")
+            # Our one log setup, not uvicorn's; no access log: a request line can carry a
+            # searched pupil's name in its query string.
+            uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
         finally:
+            sender.stop()
             runner.stop()
 
 
@@ -150,6 +163,16 @@ def scheduler(
             f"Scheduler on {settings.queue_name}: looking every "
             f"{settings.scheduler_every_seconds:g} s (Ctrl+C stops it)."
         )
-        while True:
-            enqueue_due(celery, settings, engine, now())
-            time.sleep(settings.scheduler_every_seconds)
+        # The write-back sender runs here, once per deployment, beside the workers: a pass
+        # every 2 s needs no broker round trip, and its claims keep any other sender off.
+        from schoolsync.jobs.writeback_sender import WritebackSender
+        from schoolsync.services.writeback_sender import mailer_for
+
+        sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
+        sender.start()
+        try:
+            while True:
+                enqueue_due(celery, settings, engine, now())
+                time.sleep(settings.scheduler_every_seconds)
+        finally:
+            sender.stop()

@@ -14,11 +14,13 @@ from schoolsync.cli.common import (
     WondeToken,
     WondeUrl,
     class_app,
+    fail,
     now,
     open_store,
     out,
     school_app,
 )
+from schoolsync.cli.exit_codes import ExitCode
 
 
 @school_app.command("add")
@@ -56,25 +58,70 @@ def school_add(
 def school_connect(
     school: Annotated[str, typer.Argument(help="The school's key.")],
     wonde_school_id: Annotated[str, typer.Option("--wonde-school-id", help="Wonde id (A…).")],
+    contact_name: Annotated[
+        str | None,
+        typer.Option(
+            "--contact-name",
+            help="The member of staff Wonde contacts to approve the app (asks for access).",
+        ),
+    ] = None,
+    contact_email: Annotated[
+        str | None, typer.Option("--contact-email", help="Their email address.")
+    ] = None,
+    contact_phone: Annotated[
+        str | None, typer.Option("--contact-phone", help="Their phone number (optional).")
+    ] = None,
     wonde_url: WondeUrl = None,
     wonde_token: WondeToken = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Connect a school (for example one fed by CTF files so far) to Wonde."""
-    from schoolsync.services.schools import connect_school
+    """Connect a school to Wonde: ask for access naming the school's contact (the school then
+    approves the app in its Wonde portal), or use a token obtained some other way."""
+    from schoolsync.model.connection import label, next_step
 
-    with open_store() as (settings, engine):
-        record = connect_school(
-            engine,
-            settings,
-            school,
-            wonde_school_id=wonde_school_id,
-            wonde_url=wonde_url,
-            wonde_token=wonde_token,
+    if (contact_name is None) != (contact_email is None) or (
+        contact_phone is not None and contact_name is None
+    ):
+        fail(
+            "name the school's contact with both --contact-name and --contact-email",
+            ExitCode.USAGE,
+            as_json=as_json,
         )
-    out.print(
-        f"{record.name} is now fed by Wonde school {wonde_school_id}. "
-        f"`schoolsync sync {record.key}` runs the first sync."
-    )
+    with open_store(as_json=as_json) as (settings, engine):
+        if contact_name is not None and contact_email is not None:
+            from schoolsync.services.connections import check_contact, request_connection
+
+            record = request_connection(
+                engine,
+                settings,
+                school,
+                wonde_school_id=wonde_school_id,
+                contact=check_contact(contact_name, contact_email, contact_phone),
+                now=now(),
+                wonde_url=wonde_url,
+                wonde_token=wonde_token,
+            )
+        else:
+            from schoolsync.services.schools import connect_school
+
+            record = connect_school(
+                engine,
+                settings,
+                school,
+                wonde_school_id=wonde_school_id,
+                wonde_url=wonde_url,
+                wonde_token=wonde_token,
+            )
+    state = record.state
+    if as_json:
+        print(json.dumps({"key": record.key, "wonde_school_id": wonde_school_id,
+                          "state": state, "next": next_step(state)}))  # fmt: skip
+        return
+    out.print(f"{record.name} (Wonde school {wonde_school_id}): {label(state)}.", highlight=False)
+    if state == "pending":
+        out.print(f"What happens next: {next_step(state)}", highlight=False)
+    else:
+        out.print(f"`schoolsync sync {record.key}` runs the first sync.", highlight=False)
 
 
 @school_app.command("list")
@@ -96,6 +143,7 @@ def school_list(
                         "key": school.key,
                         "name": school.name,
                         "source": school.source_kind,
+                        "connection": school.state,
                         "last_full_sync_at": (
                             school.last_full_sync_at.isoformat()
                             if school.last_full_sync_at
@@ -107,13 +155,16 @@ def school_list(
             )
         )
         return
-    table = Table("Key", "Name", "Source", "Last full sync")
+    from schoolsync.model.connection import label
+
+    table = Table("Key", "Name", "Source", "Connection", "Last full sync")
     for school in found:
         last = school.last_full_sync_at
         table.add_row(
             school.key,
             school.name,
             school.source_kind,
+            label(school.state),
             last.strftime("%Y-%m-%d %H:%M") if last else "never",
         )
     out.print(table)

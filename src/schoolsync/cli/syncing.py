@@ -65,6 +65,14 @@ def sync(
             as_json=as_json,
         )
     with interruptible(), open_store(as_json=as_json) as (settings, engine):
+        skipped = _skip_reason(engine, school)
+        if skipped is not None:
+            # Not a failure: the school cannot be synced in its connection state.
+            if as_json:
+                print(json.dumps({"status": "skipped", "message": skipped}))
+            else:
+                out.print(skipped, highlight=False)
+            raise typer.Exit(ExitCode.OK)
         if manual:
             from schoolsync.cli.manual import manual_sync
             from schoolsync.services.sources import mis_reader
@@ -91,6 +99,17 @@ def sync(
     else:
         print_result(result, school, left_out)
     raise typer.Exit(for_status(result.status))
+
+
+def _skip_reason(engine: sa.Engine, school: str) -> str | None:
+    from schoolsync.errors import SyncSkipped
+    from schoolsync.services.connections import ensure_can_sync
+
+    try:
+        ensure_can_sync(engine, school)
+    except SyncSkipped as exc:
+        return str(exc)
+    return None
 
 
 def run_sync(

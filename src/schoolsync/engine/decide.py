@@ -18,11 +18,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from schoolsync.engine.fit import Sizes, fit
-from schoolsync.engine.identity import match_people
+from schoolsync.engine.identity import PERSON_KEYS, match_people
 from schoolsync.engine.import_choices import apply_import_choices
 from schoolsync.engine.leavers import apply_dates
 from schoolsync.engine.matching.guard import guard_people, leave_alone
 from schoolsync.engine.plan import make_plan
+from schoolsync.engine.relink import (
+    SWITCH_PERSON_KEYS,
+    Relinked,
+    hold_doubts,
+    looks_like_mis_switch,
+    relink,
+)
 from schoolsync.engine.safeguard import safeguard
 from schoolsync.engine.scope import apply_scope
 from schoolsync.engine.sen import apply_sen_settings
@@ -44,6 +51,8 @@ class Decision:
     plan: Plan
     #: the plan parted into what applies now and what waits for a person
     guarded: Guarded
+    #: whether the school's records were re-linked as after an MIS switch
+    mis_switch: bool = False
 
 
 def decide(
@@ -56,23 +65,35 @@ def decide(
     scope: Scope | None = None,
     merged: MergedChoices | None = None,
     today: dt.date | None = None,
+    mis_switch: bool = False,
 ) -> Decision:
     """`scope` is what to sync (the school's saved scope when None); `sizes` are the store's
     column sizes, which values are fitted to before anything else looks at them; `merged` is
     what a first connection's merge decided (`engine/matching/guard.py`), if there was one;
-    `today` (the school's date) turns leavers and future starters away (`leavers.py`)."""
+    `today` (the school's date) turns leavers and future starters away (`leavers.py`).
+    `mis_switch`: Wonde said the school moved to another MIS (it is also seen when most ids
+    change at once): everyone is re-linked by what survives a switch (`relink`), not by ids."""
     chosen = scope if scope is not None else Scope.of(settings)
     dated = apply_dates(snapshot, today) if today is not None else snapshot
     chosen_types = apply_import_choices(apply_sen_settings(dated, settings), settings)
     scoped = apply_scope(fit(chosen_types, sizes), chosen)
     if merged is not None:
         scoped = leave_alone(scoped, merged)
+    switch = mis_switch or looks_like_mis_switch(scoped, current)
     matched = match_people(
-        scoped.people, current.people, scoped.contact_links, current.contact_links.keys()
-    )
+        scoped.people, current.people, scoped.contact_links, current.contact_links.keys(),
+        keys=SWITCH_PERSON_KEYS if switch else PERSON_KEYS,
+    )  # fmt: skip
+    relinked = relink(scoped, current, matched) if switch else Relinked()
+    matched = {**matched, **relinked.people}
     validated = validate(scoped, settings, current.people, matched)
     if merged is not None:
         validated, matched = guard_people(validated, current, matched, merged)
-    plan = make_plan(validated, current, matched, settings.username_pattern)
-    guarded = safeguard(plan, current, settings.limits(), dependents)
-    return Decision(validated, plan, guarded)
+    plan = make_plan(
+        validated, current, matched, settings.username_pattern,
+        relinked.structures if switch else None,
+    )  # fmt: skip
+    limits = settings.limits()
+    guarded = safeguard(plan, current, limits, dependents)
+    guarded = hold_doubts(guarded, plan, relinked.doubts, limits.mode == "strict")
+    return Decision(validated, plan, guarded, switch)

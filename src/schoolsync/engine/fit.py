@@ -26,13 +26,13 @@ from schoolsync.model import (
     Deletion,
     Group,
     Issue,
+    IssueEntity,
     Person,
     SchoolClass,
     SchoolInfo,
     Snapshot,
 )
 from schoolsync.model.current import person_values
-from schoolsync.model.labels import ROLE_LABELS
 
 #: table name -> column name -> the longest string it holds
 Sizes = Mapping[str, Mapping[str, int]]
@@ -45,6 +45,8 @@ _NAME_ENDINGS: tuple[str, ...] = ("name", "forename", "surname", "middle_names")
 _NOT_NAMES: frozenset[str] = frozenset({"username"})
 
 Severity = Literal["error", "warning"]
+#: a length no string reaches: a value with no column limit always fits
+_NO_LIMIT = 1 << 62
 
 
 def is_name(field: str) -> bool:
@@ -64,7 +66,7 @@ def fit(snapshot: Snapshot, sizes: Sizes) -> Snapshot:
     return replace(
         snapshot,
         people=tuple(people),
-        subjects=_kept(fitter.structure("Subject", "subjects", s) for s in snapshot.subjects),
+        subjects=_kept(fitter.structure("subject", "subjects", s) for s in snapshot.subjects),
         classes=_kept(fitter.school_class(each) for each in snapshot.classes),
         groups=_kept(fitter.group(each) for each in snapshot.groups),
         contact_links=_kept(fitter.link(each) for each in snapshot.contact_links),
@@ -86,13 +88,35 @@ class _Fitter:
         #: (family, source_id) of the people left out here, whom relations must not name
         self.gone: set[tuple[str, str]] = set()
         self.id_size = sizes["people"]["source_id"]
+        #: table -> record type -> its (field, limit) pairs, worked out once per type: a school
+        #: sends thousands of records and only their string fields with a limit need a look
+        self._limits: dict[tuple[str, type], tuple[tuple[str, int], ...]] = {}
 
     def _too_long(self, table: str, field: str, value: Any) -> bool:
         limit = self.sizes[table].get(field)
         return isinstance(value, str) and limit is not None and len(value) > limit
 
+    def _long_fields(self, table: str, record: Any) -> list[str]:
+        """The fields of `record` (a dataclass) whose value is longer than `table` holds."""
+        limits = self._limits.get((table, type(record)))
+        if limits is None:
+            sizes = self.sizes[table]
+            limits = tuple((f.name, sizes[f.name]) for f in fields(record) if f.name in sizes)
+            self._limits[(table, type(record))] = limits
+        return [
+            name
+            for name, limit in limits
+            if isinstance(value := getattr(record, name), str) and len(value) > limit
+        ]
+
     def _report(
-        self, entity: str, name: str, source_id: str, field: str, limit: int, severity: Severity
+        self,
+        entity: IssueEntity,
+        name: str,
+        source_id: str,
+        field: str,
+        limit: int,
+        severity: Severity,
     ) -> None:
         if severity == "error":
             outcome = "it was left out"
@@ -112,14 +136,24 @@ class _Fitter:
         )
 
     def _ids(self, family: str, ids: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(i for i in ids if len(i) <= self.id_size and (family, i) not in self.gone)
+        """`ids` without those too long to store or of people left out (the same tuple when
+        none is: most records need no change)."""
+        size, gone = self.id_size, self.gone
+        if all(len(i) <= size and (family, i) not in gone for i in ids):
+            return ids
+        return tuple(i for i in ids if len(i) <= size and (family, i) not in gone)
 
     def person(self, person: Person) -> Person | None:
-        entity = ROLE_LABELS[person.role]
+        entity = person.role
         sizes = self.sizes["people"]
         # The username a source may give is not a synced field, but it is stored all the same.
-        stored = {**person_values(person), "username": person.username}
-        long = [name for name, value in stored.items() if self._too_long("people", name, value)]
+        stored = person_values(person)  # a dict of its own
+        stored["username"] = person.username
+        long = [
+            name
+            for name, value in stored.items()
+            if isinstance(value, str) and len(value) > sizes.get(name, _NO_LIMIT)
+        ]
         for name in long:
             if name in KEYS:
                 self._report(
@@ -154,51 +188,59 @@ class _Fitter:
             needs = needs[:-1]
         return needs
 
-    def structure(self, entity: str, table: str, record: Any) -> Any:
+    def structure(self, entity: IssueEntity, table: str, record: Any) -> Any:
         """A subject, class or group with its own values fitted, or None to leave it out."""
         sizes = self.sizes[table]
+        long = self._long_fields(table, record)
+        if not long:
+            return record
         changed: dict[str, Any] = {}
         name = record.name[: sizes.get("name", len(record.name))]
-        for each in fields(record):
-            value = getattr(record, each.name)
-            if not self._too_long(table, each.name, value):
-                continue
-            limit = sizes[each.name]
-            if each.name in KEYS:
+        for field_name in long:
+            value = getattr(record, field_name)
+            limit = sizes[field_name]
+            if field_name in KEYS:
                 self._report(
-                    entity, name, record.source_id[: self.id_size], each.name, limit, "error"
+                    entity, name, record.source_id[: self.id_size], field_name, limit, "error"
                 )
                 return None
-            self._report(entity, name, record.source_id, each.name, limit, "warning")
-            changed[each.name] = value[:limit] if is_name(each.name) else None
-        return replace(record, **changed) if changed else record
+            self._report(entity, name, record.source_id, field_name, limit, "warning")
+            changed[field_name] = value[:limit] if is_name(field_name) else None
+        return replace(record, **changed)
 
     def school_class(self, school_class: SchoolClass) -> SchoolClass | None:
-        fitted: SchoolClass | None = self.structure("Class", "classes", school_class)
+        fitted: SchoolClass | None = self.structure("class", "classes", school_class)
         if fitted is None:
             return None
         subject = fitted.subject_source_id
+        subject_fits = not self._too_long("subjects", "source_id", subject)
+        students = self._ids("pupil", fitted.student_ids)
+        teachers = self._ids("employee", fitted.teacher_ids)
+        if subject_fits and students is fitted.student_ids and teachers is fitted.teacher_ids:
+            return fitted
         return replace(
             fitted,
-            subject_source_id=None if self._too_long("subjects", "source_id", subject) else subject,
-            student_ids=self._ids("pupil", fitted.student_ids),
-            teacher_ids=self._ids("employee", fitted.teacher_ids),
+            subject_source_id=subject if subject_fits else None,
+            student_ids=students,
+            teacher_ids=teachers,
         )
 
     def group(self, group: Group) -> Group | None:
-        fitted: Group | None = self.structure("Group", "groups", group)
+        fitted: Group | None = self.structure("group", "groups", group)
         if fitted is None:
             return None
-        return replace(
-            fitted,
-            student_ids=self._ids("pupil", fitted.student_ids),
-            employee_ids=self._ids("employee", fitted.employee_ids),
-        )
+        students = self._ids("pupil", fitted.student_ids)
+        employees = self._ids("employee", fitted.employee_ids)
+        if students is fitted.student_ids and employees is fitted.employee_ids:
+            return fitted
+        return replace(fitted, student_ids=students, employee_ids=employees)
 
     def link(self, link: ContactLink) -> ContactLink | None:
-        if not self._ids("pupil", (link.pupil_source_id,)) or not self._ids(
-            "contact", (link.contact_source_id,)
-        ):
+        size, gone = self.id_size, self.gone
+        pupil, contact = link.pupil_source_id, link.contact_source_id
+        if len(pupil) > size or ("pupil", pupil) in gone:
+            return None
+        if len(contact) > size or ("contact", contact) in gone:
             return None
         if self._too_long("contact_links", "relationship", link.relationship):
             return replace(link, relationship=None)
@@ -228,7 +270,6 @@ class _Fitter:
         sizes = self.sizes["issues"]
         return replace(
             issue,
-            entity_type=issue.entity_type[: sizes["entity_type"]],
             entity_name=issue.entity_name[: sizes["entity_name"]],
             source_id=issue.source_id[: sizes["source_id"]],
             mis_id=issue.mis_id[: sizes["mis_id"]],

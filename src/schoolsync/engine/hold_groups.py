@@ -37,6 +37,7 @@ RULE_TITLES: dict[str, str] = {
     "mass_pupil_leavers": "mass leavings of pupils",
     "mass_staff_leavers": "mass leavings of staff",
     "mass_email_changes": "mass changes of emails",
+    "mis_switch": "classes could not be re-linked with confidence after the MIS switch",
 }
 #: How many names a one-line summary shows before "and N more".
 NAMES_SHOWN = 3

@@ -61,29 +61,21 @@ def match_people(
     stored: Sequence[Row],
     links: Sequence[ContactLink] = (),
     stored_links: Iterable[tuple[int, int]] = (),
+    keys: Sequence[str] = PERSON_KEYS,
 ) -> dict[PersonKey, int]:
+    """`keys`: the links trusted, in order (after an MIS switch only UPI and UPN survive)."""
     by_family: dict[str, list[Row]] = defaultdict(list)
     for row in stored:
         by_family[row["family"]].append(row)
-    indexes = {family: _Index(rows, PERSON_KEYS) for family, rows in by_family.items()}
+    indexes = {family: _Index(rows, keys) for family, rows in by_family.items()}
     claimed: set[int] = set()
     matched: dict[PersonKey, int] = {}
     unmatched: list[Person] = []
     for person in people:
         index = indexes.get(person.family)
-        row_id = (
-            index.find(
-                {
-                    "upi": person.upi,
-                    "source_id": person.source_id,
-                    "upn": person.upn,
-                    "mis_id": person.mis_id,
-                },
-                claimed,
-            )
-            if index
-            else None
-        )
+        values = {"upi": person.upi, "source_id": person.source_id, "upn": person.upn,
+                  "mis_id": person.mis_id}  # fmt: skip
+        row_id = index.find(values, claimed) if index else None
         if row_id is None:
             unmatched.append(person)
             continue

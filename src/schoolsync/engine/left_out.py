@@ -7,10 +7,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from schoolsync.model import Issue
+from schoolsync.model import ROLES, Issue
 
 #: Issue entity types (as the issues CSV writes them) and the roles the store counts.
-_ROLES = {"Student": "student", "Teacher": "teacher", "Staff": "staff", "Contact": "contact"}
 _PLURALS = {"student": "pupils", "teacher": "teachers", "staff": "staff", "contact": "contacts"}
 
 
@@ -35,8 +34,8 @@ def roles_left_out(issues: Iterable[Issue], active: Mapping[str, int]) -> list[R
     """Roles that have nobody active in the store after a run that left some of them out."""
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     for issue in issues:
-        role = _ROLES.get(issue.entity_type)
-        if role is not None and issue.severity == "error":
+        role = issue.entity
+        if role in ROLES and issue.severity == "error":
             reasons[role][issue.message] += 1
     return [
         RoleLeftOut(role, sum(found.values()), found.most_common(1)[0][0])

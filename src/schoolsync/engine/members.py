@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from schoolsync.engine.identity import PersonKey
-from schoolsync.model import Family, Group, Issue, Person, SchoolClass
+from schoolsync.model import Family, Group, Issue, IssueEntity, Person, SchoolClass
 from schoolsync.model.current import Row
 
 #: How many ids a warning quotes before it only counts the rest.
 QUOTED = 5
+
+
+#: A parent's member lists: (family, source ids) of pupils, then of staff.
+_Lists = tuple[tuple[Family, tuple[str, ...]], ...]
 
 
 def unknown_members(
@@ -32,12 +36,12 @@ def unknown_members(
     known: set[PersonKey] = {(p.family, p.source_id) for p in people}
     known.update((row["family"], row["source_id"]) for row in stored_people if row["source_id"])
     known.update(accounted)
-    parents: list[tuple[str, SchoolClass | Group, tuple[tuple[Family, tuple[str, ...]], ...]]]
+    parents: list[tuple[IssueEntity, SchoolClass | Group, _Lists]]
     parents = [
-        ("Class", c, (("pupil", c.student_ids), ("employee", c.teacher_ids))) for c in classes
+        ("class", c, (("pupil", c.student_ids), ("employee", c.teacher_ids))) for c in classes
     ]
     parents += [
-        ("Group", g, (("pupil", g.student_ids), ("employee", g.employee_ids))) for g in groups
+        ("group", g, (("pupil", g.student_ids), ("employee", g.employee_ids))) for g in groups
     ]
     issues = []
     for entity, record, lists in parents:
@@ -49,7 +53,7 @@ def unknown_members(
                 Issue(
                     entity,
                     record.name,
-                    _message(entity.lower(), missing),
+                    _message(entity, missing),
                     record.source_id,
                     record.mis_id or "",
                     severity="warning",

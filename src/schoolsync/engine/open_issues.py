@@ -17,23 +17,23 @@ from schoolsync.model.open_issues import Reconciled
 
 #: Which entity families of a snapshot (`Snapshot.covers`) speak for an issue's entity type.
 _FAMILIES: dict[str, frozenset[str]] = {
-    "Student": frozenset({"pupil"}),
-    "Teacher": frozenset({"employee"}),
-    "Staff": frozenset({"employee"}),
-    "Contact": frozenset({"contact"}),
-    "User": frozenset({"pupil", "employee", "contact"}),
-    "Class": frozenset({"class"}),
-    "Group": frozenset({"group"}),
-    "Subject": frozenset({"subject"}),
+    "student": frozenset({"pupil"}),
+    "teacher": frozenset({"employee"}),
+    "staff": frozenset({"employee"}),
+    "contact": frozenset({"contact"}),
+    "user": frozenset({"pupil", "employee", "contact"}),
+    "class": frozenset({"class"}),
+    "group": frozenset({"group"}),
+    "subject": frozenset({"subject"}),
 }
-_PEOPLE = ("Student", "Teacher", "Staff", "Contact", "User")
+_PEOPLE = ("student", "teacher", "staff", "contact", "user")
 
 #: An issue is the same issue in a later run when its record and its message are the same.
 IssueKey = tuple[str, str, str, str]
 
 
 def issue_key(issue: Issue) -> IssueKey:
-    return (issue.entity_type, issue.source_id, issue.mis_id, issue.message)
+    return (issue.entity, issue.source_id, issue.mis_id, issue.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +57,10 @@ class Reading:
 
     def looked_at(self, issue: Issue) -> bool:
         """Whether this run would have found `issue` again if it were still there."""
-        families = _FAMILIES.get(issue.entity_type, frozenset())
+        families = _FAMILIES.get(issue.entity, frozenset())
         if self.complete and families & self.covers:
             return True
-        return bool(issue.source_id) and (_kind(issue.entity_type), issue.source_id) in self.seen
+        return bool(issue.source_id) and (_kind(issue.entity), issue.source_id) in self.seen
 
 
 def reconcile(
@@ -81,8 +81,8 @@ def reconcile(
     return Reconciled(opened, again, resolved)
 
 
-def _kind(entity_type: str) -> str:
-    return "person" if entity_type in _PEOPLE else entity_type.lower()
+def _kind(entity: str) -> str:
+    return "person" if entity in _PEOPLE else entity
 
 
 def _deleted_kind(kind: str) -> str:

@@ -64,7 +64,7 @@ def plan_photos(
         problem, data, kind = _read(photo.content, max_bytes)
         if problem is not None:
             issues.append(
-                Issue("Student", photo.name, f"The photo {problem}; the stored photo was kept",
+                Issue("student", photo.name, f"The photo {problem}; the stored photo was kept",
                       photo.source_id, photo.mis_id, severity="warning")
             )  # fmt: skip
             continue

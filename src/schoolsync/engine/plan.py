@@ -52,9 +52,13 @@ def make_plan(
     current: Current,
     matched: Mapping[PersonKey, int] | None = None,
     username_pattern: str = "initial-surname",
+    relinked: Mapping[str, Mapping[str, int]] | None = None,
 ) -> Plan:
     """`matched` is `identity.match_people` of the snapshot's people, if already worked out;
-    `username_pattern` is the school's (`engine/username_patterns.py`)."""
+    `username_pattern` is the school's (`engine/username_patterns.py`); `relinked`, after an
+    MIS switch, the structures matched by `relink` (kind -> source id -> stored id) instead of
+    by their ids."""
+    again = relinked or {}
     snapshot = validated.snapshot
     if matched is None:
         matched = match_people(
@@ -64,8 +68,9 @@ def make_plan(
     staged: dict[Stage, list[Change]] = {stage: [] for stage in ORDER}
 
     subjects = plan_structures(
-        "subject", snapshot, snapshot.subjects, current.subjects, SUBJECT_FIELDS, subject_values
-    )
+        "subject", snapshot, snapshot.subjects, current.subjects, SUBJECT_FIELDS, subject_values,
+        relinked=again.get("subject"),
+    )  # fmt: skip
     staged["subject"].extend(subjects.changes)
     people = plan_people(validated, current, known, username_pattern)
     staged["person"].extend(people.changes)
@@ -78,11 +83,13 @@ def make_plan(
         CLASS_FIELDS,
         class_values_with(subjects.ids),
         skipped=validated.skipped_classes,
+        relinked=again.get("class"),
     )
     staged["class"].extend(classes.changes)
     groups = plan_structures(
-        "group", snapshot, snapshot.groups, current.groups, GROUP_FIELDS, group_values
-    )
+        "group", snapshot, snapshot.groups, current.groups, GROUP_FIELDS, group_values,
+        relinked=again.get("group"),
+    )  # fmt: skip
     staged["group"].extend(groups.changes)
     if "class" in snapshot.covers:
         staged["class_membership"].extend(

@@ -200,8 +200,8 @@ class _Rules:
             if values.get("role") != "student":
                 continue
             parent = values.get("parent_id")
-            if parent is None:
-                continue
+            if not isinstance(parent, int):
+                continue  # a class this plan creates (a `NewRef`) had no pupils to lose
             if change.kind == "remove":
                 removed[parent] += 1
                 removals.setdefault(parent, []).append(change)

@@ -60,7 +60,7 @@ def _pupil(person: Person, settings: SchoolSettings, issues: list[Issue]) -> Per
         return dataclasses.replace(person, sen_status=provision)
     issues.append(
         Issue(
-            "Student",
+            "student",
             person.display_name,
             f"SEN code '{code[:10]}' is not a known SEN provision; the pupil's SEN status was "
             f"kept as it was. Tell schoolsync what it means: `--custom-sen-code {code[:10]}=K` "

@@ -13,9 +13,8 @@ from dataclasses import dataclass, replace
 from schoolsync.engine.identity import PersonKey
 from schoolsync.engine.members import unknown_members
 from schoolsync.engine.usernames import username_clashes
-from schoolsync.model import Issue, Person, SchoolClass, Snapshot, family_of
+from schoolsync.model import ROLES, Issue, Person, SchoolClass, Snapshot, family_of
 from schoolsync.model.current import Row
-from schoolsync.model.labels import ROLE_LABELS, ROLE_OF_LABEL
 from schoolsync.school_settings import SchoolSettings
 
 MISSING_EMAIL = "User is missing an email"
@@ -88,8 +87,8 @@ def validate(
     people, dropped = _unique_people(snapshot.people, issues)
     skipped: set[PersonKey] = set(dropped)
     for issue in snapshot.read_issues:
-        role = ROLE_OF_LABEL.get(issue.entity_type)
-        if issue.severity == "error" and role is not None:
+        role = issue.entity
+        if issue.severity == "error" and role in ROLES:
             skipped.add((family_of(role), issue.source_id))
 
     email_counts = _email_counts(snapshot, people, stored_people, matched)
@@ -108,8 +107,9 @@ def validate(
     kept: list[Person] = []
     clashes = username_clashes(people, stored_people, matched)
     for person in people:
-        message = USERNAME_IN_USE if (person.family, person.source_id) in clashes else None
-        known = (person.family, person.source_id) in matched
+        key = (person.family, person.source_id)
+        message = USERNAME_IN_USE if key in clashes else None
+        known = key in matched
         # An email the source sent but that could not be used leaves the stored one in place.
         keeps_stored = known and "email" in person.unreadable
         if (
@@ -124,13 +124,13 @@ def validate(
                 email_counts,
                 owners_by_email,
                 owners_by_username,
-                matched.get((person.family, person.source_id)),
+                matched.get(key),
             )
         if message is None:
             kept.append(person)
         else:
             issues.append(_person_issue(person, message))
-            skipped.add((person.family, person.source_id))
+            skipped.add(key)
 
     classes, skipped_classes = _usable_classes(snapshot.classes, issues)
     issues += unknown_members(
@@ -265,14 +265,14 @@ def _usable_classes(
             continue
         skipped.add(source_id)
         issues.append(
-            Issue("Class", school_class.name, message, source_id, school_class.mis_id or "")
+            Issue("class", school_class.name, message, source_id, school_class.mis_id or "")
         )
     return usable, skipped
 
 
 def _person_issue(person: Person, message: str) -> Issue:
     return Issue(
-        ROLE_LABELS[person.role],
+        person.role,
         person.display_name,
         message,
         person.source_id,

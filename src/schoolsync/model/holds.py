@@ -15,6 +15,7 @@ Rule = Literal[
     "mass_pupil_leavers",
     "mass_staff_leavers",
     "mass_email_changes",
+    "mis_switch",
 ]
 RULES: tuple[Rule, ...] = (
     "subject_gone",
@@ -23,6 +24,7 @@ RULES: tuple[Rule, ...] = (
     "mass_pupil_leavers",
     "mass_staff_leavers",
     "mass_email_changes",
+    "mis_switch",
 )
 
 

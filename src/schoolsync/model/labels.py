@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from schoolsync.model.records import Role, SourceKind
+from schoolsync.model.records import IssueEntity, Role, SourceKind
 
 #: What started a run: a person (CLI, web), the schedule, or an uploaded file.
 Trigger = Literal["manual", "scheduled", "expedited", "file"]
@@ -34,17 +34,27 @@ SYNC_KIND_LABELS: dict[SyncKind, str] = {
     "file": "Whole file",
 }
 
-#: A role as an issue names the record's type ("Student: Ann Smith ...").
-ROLE_LABELS: dict[Role, str] = {
+#: What an issue is about, in the words of the issues CSV's Entity Type column (DESIGN.md:
+#: Class, Teacher, Student, Staff, Contact, User) and of the store's `entity_type` column.
+ENTITY_LABELS: dict[IssueEntity, str] = {
     "student": "Student",
     "teacher": "Teacher",
     "staff": "Staff",
     "contact": "Contact",
+    "user": "User",
+    "class": "Class",
+    "group": "Group",
+    "subject": "Subject",
+    "school": "School",
 }
+_ENTITY_OF_LABEL: dict[str, IssueEntity] = {label: kind for kind, label in ENTITY_LABELS.items()}
 
-#: An issue's record type back to the role (an `Issue` carries only the label: the sources
-#: make issues, and the store keeps the label).
-ROLE_OF_LABEL: dict[str, Role] = {label: role for role, label in ROLE_LABELS.items()}
+
+def entity_of_label(label: str) -> IssueEntity:
+    """The kind an Entity Type names, as the store keeps it; a word it does not know is a user
+    of unknown type, as the CSV's own vocabulary has it."""
+    return _ENTITY_OF_LABEL.get(label, "user")
+
 
 #: A role in a count, (one, many): "1 pupil", "197 contacts".
 ROLE_NOUNS: dict[Role, tuple[str, str]] = {

@@ -40,6 +40,13 @@ Gender = Literal["male", "female", "other", "not_stated"]
 
 SourceKind = Literal["wonde", "ctf", "oneroster", "staff_csv"]
 
+#: What kind of record an issue is about: a person by role, a user of unknown type, a class,
+#: group or subject, or the school itself. The words ("Student", "Class") are chosen in one
+#: place, `model/labels.py`, and are what the issues CSV's Entity Type column says.
+IssueEntity = Literal[
+    "student", "teacher", "staff", "contact", "user", "class", "group", "subject", "school"
+]
+
 
 def family_of(role: Role) -> Family:
     if role == "student":
@@ -211,12 +218,19 @@ class Issue:
     """A data problem found in one entity. An *error* left the entity out; a *warning* dropped a
     value and kept the entity."""
 
-    entity_type: str
+    entity: IssueEntity
     entity_name: str
     message: str
     source_id: str = ""
     mis_id: str = ""
     severity: Literal["error", "warning"] = "error"
+
+    @property
+    def entity_type(self) -> str:
+        """The kind in words ("Student", "Class"): the issues CSV's Entity Type."""
+        from schoolsync.model.labels import ENTITY_LABELS
+
+        return ENTITY_LABELS[self.entity]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ RunStatus = Literal[
     "failed",
     "paused",
     "interrupted",
+    "skipped",
 ]
 
 RUNNING: RunStatus = "running"
@@ -27,6 +28,9 @@ FAILED: RunStatus = "failed"
 PAUSED: RunStatus = "paused"
 #: Stopped before it finished (Ctrl-C, or its process ended): nothing it read was applied.
 INTERRUPTED: RunStatus = "interrupted"
+#: Not run: the school's connection does not let it sync (waiting for approval, declined,
+#: revoked, offline). Nothing was read.
+SKIPPED: RunStatus = "skipped"
 
 LABELS: dict[str, str] = {
     RUNNING: "Running",
@@ -37,6 +41,7 @@ LABELS: dict[str, str] = {
     FAILED: "Failed: nothing was changed",
     PAUSED: "Paused",
     INTERRUPTED: "Interrupted: stopped before it finished; nothing was changed",
+    SKIPPED: "Skipped: the school's connection does not let it sync; nothing was read",
 }
 
 
@@ -54,6 +59,7 @@ MEANINGS: dict[str, str] = {
     FAILED: "The sync could not finish. Nothing was changed.",
     PAUSED: "Syncing is paused (term dates). Nothing was read.",
     INTERRUPTED: "The sync stopped before it finished. Nothing it read was applied.",
+    SKIPPED: "The sync did not run: the school's Wonde connection does not let it (see why).",
 }
 #: A school that has no run yet.
 NEVER_SYNCED = "Never synced"

@@ -5,6 +5,10 @@ They let tests and the CLI drive a sandbox running in another process:
 - `POST /sandbox/schools/{id}/changes`: `{"kind": "leaver", "count": 1, "seed": 3}` or
   `{"random": 20, "seed": 5}` -> `{"applied": [descriptions]}`.
 - `POST /sandbox/schools/{id}/offline`: `{"offline": true|false}`.
+- `GET /sandbox/schools/{id}/writebacks`: every attendance mark the school's MIS received (once
+  each, with its write-back id and state) and how many POSTs repeated an idempotency key;
+  `POST` `{"allows_writeback": false, "completes_after": 0.1, "fail_next": 2}` changes how
+  the MIS takes them.
 - `POST /sandbox/faults`: a fault (see faults.py), or `{"kind": "offline"|"online",
   "school_id": ...}`; `GET` lists what is pending; `DELETE` clears everything.
 """
@@ -74,6 +78,29 @@ class ControlApi:
         offline = bool(_object(body, "with offline true or false").get("offline", True))
         self.sandbox.set_offline(school.id, offline)
         return {"id": school.id, "offline": offline}
+
+    def writebacks(self, request: Request, token: str, body: Any) -> Record:
+        school_id = request.path_params["school_id"]
+        school = visible_school(self.sandbox, token, school_id, data=False)
+        ledger = self.sandbox.writebacks
+        if request.method == "POST":
+            asked = _object(body, "with allows_writeback, completes_after or fail_next")
+            try:
+                if "allows_writeback" in asked:
+                    with school.lock:
+                        extended = school.profile.setdefault("extended", {})
+                        extended["allows_writeback"] = bool(asked["allows_writeback"])
+                if "completes_after" in asked:
+                    ledger.completes_after = max(0.0, float(asked["completes_after"]))
+                if "fail_next" in asked:
+                    ledger.fail_next = max(0, int(asked["fail_next"]))
+            except (TypeError, ValueError) as error:
+                raise ApiError(422, "validation_failed", str(error)) from error
+        return {
+            "data": ledger.received(school.id),
+            "replays": ledger.replays,
+            "allows_writeback": bool(school.profile.get("extended", {}).get("allows_writeback")),
+        }
 
     def add_fault(self, request: Request, token: str, body: Any) -> Record:
         asked = _object(body, "describing the fault")

@@ -8,6 +8,8 @@ Kinds:
 - "429": Too Many Requests with `Retry-After: <retry_after>`.
 - "500", "502", "503": server errors with a JSON body.
 - "slow": wait `ms` milliseconds, then answer normally.
+- "slow_answer": do the work at once, then wait `ms` milliseconds before answering: a write
+  made but not yet acknowledged, the window a client can crash or time out in.
 - "malformed": answer 200 with the real body cut off half way (not valid JSON).
 Over HTTP, `{"kind": "offline", "school_id": ...}` (and "online") switch a school's state.
 """
@@ -19,7 +21,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-FAULT_KINDS = ("429", "500", "502", "503", "slow", "malformed")
+FAULT_KINDS = ("429", "500", "502", "503", "slow", "slow_answer", "malformed")
 
 
 @dataclass
@@ -116,6 +118,9 @@ class FaultPlan:
 
     def slow(self, ms: int, count: int = 1, path: str | None = None) -> Fault:
         return self.add(Fault("slow", count=count, path=path, ms=ms))
+
+    def slow_answer(self, ms: int, count: int = 1, path: str | None = None) -> Fault:
+        return self.add(Fault("slow_answer", count=count, path=path, ms=ms))
 
     def malformed(self, count: int = 1, path: str | None = None) -> Fault:
         return self.add(Fault("malformed", count=count, path=path))

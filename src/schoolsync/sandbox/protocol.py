@@ -2,7 +2,8 @@
 
 - Auth: `Authorization: Bearer <token>` or `Basic base64(<token>:)`, scheme in any case.
 - Errors: `{"error": ..., "error_description": ...}` (the protocol notes leave the shape open;
-  this is the Laravel/OAuth style clients most often meet), raised as `ApiError`.
+  this is the Laravel/OAuth style clients most often meet), raised as `ApiError`; a 422 for a
+  write also carries Laravel's `"message"` and `"errors": {"field": ["problem", ...]}`.
 - Lists: `{"data": [...], "meta": {"pagination": {...}, "includes": [...]}}`, where `next` and
   `previous` are absolute URLs on the host the request came in on, keeping every parameter.
 """
@@ -31,16 +32,28 @@ class ApiError(Exception):
     """An answer other than 200, with Wonde's error body."""
 
     def __init__(
-        self, status: int, error: str, description: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        error: str,
+        description: str,
+        headers: dict[str, str] | None = None,
+        *,
+        errors: dict[str, list[str]] | None = None,
     ) -> None:
         super().__init__(description)
         self.status = status
         self.error = error
         self.description = description
         self.headers = headers or {}
+        #: field -> problems, as Laravel answers a 422 (`attendance.0.student_id`)
+        self.errors = errors
 
     def body(self) -> Record:
-        return {"error": self.error, "error_description": self.description}
+        body: Record = {"error": self.error, "error_description": self.description}
+        if self.errors is not None:
+            body["message"] = self.description
+            body["errors"] = self.errors
+        return body
 
 
 def json_response(

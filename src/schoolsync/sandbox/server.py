@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from schoolsync.sandbox.access_api import STATE_LISTINGS, AccessApi, endpoint, sync_handler
 from schoolsync.sandbox.control import ControlApi
 from schoolsync.sandbox.faults import Fault
 from schoolsync.sandbox.protocol import (
@@ -37,6 +38,7 @@ from schoolsync.sandbox.protocol import (
 )
 from schoolsync.sandbox.registry import Sandbox
 from schoolsync.sandbox.wonde_api import WondeApi
+from schoolsync.sandbox.writeback_api import WritebackApi
 from schoolsync.serving import serving_in_thread
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -77,7 +79,11 @@ def _wonde(sandbox: Sandbox, handler: Handler) -> Endpoint:
             await asyncio.sleep(fault.ms / 1000)
         if fault is not None and fault.status is not None:
             return _fault_response(fault)
+        # Handlers are synchronous; a write's body is read here, before they run.
+        request.state.body = await request.body() if request.method == "POST" else b""
         response = _answer(sandbox, request, handler)
+        if fault is not None and fault.kind == "slow_answer":
+            await asyncio.sleep(fault.ms / 1000)
         if fault is not None and fault.kind == "malformed" and response.status_code == 200:
             body = bytes(response.body)
             return json_response(body[: max(1, len(body) // 2)])
@@ -123,7 +129,8 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 
 def create_app(sandbox: Sandbox) -> Starlette:
     """The ASGI app serving `sandbox`: Wonde's API under /v1.0, controls under /sandbox."""
-    api, ctl = WondeApi(sandbox), ControlApi(sandbox)
+    api, ctl, write = WondeApi(sandbox), ControlApi(sandbox), WritebackApi(sandbox)
+    access = AccessApi(sandbox, api.school_object)
 
     def wonde(handler: Handler) -> Endpoint:
         return _wonde(sandbox, handler)
@@ -138,18 +145,53 @@ def create_app(sandbox: Sandbox) -> Starlette:
         Route(API_PREFIX, wonde(api.root)),
         Route(f"{API_PREFIX}/schools", wonde(api.schools)),
         Route(f"{API_PREFIX}/schools/approved", wonde(api.schools)),
+        *(
+            Route(f"{API_PREFIX}/schools/{state}", wonde(access.listing(state)))
+            for state in STATE_LISTINGS
+        ),
+        Route(f"{API_PREFIX}/schools/all", wonde(access.search)),
+        Route(
+            f"{school}/request-access",
+            endpoint(sandbox, sync_handler(access.request_access)),
+            methods=["POST"],
+        ),
+        Route(
+            f"{school}/revoke-access",
+            endpoint(sandbox, sync_handler(access.revoke_access)),
+            methods=["DELETE"],
+        ),
         Route(meta, wonde(api.school_meta)),
         Route(f"{meta}/permissions", wonde(api.school_permissions)),
         Route(school, wonde(api.school)),
         Route(f"{school}/counts", wonde(api.counts)),
         Route(f"{school}/deletions", wonde(api.deletions)),
+        Route(f"{API_PREFIX}/attendance-codes", wonde(write.codes)),
+        Route(f"{school}/attendance-codes", wonde(write.codes)),
+        Route(f"{school}/attendance/session", wonde(write.session), methods=["GET", "POST"]),
+        Route(f"{API_PREFIX}/writebacks/{{writeback_id}}", wonde(write.status)),
         Route(f"{school}/{{kind}}", wonde(api.records)),
         Route(f"{school}/{{kind}}/{{record_id}}", wonde(api.record)),
         Route("/sandbox/schools", control(ctl.schools)),
         Route("/sandbox/schools/{school_id}/changes", control(ctl.changes), methods=["POST"]),
         Route("/sandbox/schools/{school_id}/offline", control(ctl.offline), methods=["POST"]),
+        Route(
+            "/sandbox/schools/{school_id}/writebacks",
+            control(ctl.writebacks),
+            methods=["GET", "POST"],
+        ),
         Route("/sandbox/faults", control(ctl.add_fault), methods=["POST"]),
         Route("/sandbox/faults", control(ctl.faults), methods=["GET", "DELETE"]),
+        Route(
+            "/sandbox/schools/{school_id}/access",
+            endpoint(sandbox, access.decide),
+            methods=["POST"],
+        ),
+        Route(
+            "/sandbox/schools/{school_id}/mis-switch",
+            endpoint(sandbox, access.mis_switch),
+            methods=["POST"],
+        ),
+        Route("/sandbox/webhook", endpoint(sandbox, access.webhook), methods=["GET", "POST"]),
     ]
     return Starlette(
         routes=routes,

@@ -33,12 +33,12 @@ class WondeApi:
         visible = self.sandbox.visible_to(token)
         return paged(
             self.sandbox, request, visible,
-            lambda chunk: [self._school_object(request, s) for s in chunk], [],
+            lambda chunk: [self.school_object(request, s) for s in chunk], [],
         )  # fmt: skip
 
     def school(self, request: Request, token: str) -> Record:
         school = self._school(request, token, data=False)
-        return {"data": self._school_object(request, school), "meta": {"includes": []}}
+        return {"data": self.school_object(request, school), "meta": {"includes": []}}
 
     def school_meta(self, request: Request, token: str) -> Record:
         school = self._school(request, token, data=False)
@@ -46,7 +46,7 @@ class WondeApi:
             "data": {
                 "online": not self.sandbox.faults.is_offline(school.id),
                 "approved": True,
-                "audited": True,
+                "audited": bool(school.profile.get("extended", {}).get("audit_approved_at")),
                 "custom_attendance_codes": False,
             }
         }
@@ -134,7 +134,7 @@ class WondeApi:
         return resolved.paths
 
     @staticmethod
-    def _school_object(request: Request, school: SandboxSchool) -> Record:
+    def school_object(request: Request, school: SandboxSchool) -> Record:
         """The stored profile plus `region`, which points back at the host asked."""
         host = request.url.netloc
         profile = school.profile

@@ -105,8 +105,13 @@ def sync_with(
     progress: Progress | None = None,
     notify: Notify | None = None,
 ) -> SyncResult:
-    """One sync with the reader and alerts given (a worker that built them once)."""
+    """One sync with the reader and alerts given (a worker that built them once). A school
+    whose connection does not let it sync (waiting for approval, declined, revoked, offline)
+    raises `SyncSkipped` with the reason: nothing is read, and no failed run is recorded."""
     from schoolsync.pipeline import sync_school
+    from schoolsync.services.connections import ensure_can_sync
+
+    ensure_can_sync(engine, key)
 
     if progress is None:
         return sync_school(engine, key, read, full=full, notify=notify)
@@ -143,9 +148,11 @@ def dry_run(
     """What a sync would change now, and what it would hold. Writes nothing."""
     from schoolsync.engine.change_labels import with_snapshot
     from schoolsync.pipeline import plan_school
+    from schoolsync.services.connections import ensure_can_sync
     from schoolsync.store import schools as school_store
     from schoolsync.store.directory import load_directory
 
+    ensure_can_sync(engine, key)
     dry = plan_school(engine, key, read or mis_reader(settings), full=full)
     with engine.connect() as conn:
         record = school_store.get_school(conn, key)

@@ -37,6 +37,7 @@ from schoolsync.errors import (
     SourceBusy,
     SourceDataError,
     SourceNotFound,
+    SourceRejected,
     SourceUnavailable,
 )
 
@@ -97,10 +98,14 @@ class JsonHttp:
         params: Mapping[str, str] | None = None,
         *,
         idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """POST `body` as JSON and decode the JSON answer (None for an empty one, e.g. 204).
-        Retried only where the write cannot have happened, unless `idempotent`."""
-        return self._request("POST", url, params, orjson.dumps(body), repeatable=idempotent)
+        Retried only where the write cannot have happened, unless `idempotent`. A 422 is
+        `SourceRejected`, carrying the fields the server named."""
+        return self._request(
+            "POST", url, params, orjson.dumps(body), repeatable=idempotent, extra=headers
+        )
 
     def _request(
         self,
@@ -110,10 +115,13 @@ class JsonHttp:
         content: bytes | None,
         *,
         repeatable: bool,
+        extra: Mapping[str, str] | None = None,
     ) -> Any:
         where = _describe(method, url, params)
         server = _host(self._client, url)
-        headers = {"Content-Type": "application/json"} if content is not None else None
+        headers = (
+            {"Content-Type": "application/json", **(extra or {})} if content is not None else None
+        )
         last_problem = ""
         for attempt in range(1, self._max_attempts + 1):
             retry_after: float | None = None
@@ -146,15 +154,19 @@ class JsonHttp:
                             raise SourceDataError(
                                 f"Could not read {server}'s answer to {where}: {last_problem}"
                             ) from None
+                elif status == 422 and method == "POST":
+                    raise _rejected(response, server, where)
                 elif status in (401, 403, 404):
                     raise _final_error(status, response, server, where, self._grant_hint)
                 elif status == 429 or status >= 500:
-                    last_problem = f"HTTP {status}"
+                    # The server's own words say why (an offline MIS connector, say).
+                    said = _error_text(response)[:200]
+                    last_problem = f"HTTP {status}" + (f": {said}" if said else "")
                     if status != 429 and not repeatable:
                         raise _maybe_applied(server, where, last_problem)
                     retry_after = _retry_after(response.headers.get("Retry-After"), self._clock)
                     if retry_after is not None and retry_after > self._max_backoff:
-                        raise self._busy(server, where, status, retry_after)
+                        raise self._busy(server, where, status, retry_after, said)
                 else:
                     raise SourceDataError(f"{server} answered HTTP {status} to {where}")
             if attempt == self._max_attempts:
@@ -168,13 +180,16 @@ class JsonHttp:
             f"Gave up on {where} at {server} after {self._max_attempts} attempts: {last_problem}"
         )
 
-    def _busy(self, server: str, where: str, status: int, retry_after: float) -> SourceBusy:
+    def _busy(
+        self, server: str, where: str, status: int, retry_after: float, said: str = ""
+    ) -> SourceBusy:
         # Retrying sooner than asked is what gets a client's token rate-limited for longer.
         retry_at = dt.datetime.fromtimestamp(self._clock() + retry_after, dt.UTC).replace(
             microsecond=0
         )
         return SourceBusy(
-            f"{server} is busy (HTTP {status} to {where}) and asked us to wait "
+            f"{server} is busy (HTTP {status} to {where}{'; ' + said if said else ''}) and "
+            "asked us to wait "
             f"{_duration(retry_after)}: source busy, retry at "
             f"{retry_at:%Y-%m-%d %H:%M:%S} UTC",
             retry_at=retry_at,
@@ -229,6 +244,25 @@ def _final_error(
             permission=permission,
         )
     return SourceNotFound(f"{server} does not know {where} (HTTP 404). {detail}".strip())
+
+
+def _rejected(response: httpx.Response, server: str, where: str) -> SourceRejected:
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        body = None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    fields = errors if isinstance(errors, dict) else {}
+    named = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                      for k, v in fields.items())  # fmt: skip
+    detail = named or _error_text(response) or "no reason given"
+    return SourceRejected(
+        f"{server} refused {where} as invalid (HTTP 422): {detail}",
+        {
+            str(k): [str(x) for x in v] if isinstance(v, list) else [str(v)]
+            for k, v in fields.items()
+        },
+    )
 
 
 def _maybe_applied(server: str, where: str, problem: str) -> SourceUnavailable:

@@ -54,7 +54,6 @@ COLUMNS = (
 )
 REQUIRED = tuple(column.name for column in COLUMNS if column.required)
 _ROLES: dict[str, Role] = {"teacher": "teacher", "staff": "staff", "": "staff"}
-_ENTITY = {"teacher": "Teacher", "staff": "Staff"}
 
 
 def read_staff_csv(path: Path, limits: FileLimits = DEFAULT_LIMITS) -> Snapshot:
@@ -79,7 +78,7 @@ def parse_staff_csv(data: bytes, file: str = "staff.csv") -> Snapshot:
         first = found[0].person
         issues.append(
             Issue(
-                _ENTITY[first.role],
+                first.role,
                 first.display_name,
                 f"{file}, lines {lines}: Staff ID {staff_id} is on more than one row; "
                 "none of them was used",
@@ -127,7 +126,7 @@ def _read_row(table: CsvTable, row: CsvRow, issues: list[Issue]) -> _Read | None
     where = f"{table.file}, line {row.line}"
     raw_role = row.get("Role")
     role = _ROLES.get(raw_role.lower())
-    entity = _ENTITY[role or "staff"]
+    entity: Role = role or "staff"
     if role is None:
         role = "staff"
         issues.append(
@@ -174,7 +173,7 @@ def _read_row(table: CsvTable, row: CsvRow, issues: list[Issue]) -> _Read | None
 
 
 def _email(
-    row: CsvRow, where: str, entity: str, name: str, staff_id: str, issues: list[Issue]
+    row: CsvRow, where: str, entity: Role, name: str, staff_id: str, issues: list[Issue]
 ) -> str | None:
     """The row's email; None for none, "" for one that is not an address (with a warning)."""
     value = row.get("Email")
@@ -196,7 +195,7 @@ def _email(
 
 
 def _date_of_birth(
-    row: CsvRow, where: str, entity: str, name: str, staff_id: str, issues: list[Issue]
+    row: CsvRow, where: str, entity: Role, name: str, staff_id: str, issues: list[Issue]
 ) -> dt.date | None:
     value = row.get("Date of birth")
     if not value:

@@ -16,14 +16,12 @@ import sqlalchemy as sa
 from schoolsync.errors import NotMerged
 from schoolsync.model import Person, SchoolClass
 from schoolsync.model.existing import ExistingData, MergedChoices
-from schoolsync.store.tables import (
+from schoolsync.store.first_connection_tables import (
     class_choices,
-    class_memberships,
-    classes,
     first_connections,
-    people,
     pupil_resolutions,
 )
+from schoolsync.store.tables import class_memberships, classes, people
 
 #: matching: accounts loaded, no sync until a merge; merged; disconnected: no more syncs
 STATES = ("matching", "merged", "disconnected")

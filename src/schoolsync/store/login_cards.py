@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from schoolsync.store.tables import class_memberships, classes, login_credentials, people
+from schoolsync.store.first_connection_tables import login_credentials
+from schoolsync.store.tables import class_memberships, classes, people
 
 
 @dataclass(frozen=True, slots=True)

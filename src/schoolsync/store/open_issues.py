@@ -4,10 +4,12 @@ once resolved (with the run that resolved them)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 
 from schoolsync.model import Issue
+from schoolsync.model.labels import entity_of_label
 from schoolsync.model.open_issues import Reconciled
 from schoolsync.store.tables import open_issues
 
@@ -71,7 +73,13 @@ def _open_rows(conn: sa.Connection, school_id: int) -> list[tuple[int, Issue]]:
         .where(open_issues.c.school_id == school_id, open_issues.c.resolved_run_id.is_(None))
         .order_by(open_issues.c.id)
     ).mappings()
-    return [(row["id"], Issue(**{name: row[name] for name in _FIELDS})) for row in result]
+    return [(row["id"], _issue(row)) for row in result]
+
+
+def _issue(row: Any) -> Issue:
+    # The store keeps the kind in the words of the issues CSV.
+    values = {name: row[name] for name in _FIELDS if name != "entity_type"}
+    return Issue(entity=entity_of_label(row["entity_type"]), **values)
 
 
 def _values(issue: Issue) -> dict[str, str]:

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from schoolsync.store.context_tables import pupil_photos
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import people, schools
-from schoolsync.store.tables_context import pupil_photos
 
 #: (person id, sha256, content type, image bytes)
 PhotoRow = tuple[int, str, str, bytes]

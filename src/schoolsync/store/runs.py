@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from schoolsync.model import Issue
+from schoolsync.model.labels import entity_of_label
 from schoolsync.store.tables import issues, sync_runs
 
 
@@ -154,7 +155,8 @@ def run_issues(conn: sa.Connection, school_id: int, run_id: int | None) -> list[
     ).mappings()
     return [
         Issue(
-            entity_type=r["entity_type"],
+            # The store keeps the kind in the words of the issues CSV.
+            entity=entity_of_label(r["entity_type"]),
             entity_name=r["entity_name"],
             message=r["message"],
             source_id=r["source_id"],

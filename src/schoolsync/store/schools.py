@@ -29,8 +29,23 @@ class School:
     last_full_sync_at: dt.datetime | None
     sync_cursor: dt.datetime | None
     timezone: str
-    #: approved, pending, revoked or offline (files only): the scheduler skips all but approved
+    #: model/connection.py's state as stored (`connection.state_for` gives the one to show)
     connection_state: str = "approved"
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    access_requested_at: dt.datetime | None = None
+    connection_changed_at: dt.datetime | None = None
+    connection_reason: str | None = None
+    #: a MIS switch announced by Wonde that the next sync re-links
+    mis_switch_at: dt.datetime | None = None
+
+    @property
+    def state(self) -> str:
+        """The connection state to show and to decide on (files: `not_connected`)."""
+        from schoolsync.model.connection import state_for
+
+        return state_for(self.source_kind, self.connection_state)
 
     def token(self, secret_key: bytes) -> str | None:
         if self.token_encrypted is None:
@@ -73,7 +88,8 @@ def add_school(
         "wonde_school_id": wonde_school_id,
         "api_base_url": api_base_url,
         "token_encrypted": Fernet(secret_key).encrypt(token.encode()) if token else None,
-        "connection_state": "approved" if wonde_school_id else "offline",
+        "connection_state": "approved" if wonde_school_id else "not_connected",
+        "connection_changed_at": now,
         "settings": (settings or SchoolSettings()).to_json(),
         "created_at": now,
     }
@@ -88,9 +104,19 @@ def get_school(conn: sa.Connection, key: str) -> School:
     return _school(row)
 
 
-def list_schools(conn: sa.Connection) -> list[School]:
-    result = conn.execute(sa.select(schools).order_by(schools.c.id)).mappings()
-    return [_school(row) for row in result]
+def school_by_id(conn: sa.Connection, school_id: int) -> School:
+    row = conn.execute(sa.select(schools).where(schools.c.id == school_id)).mappings().first()
+    if row is None:
+        raise SchoolNotFound(str(school_id))
+    return _school(row)
+
+
+def list_schools(conn: sa.Connection, ids: list[int] | None = None) -> list[School]:
+    """Every school (or those of `ids`), in the order they were added."""
+    query = sa.select(schools).order_by(schools.c.id)
+    if ids is not None:
+        query = query.where(schools.c.id.in_(ids))
+    return [_school(row) for row in conn.execute(query).mappings()]
 
 
 def _school(row: Any) -> School:
@@ -107,6 +133,13 @@ def _school(row: Any) -> School:
         sync_cursor=as_utc(row["sync_cursor"]),
         timezone=row["timezone"],
         connection_state=row["connection_state"],
+        contact_name=row["contact_name"],
+        contact_email=row["contact_email"],
+        contact_phone=row["contact_phone"],
+        access_requested_at=as_utc(row["access_requested_at"]),
+        connection_changed_at=as_utc(row["connection_changed_at"]),
+        connection_reason=row["connection_reason"],
+        mis_switch_at=as_utc(row["mis_switch_at"]),
     )
 
 

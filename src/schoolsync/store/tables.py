@@ -38,7 +38,18 @@ schools = sa.Table(
     sa.Column("wonde_school_id", sa.String(40)),
     sa.Column("api_base_url", sa.String(300)),
     sa.Column("token_encrypted", sa.LargeBinary),
+    #: model/connection.py: not_connected, pending, approved, audited, declined, revoked, offline
     sa.Column("connection_state", sa.String(20), nullable=False, server_default="pending"),
+    #: the member of staff Wonde contacts to approve the app (the school's request)
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_email", sa.String(254)),
+    sa.Column("contact_phone", sa.String(40)),
+    sa.Column("access_requested_at", _Timestamp),
+    #: when the state last changed, and why (a decline or revoke reason from Wonde)
+    sa.Column("connection_changed_at", _Timestamp),
+    sa.Column("connection_reason", sa.Text),
+    #: Wonde said the school moved to another MIS: the next sync re-links everyone
+    sa.Column("mis_switch_at", _Timestamp),
     sa.Column("settings", sa.JSON, nullable=False),
     sa.Column("last_full_sync_at", _Timestamp),
     sa.Column("sync_cursor", _Timestamp),
@@ -289,46 +300,17 @@ notifications = sa.Table(
     sa.Column("sent_at", _Timestamp, nullable=False),
 )
 
-# --- first connection: existing accounts meet the MIS (`services/first_connection.py`) -------
-
-#: matching (existing accounts loaded, not merged: no sync yet), merged, or disconnected
-first_connections = sa.Table(
-    "first_connections",
+webhook_events = sa.Table(
+    "webhook_events",
     metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("state", sa.String(20), nullable=False),
-    sa.Column("imported_at", _Timestamp, nullable=False),
-    sa.Column("merged_at", _Timestamp),
-    sa.Column("disconnected_at", _Timestamp),
-)
-
-#: a person's action for one MIS class (match, import or none), over the suggested one
-class_choices = sa.Table(
-    "class_choices",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("mis_class_id", sa.String(64), primary_key=True),
-    sa.Column("action", sa.String(10), nullable=False),
-    sa.Column("existing_class_id", sa.ForeignKey("classes.id")),
-)
-
-#: a person's answer for one MIS pupil: this existing account, or NULL for a new one
-pupil_resolutions = sa.Table(
-    "pupil_resolutions",
-    metadata,
-    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
-    sa.Column("mis_id", sa.String(64), primary_key=True),
-    sa.Column("person_id", sa.ForeignKey("people.id")),
-)
-
-#: initial passwords, as argon2 hashes only: the password itself is shown once, on a login card
-login_credentials = sa.Table(
-    "login_credentials",
-    metadata,
-    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
-    sa.Column("school_id", sa.ForeignKey("schools.id"), nullable=False, index=True),
-    sa.Column("password_hash", sa.String(200), nullable=False),
-    sa.Column("issued_at", _Timestamp, nullable=False),
+    sa.Column("id", sa.Integer, primary_key=True),
+    #: sha256 of the payload as received (keys sorted): the same webhook twice is one event
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("payload_type", sa.String(40), nullable=False),
+    sa.Column("school_id", sa.ForeignKey("schools.id")),
+    #: what it did, in words (never the token)
+    sa.Column("outcome", sa.String(200), nullable=False),
+    sa.Column("received_at", _Timestamp, nullable=False),
 )
 
 # --- the sync queue: what the scheduler and people asked for, and what became of it ----------
@@ -348,6 +330,9 @@ sync_jobs = sa.Table(
     sa.Column("state", sa.String(12), nullable=False),
     sa.Column("due_at", _Timestamp, nullable=False),
     sa.Column("created_at", _Timestamp, nullable=False),
+    #: when it was last sent to the workers through the broker (a job queued again after that,
+    #: for later, is sent again when it is due)
+    sa.Column("sent_at", _Timestamp),
     sa.Column("started_at", _Timestamp),
     sa.Column("finished_at", _Timestamp),
     #: host:pid of the worker that claimed it
@@ -362,9 +347,9 @@ sync_jobs = sa.Table(
 )
 
 
-# The web app's accounts live in a module of their own; importing it registers them on
-# `metadata` (it needs `metadata` and `schools` from here, hence the import at the end).
+# The web app's accounts, the first connection's tables, and a school's term dates and pupils'
+# photos live in modules of their own; importing them registers them on `metadata` (they need
+# `metadata` and `schools` from here, hence the imports at the end).
 from schoolsync.store import account_tables as _account_tables  # noqa: E402,F401
-
-# The same for a school's term dates and pupils' photos.
-from schoolsync.store import tables_context as _context_tables  # noqa: E402,F401
+from schoolsync.store import context_tables as _context_tables  # noqa: E402,F401
+from schoolsync.store import first_connection_tables as _first_connection_tables  # noqa: E402,F401

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from schoolsync.model.terms import TERMS, TermDate
+from schoolsync.store.context_tables import term_dates
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import sync_runs
-from schoolsync.store.tables_context import term_dates
 
 
 def load_terms(conn: sa.Connection, school_id: int) -> list[TermDate]:

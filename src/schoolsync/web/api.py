@@ -34,6 +34,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schoolsync.accounts import User
+from schoolsync.config import Settings
 from schoolsync.engine.hold_groups import group_holds
 from schoolsync.issues_csv import write_issues_csv
 from schoolsync.model import Issue, run_status
@@ -57,6 +58,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from schoolsync.pipeline import SnapshotReader
+
+ATTENDANCE_DOC = """
+Attendance write-back (late arrivals and early leavers, written back to the MIS):
+
+    GET  /api/schools/{key}/attendance                    session times, reasons, codes
+    POST /api/schools/{key}/signins                       {"pupil": "...", "direction":
+                                                           "late", "reason": "Dentist"}
+    GET  /api/schools/{key}/writebacks                    the marks and their status
+"""
 
 #: The most runs one listing returns, whatever is asked.
 MAX_RUNS = 200
@@ -104,13 +114,18 @@ def create_app(
     engine: Engine,
     api_token: str | None,
     reader: Callable[[], SnapshotReader] | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """`api_token` None: only users' own tokens are accepted. `reader`: how the manual sync
-    reads a school's MIS (None: the manual sync routes answer 503)."""
-    app = FastAPI(title="schoolsync", description=__doc__)
+    reads a school's MIS (None: the manual sync routes answer 503). `settings`: what reading
+    the MIS's attendance codes at a first sign-in needs (None: they must have been read)."""
+    from schoolsync.web.api_attendance import attendance_router
+
+    app = FastAPI(title="schoolsync", description=__doc__ + ATTENDANCE_DOC)
     app.state.engine = engine
     app.state.api_token = api_token
     app.state.reader = reader
+    app.state.settings = settings
     router_deps = CHECKED
 
     @app.get("/api/schools", dependencies=router_deps)
@@ -121,6 +136,9 @@ def create_app(
                 "key": s.key,
                 "name": s.name,
                 "source": s.source_kind,
+                #: model/connection.py: not_connected, pending, approved, audited, declined,
+                #: revoked or offline
+                "connection": s.state,
                 "last_full_sync_at": s.last_full_sync_at,
             }
             for s in schools.list_schools(store)
@@ -166,7 +184,8 @@ def create_app(
             "change_count": detail.change_count,
             "changes": [c.as_json() for c in detail.changes],
             "issues": [
-                {"entity_type": i.issue.entity_type, "entity_name": i.issue.entity_name,
+                {"entity": i.issue.entity, "entity_type": i.issue.entity_type,
+                 "entity_name": i.issue.entity_name,
                  "mis_id": i.issue.mis_id, "message": i.issue.message,
                  "severity": i.issue.severity, "resolution": i.resolution}
                 for i in detail.issues
@@ -241,5 +260,6 @@ def create_app(
 
     app.include_router(api_people.router)
     app.include_router(api_manual.router)
+    app.include_router(attendance_router(router_deps))
     add_first_connection_routes(app, engine, router_deps)
     return app

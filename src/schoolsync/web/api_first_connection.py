@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile, status
 
 from schoolsync.accounts import User
 from schoolsync.errors import BadInput, NotFound, SchoolsyncError
 from schoolsync.services import first_connection as service
+from schoolsync.services.handle import Store
 from schoolsync.web.api_common import may_approve
 
 
@@ -34,7 +34,7 @@ def _answer(exc: SchoolsyncError) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, str(exc))
 
 
-def add_first_connection_routes(app: FastAPI, engine: sa.Engine, dependencies: list[Any]) -> None:
+def add_first_connection_routes(app: FastAPI, engine: Store, dependencies: list[Any]) -> None:
     @app.post("/api/schools/{key}/existing-accounts", dependencies=dependencies)
     async def existing_accounts(
         key: str,

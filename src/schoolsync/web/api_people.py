@@ -155,6 +155,7 @@ class SettingsBody(BaseModel):
     daytime_every_hours: int | None = None
     school_hours: str | None = Field(None, max_length=20)
     full_sync_every_hours: int | None = None
+    timezone: str | None = Field(None, max_length=64, description="e.g. Europe/London")
 
 
 def _settings(view: schools.SchoolSettingsView) -> dict[str, Any]:

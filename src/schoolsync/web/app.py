@@ -22,17 +22,22 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from schoolsync.config import Settings
 from schoolsync.jobs.runner import EmbeddedRunner
 from schoolsync.services.handle import Store
 from schoolsync.web import (
+    attendance_pages,
+    connection_page,
     first_connection_pages,
     manual_page,
+    ops,
     pages,
     people_pages,
     permissions_page,
     settings_page,
     terms_page,
 )
+from schoolsync.web import webhooks as webhook_route
 from schoolsync.web.api import create_app
 from schoolsync.web.auth import LoginRequired
 from schoolsync.web.security import SecurityHeaders
@@ -41,6 +46,7 @@ from schoolsync.web.sync_jobs import SyncJobs
 if TYPE_CHECKING:
     from schoolsync.pipeline import Notify, SnapshotReader
     from schoolsync.services.permissions import PermissionsReader
+    from schoolsync.services.webhooks import WebhookReceiver
 
 STATIC = Path(__file__).parent / "static"
 
@@ -58,11 +64,15 @@ def create_web_app(
     clock: Callable[[], dt.datetime] = _utcnow,
     runner: EmbeddedRunner | None = None,
     permissions: PermissionsReader | None = None,
+    settings: Settings | None = None,
+    webhooks: WebhookReceiver | None = None,
 ) -> FastAPI:
-    """`permissions` reads a school's Wonde permissions (None: the page says it cannot)."""
-    app = create_app(engine, api_token, reader)
+    """`permissions` reads a school's Wonde permissions (None: the page says it cannot);
+    `webhooks`: how Wonde's webhooks are confirmed and acted on (None refuses them)."""
+    app = create_app(engine, api_token, reader, settings)
     app.state.clock = clock
     app.state.permissions = permissions
+    app.state.webhooks = webhooks
     app.state.sync_jobs = SyncJobs(engine, reader, notify, runner)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
@@ -70,7 +80,11 @@ def create_web_app(
     app.include_router(permissions_page.router)
     app.include_router(manual_page.router)
     app.include_router(people_pages.router)
+    app.include_router(webhook_route.router)
+    app.include_router(connection_page.router)
     app.include_router(first_connection_pages.router)
+    app.include_router(attendance_pages.router)
+    app.include_router(ops.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 

@@ -26,6 +26,7 @@ COLOURS: dict[str, str] = {
     run_status.PAUSED: "grey",
     run_status.RUNNING: "blue",
     run_status.INTERRUPTED: "red",
+    run_status.SKIPPED: "grey",
 }
 TRIGGERS = {
     "scheduled": "Nightly",

@@ -64,8 +64,10 @@ class SyncJobs:
         with self._lock:
             return self._jobs.get(school_key)
 
-    def start(self, school_key: str) -> bool:
-        """False when this process is already syncing the school."""
+    def start(self, school_key: str, trigger: str = "manual") -> bool:
+        """False when this process is already syncing the school. `expedited`: a sync nobody
+        is waiting on the page for, yet one to run before the night's (a school just approved
+        the app, or moved to another MIS)."""
         with self._lock:
             current = self._jobs.get(school_key)
             if current is not None and not current.finished:
@@ -73,7 +75,7 @@ class SyncJobs:
             progress = self._jobs[school_key] = SyncProgress()
         try:
             self._runner.submit(
-                school_key, "manual", progress=progress.update, done=_finisher(progress)
+                school_key, trigger, progress=progress.update, done=_finisher(progress)
             )
         except Exception:
             with self._lock:
@@ -91,6 +93,9 @@ def _finisher(progress: SyncProgress) -> Callable[[JobOutcome | None, BaseExcept
             # A failed run says why (a permission to grant, a source that is down): show it.
             if outcome.status == "failed":
                 progress.error = outcome.message or "The sync failed; its run says why"
+        elif outcome is not None and outcome.what == "skipped" and outcome.message:
+            # Not a failure: the school cannot be synced yet (or any more); say why.
+            progress.status, progress.error = "skipped", outcome.message
         elif outcome is not None:
             progress.status, progress.error = "failed", outcome.message or "The sync did not run"
         else:

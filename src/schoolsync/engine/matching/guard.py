@@ -24,7 +24,6 @@ from schoolsync.engine.validate import MULTIPLE_MATCHES, Validated
 from schoolsync.model import Issue, Snapshot
 from schoolsync.model.current import Current
 from schoolsync.model.existing import MergedChoices
-from schoolsync.model.labels import ROLE_LABELS
 
 
 def leave_alone(snapshot: Snapshot, choices: MergedChoices) -> Snapshot:
@@ -67,7 +66,7 @@ def guard_people(
             held.add(key)
             issues.append(
                 Issue(
-                    ROLE_LABELS[person.role],
+                    person.role,
                     person.display_name,
                     resolution.message or MULTIPLE_MATCHES,
                     person.source_id,

@@ -44,6 +44,7 @@ def plan_memberships(
     changes: list[Change] = []
     sent_parents: set[int] = set()
     wanted: set[tuple[int, int, str]] = set()
+    linkable = known.links.get  # `known.linkable`, without a call per member
     for parent_key, family, source_ids, role in members:
         if parent_key not in parent_ids:
             continue  # left out by validation
@@ -52,7 +53,7 @@ def plan_memberships(
             sent_parents.add(parent_id)
         for source_id in source_ids:
             person_key: PersonKey = (family, source_id)  # type: ignore[assignment]
-            person_id = known.linkable(person_key)
+            person_id = linkable(person_key)
             if person_id is None:
                 continue
             if isinstance(parent_id, int) and isinstance(person_id, int):

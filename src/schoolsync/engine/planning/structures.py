@@ -42,9 +42,15 @@ def plan_structures(
     fields: Sequence[str],
     values_of: Callable[[Any], dict[str, Any]],
     skipped: frozenset[str] = frozenset(),
+    relinked: Mapping[str, int] | None = None,
 ) -> StructurePlan:
-    """Plan one kind of structure against its stored rows."""
-    matched = match_structures(((r.source_id, r.mis_id) for r in records), rows)
+    """Plan one kind of structure against its stored rows. `relinked` (after an MIS switch)
+    is the whole matching, source id to stored row, instead of matching by ids."""
+    matched = (
+        dict(relinked)
+        if relinked is not None
+        else match_structures(((r.source_id, r.mis_id) for r in records), rows)
+    )
     by_id = {row["id"]: row for row in rows}
     ids: dict[str, int | NewRef] = {row["source_id"]: row["id"] for row in rows if row["source_id"]}
     changes: list[Change] = []

@@ -43,7 +43,7 @@ def read_contacts(reading: PupilReading) -> ContactsRead | None:
         if not forename and not surname:
             reading.issues.append(
                 Issue(
-                    "Contact",
+                    "contact",
                     "",
                     f"{reading.where(base)}: the contact has no forename or surname; they "
                     "were left out",

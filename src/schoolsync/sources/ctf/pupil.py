@@ -86,7 +86,7 @@ def read_pupil(element: ET.Element, position: int, context: CtfContext) -> Pupil
 
 def _left_out(reading: PupilReading, problem: str) -> PupilRead:
     reading.issues.append(
-        Issue("Student", reading.name, f"{reading.where()}: {problem}", reading.upn)
+        Issue("student", reading.name, f"{reading.where()}: {problem}", reading.upn)
     )
     return PupilRead(None, issues=reading.issues)
 

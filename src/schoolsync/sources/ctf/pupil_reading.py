@@ -52,7 +52,7 @@ class PupilReading:
     def warn(self, relative: str, problem: str) -> None:
         self.issues.append(
             Issue(
-                "Student",
+                "student",
                 self.name,
                 f"{self.where(relative)}: {problem}",
                 self.upn,

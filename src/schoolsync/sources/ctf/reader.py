@@ -172,7 +172,7 @@ def _unique_pupils(
         places = " and ".join(f"Pupil[{position}]" for position, _, _ in found[:5])
         issues.append(
             Issue(
-                "Student",
+                "student",
                 first.display_name,
                 f"{file}, /CTfile/CTFpupilData/{places} (pupil UPN {upn}): different pupils "
                 "have the same UPN; they were all left out",

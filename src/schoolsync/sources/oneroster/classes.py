@@ -26,6 +26,7 @@ from schoolsync.model import (
     Group,
     GroupKind,
     Issue,
+    IssueEntity,
     Role,
     SchoolClass,
     Subject,
@@ -80,7 +81,7 @@ def read_subjects(courses: Table, result: ClassesRead, *, complete: bool) -> Non
         title = row.get("title")
         problem = row_problem(row) or (None if source_id else "the course has no sourcedId")
         if problem is not None:
-            result.issues.append(row_issue(courses, row, "Subject", title, problem, source_id))
+            result.issues.append(row_issue(courses, row, "subject", title, problem, source_id))
             continue
         if row_state(row) == "deleted":
             if not complete:
@@ -128,7 +129,7 @@ def read_classes(
         source_id = row.get("sourcedId")
         problem = row_problem(row) or (None if source_id else "the class has no sourcedId")
         if problem is not None:
-            entity = "Group" if _is_group(row) else "Class"
+            entity: IssueEntity = "group" if _is_group(row) else "class"
             result.issues.append(
                 row_issue(classes, row, entity, row.get("title"), problem, source_id)
             )
@@ -214,7 +215,7 @@ def _members(
                 row_issue(
                     enrollments,
                     row,
-                    "Class",
+                    "class",
                     "",
                     f"the enrollment names class {class_id[:40]}, which is not in the package; "
                     "it was not used",
@@ -230,7 +231,7 @@ def _members(
                     row_issue(
                         enrollments,
                         row,
-                        "Group" if _is_group(classes[class_id]) else "Class",
+                        "group" if _is_group(classes[class_id]) else "class",
                         classes[class_id].get("title"),
                         problem,
                         class_id,

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from schoolsync.model import ContactLink, DeletedKind, Deletion, Gender, Issue, Person, Role
 from schoolsync.sources.files.csv import CsvRow, blank_to_none
 from schoolsync.sources.files.values import parse_date, parse_email, parse_gender
-from schoolsync.sources.oneroster.roles import ENTITY_TYPES, ROLES, role_words, year_of_grade
+from schoolsync.sources.oneroster.roles import ROLES, role_words, year_of_grade
 from schoolsync.sources.oneroster.tables import (
     Table,
     row_issue,
@@ -101,7 +101,7 @@ class _PeopleReader:
             self.result.roles[source_id] = None
             self.result.issues.append(
                 Issue(
-                    ENTITY_TYPES[person.role],
+                    person.role,
                     person.display_name,
                     f"{self.users.file}, lines {_and(lines)}: sourcedId {source_id} names "
                     "different users; all of them were left out",
@@ -125,7 +125,7 @@ class _PeopleReader:
                 row_issue(
                     self.users,
                     row,
-                    ENTITY_TYPES[role or _likely_role(row)],
+                    role or _likely_role(row),
                     name,
                     problem or self._no_role(),
                     source_id,
@@ -245,7 +245,7 @@ class _PeopleReader:
         self, table: Table, row: CsvRow, role: Role, name: str, source_id: str, problem: str
     ) -> None:
         self.result.issues.append(
-            row_issue(table, row, ENTITY_TYPES[role], name, problem, source_id, severity="warning")
+            row_issue(table, row, role, name, problem, source_id, severity="warning")
         )
 
     def _year_group(

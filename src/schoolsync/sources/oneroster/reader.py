@@ -143,7 +143,7 @@ def _require_roles(users: Table, roles: Table | None) -> None:
 def _memberships_unchanged(classes: Table, enrollments: Table | None) -> Issue:
     why = "is a delta (changes only)" if enrollments is not None else "was not sent"
     return Issue(
-        "Class",
+        "class",
         "",
         f"{classes.file}: enrollments.csv {why}, so class and registration group members were "
         "not changed and no class or group was removed (new and changed ones were saved). Send "

@@ -30,13 +30,6 @@ ROLES: dict[str, Role] = {
     "relative": "contact",
 }
 
-ENTITY_TYPES: dict[Role, str] = {
-    "student": "Student",
-    "teacher": "Teacher",
-    "staff": "Staff",
-    "contact": "Contact",
-}
-
 #: CEDS grade -> National Curriculum year: the inverse of what the OneRoster export writes.
 YEARS: dict[str, str] = {grade: year for year, grade in GRADES.items()}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from schoolsync.errors import FileFormatError
-from schoolsync.model import Issue
+from schoolsync.model import Issue, IssueEntity
 from schoolsync.sources.files.csv import Column, CsvRow, CsvTable, read_csv_table
 from schoolsync.sources.files.text import decode_text
 from schoolsync.sources.oneroster.manifest import Manifest, Mode
@@ -146,7 +146,7 @@ def row_state(row: CsvRow) -> RowState | None:
 def row_issue(
     table: Table,
     row: CsvRow,
-    entity_type: str,
+    entity: IssueEntity,
     entity_name: str,
     problem: str,
     source_id: str = "",
@@ -154,7 +154,7 @@ def row_issue(
     severity: Literal["error", "warning"] = "error",
 ) -> Issue:
     return Issue(
-        entity_type,
+        entity,
         entity_name,
         f"{table.file}, line {row.line}: {problem}",
         source_id,

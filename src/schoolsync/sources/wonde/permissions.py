@@ -93,7 +93,7 @@ def limit_to_granted(snapshot: Snapshot, withheld: Iterable[str], school_name: s
     owned = snapshot.person_fields if snapshot.person_fields is not None else PERSON_FIELDS
     warnings = tuple(
         Issue(
-            entity_type="School",
+            entity="school",
             entity_name=school_name,
             message=(
                 f"The school has not granted the '{p}' permission, so {OPTIONAL[p].what} "

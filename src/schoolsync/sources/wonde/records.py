@@ -19,6 +19,7 @@ from schoolsync.model import (
     Gender,
     Group,
     Issue,
+    IssueEntity,
     Person,
     Role,
     SchoolClass,
@@ -141,7 +142,7 @@ class _Reader:
         source_id = _require_id(record, endpoint, index)
         forename = _text(record.get("forename"))
         surname = _text(record.get("surname"))
-        entity = _ENTITY_TYPE[role]
+        entity = role
         if not forename and not surname:
             self.issues.append(
                 Issue(
@@ -214,7 +215,7 @@ class _Reader:
     def _gender(
         self,
         record: dict[str, Any],
-        entity: str,
+        entity: IssueEntity,
         forename: str | None,
         surname: str | None,
         source_id: str,
@@ -269,7 +270,7 @@ class _Reader:
         if kind not in GROUP_KINDS:
             self.issues.append(
                 Issue(
-                    "Group",
+                    "group",
                     name,
                     f"Group type '{raw_kind[:40]}' is not recognised; the group was left out",
                     source_id,
@@ -291,14 +292,6 @@ class _Reader:
 def _unreadable_gender(record: dict[str, Any]) -> bool:
     raw = record.get("gender")
     return raw not in (None, "") and str(raw).strip().upper() not in _GENDERS
-
-
-_ENTITY_TYPE: dict[Role, str] = {
-    "student": "Student",
-    "teacher": "Teacher",
-    "staff": "Staff",
-    "contact": "Contact",
-}
 
 
 def _require_id(record: Any, endpoint: str, index: int) -> str:
