@@ -89,7 +89,9 @@ def serve(
         sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
         sender.start()
         try:
-            uvicorn.run(app_, host=host, port=port, log_level="info")
+            # Our one log setup, not uvicorn's; no access log: a request line can carry a
+            # searched pupil's name in its query string.
+            uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
         finally:
             sender.stop()
             runner.stop()

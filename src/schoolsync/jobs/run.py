@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from schoolsync.errors import SyncInProgress
+from schoolsync.logs import log_context
 from schoolsync.store import queue
 from schoolsync.store.lock import this_process
 
@@ -105,13 +106,14 @@ def run_job(
     busy_retry: dt.timedelta = BUSY_RETRY,
 ) -> JobOutcome:
     """Claim the queued job `job_id` and run it (the core every runner calls)."""
-    claimed = claim_job(engine, job_id, now())
-    if isinstance(claimed, JobOutcome):
-        return claimed
-    return run_claimed(
-        engine, claimed, read=read, notify=notify, progress=progress, now=now,
-        busy_retry=busy_retry,
-    )  # fmt: skip
+    with log_context(job_id=job_id):
+        claimed = claim_job(engine, job_id, now())
+        if isinstance(claimed, JobOutcome):
+            return claimed
+        return run_claimed(
+            engine, claimed, read=read, notify=notify, progress=progress, now=now,
+            busy_retry=busy_retry,
+        )  # fmt: skip
 
 
 def claim_job(engine: sa.Engine, job_id: int, now: dt.datetime) -> queue.Job | JobOutcome:

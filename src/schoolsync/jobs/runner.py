@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from schoolsync.jobs.run import BUSY_RETRY, JobOutcome, claim_job, request_job, run_claimed
+from schoolsync.logs import log_context
 from schoolsync.pipeline import Notify, Progress, SnapshotReader
 from schoolsync.store import queue
 
@@ -172,15 +173,16 @@ class EmbeddedRunner:
         error: BaseException | None = None
         try:
             if not isinstance(claimed, JobOutcome):
-                outcome = run_claimed(
-                    self._engine,
-                    claimed,
-                    read=self._reader(),
-                    notify=self._notify,
-                    progress=hooks.progress,
-                    now=self._clock,
-                    busy_retry=self._busy_retry,
-                )
+                with log_context(job_id=claimed.id):
+                    outcome = run_claimed(
+                        self._engine,
+                        claimed,
+                        read=self._reader(),
+                        notify=self._notify,
+                        progress=hooks.progress,
+                        now=self._clock,
+                        busy_retry=self._busy_retry,
+                    )
         except Exception as exc:
             error = exc
             raise

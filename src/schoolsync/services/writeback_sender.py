@@ -34,10 +34,12 @@ from schoolsync.errors import SchoolsyncError, SourceBusy, SourceError, SourceRe
 from schoolsync.model.attendance import DIRECTION_LABELS
 from schoolsync.notify import Mailer
 from schoolsync.sources.wonde.writer import WondeWriter, wonde_writer
+from schoolsync.store import mark_log
 from schoolsync.store import marks as mark_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.lock import this_process
-from schoolsync.store.marks import Claimed, MarkRow, SentWriteback
+from schoolsync.store.mark_log import MarkRow
+from schoolsync.store.marks import Claimed, SentWriteback
 from schoolsync.store.schools import School
 
 log = logging.getLogger(__name__)
@@ -202,7 +204,7 @@ def _email_failures(
         return 0
     emailed = 0
     with engine.connect() as conn:
-        waiting = mark_store.unalerted_failures(conn)
+        waiting = mark_log.unalerted_failures(conn)
     for school_id, rows in waiting.items():
         with engine.begin() as conn:
             school = school_store.school_by_id(conn, school_id)
@@ -216,7 +218,7 @@ def _email_failures(
             )
             alert = compose_writeback_failed(school.name, [_failure(r) for r in rows], page)
             # Recorded in the same transaction as the send: a failed send is not counted.
-            mark_store.record_alerted(conn, [r.id for r in rows], moment)
+            mark_log.record_alerted(conn, [r.id for r in rows], moment)
             mailer.send(recipients, alert.subject, alert.body)
             emailed += 1
     return emailed
