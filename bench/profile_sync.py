@@ -25,11 +25,13 @@ STAGES = {
     "fetch (HTTP + JSON)": "fetch_raw",
     "normalise (JSON -> domain values)": "build_snapshot",
     "load the store": "load_current",
-    "match + validate": "validate",
+    "fit to the column sizes": "fit",
+    "match": "match_people",
+    "validate": "validate",
     "plan": "make_plan",
     "safeguard": "safeguard",
     "apply (SQL)": "apply_plan",
-    "plan hash": "digest",
+    "plan hash": "plan_digest",
 }
 
 

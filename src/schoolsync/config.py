@@ -87,6 +87,8 @@ class Settings:
     workers: int = 2
     #: How often the scheduler looks for due schools and dead runs (seconds).
     scheduler_every_seconds: float = 30.0
+    #: How long a scheduled sync waits when its school is busy with another (seconds).
+    busy_retry_seconds: float = 60.0
     #: The name of the broker's queues (and of the shared pace's keys).
     queue_name: str = "schoolsync"
 
@@ -126,6 +128,7 @@ class Settings:
             wonde_concurrency_per_school=_count(env, "SCHOOLSYNC_WONDE_CONCURRENCY_PER_SCHOOL", 2),
             workers=_count(env, "SCHOOLSYNC_WORKERS", 2),
             scheduler_every_seconds=_float(env, "SCHOOLSYNC_SCHEDULER_EVERY", 30.0),
+            busy_retry_seconds=_float(env, "SCHOOLSYNC_BUSY_RETRY", 60.0),
             queue_name=env.get("SCHOOLSYNC_QUEUE") or "schoolsync",
         )
 

@@ -12,9 +12,9 @@ Every error has one *reaction* base, which is what a caller catches:
     ├── NeedsPerson            only a person can unblock it (grant access, look again)
     │   ├── SourceAuthError        401 or 403: someone must grant access or the permission
     │   ├── PlanChanged            the MIS changed after a plan was shown: show the new plan
-    │   ├── SyncSkipped            the school cannot be synced in its connection state
-    │   │                          (pending, declined, revoked, offline): not a failure
-    │   └── NotMerged              existing accounts wait to be matched and merged, or the
+    │   └── SyncSkipped            the school cannot be synced in its connection state
+    │       │                      (pending, declined, revoked, offline): not a failure
+    │       └── NotMerged          existing accounts wait to be matched and merged, or the
     │                              school was disconnected: no sync until a person acts
     ├── BadInput               what was given is wrong: fix it and run again
     │   ├── ConfigError            a bad setting or argument
@@ -121,7 +121,7 @@ class SyncSkipped(NeedsPerson):
     revoked, offline). Nothing was read, and it is not a failed run."""
 
 
-class NotMerged(NeedsPerson):
+class NotMerged(SyncSkipped):
     """A school with existing accounts does not sync until a merge links them (a sync before
     would make second accounts), nor after it was disconnected from its MIS."""
 

@@ -34,6 +34,7 @@ from schoolsync.engine.open_issues import Reading, reconcile
 from schoolsync.engine.pause import SyncPause, school_today
 from schoolsync.engine.validate import UNEXPECTED, Validated
 from schoolsync.errors import PlanChanged, SchoolsyncError, SourceBusy, where_raised
+from schoolsync.logs import log_context
 from schoolsync.model import Issue, SchoolInfo, Snapshot
 from schoolsync.model.changes import Plan
 from schoolsync.model.current import Current
@@ -201,15 +202,21 @@ def sync_school(
             finish_run(conn, run_id, status="paused", now=started, message=pause.message)
         else:
             take_lock(conn, school, run_id, started)
+    fields = {"run_id": run_id, "school_key": school.key}
     if pause.paused:
-        log.info("run %d for school %s: paused (%s)", run_id, school.key, pause.reason)
+        log.info("run %d for school %s: paused (%s)", run_id, school.key, pause.reason,
+                 extra={**fields, "status": "paused"})  # fmt: skip
         return SyncResult(run_id, "paused", sync_kind, {}, (), pause.message)
 
     result: SyncResult | None = None
     replan: PlanChanged | None = None
     retry_at: dt.datetime | None = None
     try:
-        with Heartbeat(engine, school.id, run_id, now, heartbeat_every), collector_paused():
+        with (
+            log_context(**fields),
+            Heartbeat(engine, school.id, run_id, now, heartbeat_every),
+            collector_paused(),
+        ):
             snapshot = read(school, read_since(school, sync_kind), progress)
             with engine.begin() as conn:
                 result = _apply_snapshot(
@@ -231,15 +238,14 @@ def sync_school(
         replan = exc if isinstance(exc, PlanChanged) else None
         retry_at = exc.retry_at if isinstance(exc, SourceBusy) else None
     except Exception as exc:  # the run must end recorded, whatever went wrong
-        log.error(
-            "run %d for school %s failed unexpectedly: %s", run_id, school.key, where_raised(exc)
-        )
+        log.error("run %d for school %s failed unexpectedly: %s", run_id, school.key,
+                  where_raised(exc), extra=fields)  # fmt: skip
         message = f"{UNEXPECTED} ({type(exc).__name__}); nothing was changed"
     except BaseException:  # Ctrl-C, or the process asked to stop: end the run, free the school
         with engine.begin() as conn:
             end_interrupted(conn, run_id, now(), INTERRUPTED)
             release_lock(conn, school.id, run_id)
-        log.warning("run %d for school %s was interrupted", run_id, school.key)
+        log.warning("run %d for school %s was interrupted", run_id, school.key, extra=fields)
         raise
     if result is None:
         with engine.begin() as conn:
@@ -248,17 +254,15 @@ def sync_school(
         result = SyncResult(run_id, "failed", sync_kind, {}, (), message, retry_at=retry_at)
         if replan is not None:
             raise replan  # recorded; the person must see the new plan
-    log.info("run %d for school %s: %s", run_id, school.key, result.status)
+    log.info("run %d for school %s: %s", run_id, school.key, result.status,
+             extra={**fields, "status": result.status, "counts": result.counts,
+                    "issues": len(result.issues)})  # fmt: skip
     if notify is not None:
         try:
             notify(school, result)
         except Exception as exc:  # an alert that cannot be sent must not undo the run
-            log.error(
-                "could not send the alert for run %d of school %s: %s",
-                run_id,
-                school.key,
-                where_raised(exc),
-            )
+            log.error("could not send the alert for run %d of school %s: %s", run_id,
+                      school.key, where_raised(exc), extra=fields)  # fmt: skip
     return result
 
 

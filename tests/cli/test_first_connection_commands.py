@@ -44,8 +44,8 @@ def test_import_match_resolve_merge_cards_disconnect(env, sandbox, tmp_path: Pat
         ).stdout
     )  # fmt: skip
     assert loaded["users"] > PUPILS * 0.8
-    waiting = schoolsync(env, "sync", key, check=False)
-    assert waiting.returncode == 1 and "Match and merge first" in waiting.stderr
+    waiting = schoolsync(env, "sync", key)  # skipped, not failed: a scheduler just waits
+    assert "Match and merge first" in waiting.stdout
 
     table = json.loads(schoolsync(env, "match", key, "--json").stdout)
     assert {c["suggested"] for c in table["classes"]} <= {"match", "import", "none"}
@@ -95,7 +95,39 @@ def test_import_match_resolve_merge_cards_disconnect(env, sandbox, tmp_path: Pat
     assert "given out on" in cards.read_text()  # shown once: the second cards do not repeat it
 
     schoolsync(env, "disconnect", key)
-    stopped = schoolsync(env, "sync", key, check=False)
-    assert stopped.returncode == 1 and "disconnected" in stopped.stderr
+    stopped = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    assert stopped["status"] == "skipped" and "disconnected" in stopped["message"]
     classes = json.loads(schoolsync(env, "classes", key, "--json").stdout)
     assert classes  # accounts and classes stay exactly as they were
+
+
+@pytest.mark.slow
+def test_match_interactively(env, sandbox, tmp_path: Path) -> None:
+    """Enter keeps each suggestion; `n` for the first class makes it No action."""
+    import subprocess
+    import sys
+
+    key = add_school(env, sandbox)
+    folder = tmp_path / "existing"
+    schoolsync(
+        env, "sandbox", "existing-accounts", "--output", str(folder), "--pupils", str(PUPILS)
+    )
+    schoolsync(
+        env, "import-existing", key, "--users", str(folder / "users.csv"),
+        "--classes", str(folder / "classes.csv"), "--memberships", str(folder / "memberships.csv"),
+    )  # fmt: skip
+    before = json.loads(schoolsync(env, "match", key, "--json").stdout)
+    first = before["classes"][0]
+    answers = "n\n" + "\n" * 400  # No action for the first class, the rest as suggested
+    asked = subprocess.run(
+        [sys.executable, "-m", "schoolsync", "match", key, "--interactive"],
+        env=env, input=answers, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    assert "m = Match, i = Import for the first time, n = No action" in asked.stdout
+    after = json.loads(schoolsync(env, "match", key, "--json").stdout)
+    chosen = {c["mis_class_id"]: c["action"] for c in after["classes"]}
+    assert chosen[first["mis_class_id"]] == "none"
+    assert [c["action"] for c in after["classes"][1:]] == [
+        c["suggested"] for c in before["classes"][1:]
+    ]

@@ -92,7 +92,7 @@ def test_serve_syncs_a_school_in_its_window_by_itself(sqlite_env) -> None:
         with serving(sqlite_env):
             wait_for("the scheduled sync", lambda: runs(engine) == [("scheduled", "success")])
         shown = schoolsync(sqlite_env, "schedule").stdout
-    assert "Nightly sync" in shown and key in shown
+    assert "Nightly autosync" in shown and key in shown
     with engine.connect() as conn:
         assert conn.execute(sa.select(sync_jobs.c.state)).scalars().all() == ["done"]
     engine.dispose()

@@ -182,3 +182,18 @@ def test_manual_and_expedited_jobs_are_taken_before_the_nights(engine) -> None:
         queue.request_job(conn, school_id, "manual", later)
         nxt = queue.next_queued(conn, later)
     assert nxt is not None and nxt.trigger == "manual"
+
+
+def test_a_school_its_term_dates_pause_is_skipped_with_their_reason(engine) -> None:
+    add(engine, "Larkfield")
+    with engine.begin() as conn:  # synced last year, and no term dates entered since
+        school_id = conn.execute(sa.select(schools.c.id)).scalar_one()
+        conn.execute(
+            sa.insert(sync_runs).values(school_id=school_id, trigger="scheduled", source="wonde",
+                mode="full", status="success", started_at=dt.datetime(2025, 10, 1, tzinfo=dt.UTC),
+                counts={})
+        )  # fmt: skip
+    assert plan_due(engine, LATE_IN_THE_NIGHT) == []
+    [(slot, state, reason)] = jobs(engine)
+    assert (slot, state) == ("night:2026-12-09", "skipped")
+    assert "Syncing is paused: this school has no term dates" in (reason or "")

@@ -37,7 +37,7 @@ CASES = [
         Rules("sch_a"),
         london("2026-12-09 00:30"),
         next_key="night:2026-12-09",
-        why_has=("Nightly sync; nightly in 01:00–05:00 Europe/London",),
+        why_has=("Nightly autosync, in the window 01:00–05:00 Europe/London",),
     ),
     Case(
         "late in the window: tonight's slot is due",
@@ -45,7 +45,7 @@ CASES = [
         london("2026-12-09 04:59"),
         due=("night:2026-12-09",),
         next_key="night:2026-12-10",
-        why_has=("Due now: the nightly sync",),
+        why_has=("Due now (the nightly sync)",),
     ),
     Case(
         "a slot already taken is not due again (one sync per night)",

@@ -92,3 +92,32 @@ def test_a_sender_killed_before_it_records_the_answer_does_not_send_twice(
     received = scene.received()
     assert len(received["data"]) == 3
     assert received["replays"] == 1
+
+
+def test_two_senders_at_once_never_send_a_mark_twice(scene: Scene) -> None:
+    """`serve` and a cron `writebacks --send` (or the scheduler) may pass at the same moment:
+    PostgreSQL's row locks keep them apart, and on SQLite the claim's check does."""
+    from schoolsync.jobs.writeback_sender import WritebackSender
+
+    pupils = scene.pupils(100)
+    for pupil in pupils:
+        scene.sign_in(pupil)
+    senders = [
+        WritebackSender(scene.engine, scene.settings, every_seconds=0.01, clock=scene.clock)
+        for _ in range(2)
+    ]
+    for sender in senders:
+        sender.start()
+    try:
+        for pupil in pupils:  # more arrive while they run: the morning goes on
+            scene.sign_in(pupil, direction="early", reason="M")
+        deadline = time.monotonic() + 60
+        while scene.statuses() != {"confirmed": 200}:
+            assert time.monotonic() < deadline, scene.statuses()
+            time.sleep(0.1)
+    finally:
+        for sender in senders:
+            sender.stop()
+    received = scene.received()["data"]
+    assert len(received) == 200
+    assert Counter((r["student_id"], r["comment"][:4]) for r in received).most_common(1)[0][1] == 1

@@ -45,10 +45,14 @@ def test_marks_wait_while_the_mis_is_offline_and_go_when_it_returns(scene: Scene
     scene.sandbox.set_offline(DEMO_SCHOOL_ID)
     for pupil in pupils:
         scene.sign_in(pupil)
-    report = scene.send()
+    # With the default waits, too: the MIS's "retry in a minute" is the outbox's to keep, not
+    # a wait inside the pass that would hold up every other school's marks.
+    patient = dataclasses.replace(scene.settings, wonde_max_backoff_seconds=60.0)
+    report = scene.send(patient)
     assert report.retrying == 3 and report.sent == 0
     assert scene.statuses() == {"queued": 3}
     assert all("offline" in (m["last_error"] or "") for m in scene.marks())
+    assert all("asked us to wait 1 min" in m["last_error"] for m in scene.marks())
     scene.clock.advance(minutes=10)
     scene.send()
     assert scene.statuses() == {"queued": 3}
@@ -163,3 +167,38 @@ def test_the_sender_thread_of_serve_confirms_marks_by_itself(scene: Scene) -> No
     finally:
         sender.stop()
     assert len(scene.received()["data"]) == 2
+
+
+def test_a_claim_loses_to_a_sender_that_took_the_mark_after_it_was_read(scene: Scene) -> None:
+    """The race two senders on SQLite can run into, played step by step: the second reads the
+    mark, the first claims it, the second's claim must then fail."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from schoolsync.store import marks as mark_store
+    from schoolsync.store.attendance_tables import attendance_marks
+
+    scene.sign_in(scene.pupils(1)[0])
+    with scene.engine.connect() as conn:
+        stale = conn.execute(sa.select(attendance_marks)).mappings().one()
+    lease = dt.timedelta(minutes=1)
+    with scene.engine.begin() as conn:
+        [first] = mark_store.claim_due(
+            conn, scene.clock(), owner="host:1", lease=lease, batch_size=10
+        )
+    with scene.engine.begin() as conn:
+        assert not mark_store._take(conn, stale, "host:2", scene.clock() + lease, "other-key")
+        assert (
+            mark_store.claim_due(
+                conn,
+                scene.clock(),
+                owner="host:2",
+                lease=lease,
+                batch_size=10,
+                alive=lambda _: True,
+            )
+            == []
+        )
+    [mark] = scene.marks()
+    assert (mark["claimed_by"], mark["batch_key"]) == ("host:1", first.batch_key)

@@ -6,7 +6,6 @@ whole command tree.
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any
 
@@ -18,6 +17,7 @@ from schoolsync.cli import (
     classes,
     demo,
     first_connection,
+    fleet,
     holds,
     people_admin,
     permissions,
@@ -36,19 +36,17 @@ from schoolsync.cli.common import app, error_json
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.help_text import plain_metavars
 from schoolsync.config import environment, log_level
+from schoolsync.logs import configure_logging
 
 __all__ = ["app", "build_command", "main"]
 _COMMAND_GROUPS = (
-    attendance, classes, demo, first_connection, holds, people_admin, permissions, reports,
+    attendance, classes, demo, first_connection, fleet, holds, people_admin, permissions, reports,
     run_detail, runners, sandbox, sandbox_access, schools, settings, syncing, terms, users,
 )  # fmt: skip
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=log_level(environment()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(log_level(environment()))
     command = build_command()
     if "--json" not in sys.argv[1:]:
         command()

@@ -4,6 +4,7 @@ web app with the scheduler and a pool of worker threads), and the distributed pa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Annotated
@@ -65,6 +66,7 @@ def serve(
             notify,
             workers=settings.workers,
             every_seconds=settings.scheduler_every_seconds,
+            busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
         )
         app_ = create_web_app(
             engine,
@@ -87,7 +89,9 @@ def serve(
         sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
         sender.start()
         try:
-            uvicorn.run(app_, host=host, port=port, log_level="info")
+            # Our one log setup, not uvicorn's; no access log: a request line can carry a
+            # searched pupil's name in its query string.
+            uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
         finally:
             sender.stop()
             runner.stop()

@@ -60,6 +60,13 @@ def sandbox_serve(
     seed: Annotated[int, typer.Option(help="Seed of the generated school.")] = 1,
     pupils: Annotated[int, typer.Option(help="How many pupils.")] = 2000,
     token: Annotated[str, typer.Option(help="The API token clients must send.")] = "sandbox-token",
+    fleet: Annotated[
+        int,
+        typer.Option(
+            help="Serve this many schools instead (60% primaries of 150-450 pupils, 40% "
+            "secondaries of 800-2,000); --pupils is then ignored."
+        ),
+    ] = 0,
     unapproved: Annotated[
         bool,
         typer.Option(
@@ -75,15 +82,23 @@ def sandbox_serve(
         ),
     ] = None,
 ) -> None:
-    """Serve a generated school over a Wonde-compatible API until stopped."""
+    """Serve a generated school (or a fleet of them) over a Wonde-compatible API until stopped."""
     from schoolsync.sandbox import Sandbox, serve
 
     refuse_busy_port("127.0.0.1", port)
-    sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token, approved=not unapproved)
+    if fleet > 0:
+        from schoolsync.sandbox.fleet import fleet as generate_fleet
+        from schoolsync.sandbox.fleet import mixed_sizes
+
+        sandbox = generate_fleet(fleet, seed=seed, pupils=mixed_sizes, token=token)
+        total = sum(len(school.students) for school in sandbox.schools.values())
+        out.print(f"{fleet} schools, {total} pupils (GET /v1.0/schools lists them)")
+    else:
+        sandbox = Sandbox.demo(seed=seed, pupils=pupils, token=token, approved=not unapproved)
+        for school_id, school in sandbox.schools.items():
+            waiting = " (not approved yet: request access)" if unapproved else ""
+            out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils){waiting}")
     sandbox.webhook_url = webhook_url
-    for school_id, school in sandbox.schools.items():
-        waiting = " (not approved yet: request access)" if unapproved else ""
-        out.print(f"School {school_id}: {school.name} ({len(school.students)} pupils){waiting}")
     out.print(f"Wonde-compatible API on http://127.0.0.1:{port}/v1.0/ (Ctrl+C stops it)")
     serve(sandbox, "127.0.0.1", port)
 

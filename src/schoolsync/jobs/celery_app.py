@@ -1,7 +1,8 @@
 """The Celery app of `schoolsync worker` and `schoolsync scheduler`: the same job code as the
 embedded runner, on a real broker (RabbitMQ or Redis) and PostgreSQL.
 
-A message carries only a job id (never a person's data). Acknowledged late and rejected when
+The queue is the `sync_jobs` table; a message only carries a job id (never a person's
+data) to a worker. Acknowledged late and rejected when
 its worker is lost, so a worker killed mid-run has its message delivered again; claiming the
 job in the database (`run_job`) makes that, and any other redelivery, harmless. A person's
 sync goes to the urgent queue, which workers take before the scheduled one.
@@ -60,10 +61,8 @@ def make_celery(settings: Settings) -> Celery:
 
     @app.task(name=TASK, bind=True)  # type: ignore[untyped-decorator]
     def sync_job(task: Any, job_id: int) -> str:
-        outcome = _run(settings, job_id)
-        if outcome.what == "busy" and outcome.retry_at is not None:
-            send_jobs(app, settings, [(job_id, "scheduled")], eta=outcome.retry_at)
-        return outcome.what
+        # A busy school's job goes back to the queue table; the scheduler sends it when due.
+        return _run(settings, job_id).what
 
     return app
 
@@ -75,23 +74,23 @@ def _run(settings: Settings, job_id: int) -> JobOutcome:
     from schoolsync.services.syncing import notifier
 
     engine = engine_for(settings)
-    return run_job(engine, job_id, read=paced_reader(settings), notify=notifier(engine, settings))
+    return run_job(
+        engine,
+        job_id,
+        read=paced_reader(settings),
+        notify=notifier(engine, settings),
+        busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
+    )
 
 
-def send_jobs(
-    app: Celery,
-    settings: Settings,
-    jobs: Iterable[tuple[int, str]],
-    *,
-    eta: dt.datetime | None = None,
-) -> int:
+def send_jobs(app: Celery, settings: Settings, jobs: Iterable[tuple[int, str]]) -> int:
     """Send (job id, trigger) pairs to the workers; how many were sent."""
     urgent, scheduled = queues(settings)
     sent = 0
     with app.producer_or_acquire() as producer:
         for job_id, trigger in jobs:
             queue = urgent if trigger in ("manual", "expedited") else scheduled
-            app.send_task(TASK, args=[job_id], queue=queue, eta=eta, producer=producer)
+            app.send_task(TASK, args=[job_id], queue=queue, producer=producer)
             sent += 1
     return sent
 
@@ -100,13 +99,22 @@ def enqueue_due(
     app: Celery, settings: Settings, engine: sa.Engine, now: dt.datetime, *, every: bool = False
 ) -> int:
     """One pass of `schoolsync scheduler`: recover dead runs, queue what is due (or, with
-    `every`, every school's night now), and send it; how many jobs were sent."""
+    `every`, every school's night now), and send the workers every due job the broker has not
+    carried yet (new ones, ones queued again after a dead worker or a busy school, ones a
+    broker outage kept back); how many were sent. The table is the queue; the broker only
+    carries it."""
     from schoolsync.jobs.planner import plan_all, plan_due
     from schoolsync.jobs.recovery import recover
     from schoolsync.store import queue
 
-    requeued = recover(engine, now)
-    queued = plan_all(engine, now) if every else plan_due(engine, now)
+    recover(engine, now)
+    if every:
+        plan_all(engine, now)
+    else:
+        plan_due(engine, now)
     with engine.connect() as conn:
-        jobs = [queue.get_job(conn, job_id) for job_id in requeued + queued]
-    return send_jobs(app, settings, [(job.id, job.trigger) for job in jobs if job is not None])
+        jobs = queue.due_unsent(conn, now)
+    sent = send_jobs(app, settings, [(job.id, job.trigger) for job in jobs])
+    with engine.begin() as conn:
+        queue.mark_sent(conn, [job.id for job in jobs], now)
+    return sent

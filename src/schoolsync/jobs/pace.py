@@ -69,6 +69,10 @@ class LocalPace:
         with self._lock:
             self._until = max(self._until, self._clock() + seconds)
 
+    def slowed_for(self) -> float:
+        """Seconds before anyone may send again (0: no slow-down)."""
+        return max(0.0, self._until - self._clock())
+
 
 # KEYS: the overall and the school's sorted sets of slots (scored by expiry), the slow-down key.
 # ARGV: now, slot ttl, token, overall cap, per-school cap.
@@ -88,9 +92,9 @@ redis.call('EXPIRE', KEYS[2], math.ceil(tonumber(ARGV[2])) + 1)
 return '0'
 """
 _SLOW = """
-local until = tonumber(ARGV[1])
+local wanted = tonumber(ARGV[1])
 local slow = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until > slow then redis.call('SET', KEYS[1], ARGV[1], 'EX', math.ceil(ARGV[2]) + 1) end
+if wanted > slow then redis.call('SET', KEYS[1], ARGV[1], 'EX', math.ceil(ARGV[2]) + 1) end
 return 0
 """
 
@@ -135,6 +139,11 @@ class RedisPace:
 
     def slow_down(self, seconds: float) -> None:
         self._slow(keys=[f"{self._prefix}:slow"], args=[time.time() + seconds, seconds])
+
+    def slowed_for(self) -> float:
+        """Seconds before any worker may send again (0: no slow-down)."""
+        until = float(self._redis.get(f"{self._prefix}:slow") or 0)
+        return max(0.0, until - time.time())
 
     def in_use(self) -> int:
         """Slots held now, overall (for tests and metrics)."""

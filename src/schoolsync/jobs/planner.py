@@ -30,14 +30,17 @@ def plan_due(engine: sa.Engine, now: dt.datetime) -> list[int]:
 def plan_all(engine: sa.Engine, now: dt.datetime) -> list[int]:
     """Queue every school's night now, as if it had come (`scheduler --once --all`); a night
     already queued is not queued twice."""
-    from schoolsync.scheduling.decide import PAUSED, SKIPPED_CONNECTION
+    from schoolsync.scheduling.decide import skip_reason
+    from schoolsync.services.scheduling import with_term_pause
     from schoolsync.store.schools import list_schools
 
     runs, skips = [], []
     with engine.begin() as conn:
         for school in list_schools(conn):
             rules = rules_of(school)
-            skip = PAUSED if rules.paused else SKIPPED_CONNECTION.get(rules.connection)
+            if skip_reason(rules) is None:
+                rules = with_term_pause(conn, school, rules, now)
+            skip = skip_reason(rules)
             slot = tonight(rules, now).key
             if skip:
                 skips.append(_skipped(school.id, slot, now, skip))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from schoolsync.errors import SyncInProgress
+from schoolsync.logs import log_context
 from schoolsync.store import queue
 from schoolsync.store.lock import this_process
 
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: How long a job waits when its school is busy with another sync.
+#: How long a scheduled job waits when its school is busy with another sync (the default of
+#: `Settings.busy_retry_seconds`).
 BUSY_RETRY = dt.timedelta(minutes=1)
 #: After this many claims (workers that died under it) a job is given up.
 MAX_ATTEMPTS = 3
@@ -78,6 +80,7 @@ def run_sync_job(
         notify=notifier(engine, settings),
         progress=progress,
         now=now,
+        busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
     )
 
 
@@ -100,12 +103,17 @@ def run_job(
     notify: Notify | None = None,
     progress: Progress | None = None,
     now: Callable[[], dt.datetime] = _utcnow,
+    busy_retry: dt.timedelta = BUSY_RETRY,
 ) -> JobOutcome:
     """Claim the queued job `job_id` and run it (the core every runner calls)."""
-    claimed = claim_job(engine, job_id, now())
-    if isinstance(claimed, JobOutcome):
-        return claimed
-    return run_claimed(engine, claimed, read=read, notify=notify, progress=progress, now=now)
+    with log_context(job_id=job_id):
+        claimed = claim_job(engine, job_id, now())
+        if isinstance(claimed, JobOutcome):
+            return claimed
+        return run_claimed(
+            engine, claimed, read=read, notify=notify, progress=progress, now=now,
+            busy_retry=busy_retry,
+        )  # fmt: skip
 
 
 def claim_job(engine: sa.Engine, job_id: int, now: dt.datetime) -> queue.Job | JobOutcome:
@@ -133,6 +141,7 @@ def run_claimed(
     notify: Notify | None,
     progress: Progress | None,
     now: Callable[[], dt.datetime],
+    busy_retry: dt.timedelta = BUSY_RETRY,
 ) -> JobOutcome:
     """Run a job this process claimed, and record what became of it."""
     from schoolsync.pipeline import sync_school
@@ -154,7 +163,7 @@ def run_claimed(
             **options,  # type: ignore[arg-type]
         )
     except SyncInProgress as exc:
-        return _busy(engine, job, str(exc), now())
+        return _busy(engine, job, str(exc), now(), busy_retry)
     except BaseException:
         # The pipeline ended its run as interrupted; the job runs again at the next chance.
         with engine.begin() as conn:
@@ -188,14 +197,16 @@ def _cannot_sync(engine: sa.Engine, job: queue.Job, now: dt.datetime) -> JobOutc
     return None
 
 
-def _busy(engine: sa.Engine, job: queue.Job, message: str, now: dt.datetime) -> JobOutcome:
+def _busy(
+    engine: sa.Engine, job: queue.Job, message: str, now: dt.datetime, wait: dt.timedelta
+) -> JobOutcome:
     """Another sync holds the school: not a failed run, and no email. A scheduled job waits
     its turn; a person's request ends, saying so (they can start it again)."""
     with engine.begin() as conn:
         if job.trigger == "scheduled":
-            queue.requeue(conn, job.id, now + BUSY_RETRY, "Another sync of this school was running")
+            queue.requeue(conn, job.id, now + wait, "Another sync of this school was running")
         else:
             queue.finish(conn, job.id, now, run_id=None, reason=message, state=queue.SKIPPED)
     log.info("job %d: school %s is busy", job.id, job.school_key)
-    retry_at = now + BUSY_RETRY if job.trigger == "scheduled" else None
+    retry_at = now + wait if job.trigger == "scheduled" else None
     return JobOutcome("busy", job.id, retry_at=retry_at, message=message)

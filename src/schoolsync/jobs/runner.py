@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from schoolsync.jobs.run import JobOutcome, claim_job, request_job, run_claimed
+from schoolsync.jobs.run import BUSY_RETRY, JobOutcome, claim_job, request_job, run_claimed
+from schoolsync.logs import log_context
 from schoolsync.pipeline import Notify, Progress, SnapshotReader
 from schoolsync.store import queue
 
@@ -47,11 +48,12 @@ class EmbeddedRunner:
         workers: int = 2,
         schedule: bool = True,
         every_seconds: float = 30.0,
+        busy_retry: dt.timedelta = BUSY_RETRY,
         clock: Callable[[], dt.datetime] = _utcnow,
     ) -> None:
         self._engine, self._reader, self._notify = engine, reader, notify
         self._workers, self._schedule, self._every = max(1, workers), schedule, every_seconds
-        self._clock = clock
+        self._clock, self._busy_retry = clock, busy_retry
         self._wake = threading.Condition()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -59,16 +61,26 @@ class EmbeddedRunner:
         self._started = False
         self._start_lock = threading.Lock()
         self._take_lock = threading.Lock()
+        #: worker threads alive, and jobs submitted here that no worker has taken yet: without a
+        #: schedule, workers start on demand and end when there is nothing left to do
+        self._alive = 0
+        self._wanted = 0
 
     def start(self) -> None:
+        """Start the scheduler and the workers (without a schedule, workers start on demand)."""
         with self._start_lock:
             if self._started:
                 return
             self._started = True
             if self._schedule:
                 self._spawn(self._schedule_loop, "scheduler")
-            for n in range(self._workers):
-                self._spawn(self._work_loop, f"sync-worker-{n + 1}")
+                for _ in range(self._workers):
+                    self._spawn_worker()
+
+    def _spawn_worker(self) -> None:
+        """Under `_start_lock`."""
+        self._alive += 1
+        self._spawn(self._work_loop, f"sync-worker-{self._alive}")
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop taking jobs; a sync running now is left to finish within `timeout`."""
@@ -92,6 +104,10 @@ class EmbeddedRunner:
         with self._take_lock:  # no worker takes the job before its hooks are in place
             job_id = request_job(self._engine, school_key, trigger, self._clock(), full=full)
             self._hooks[job_id] = _Hooks(progress, done)
+        with self._start_lock:
+            self._wanted += 1
+            if self._alive < self._workers:
+                self._spawn_worker()
         with self._wake:
             self._wake.notify()
         return job_id
@@ -129,9 +145,15 @@ class EmbeddedRunner:
             except Exception as exc:
                 log.error("a sync worker's job failed: %s", type(exc).__name__)
                 ran = False
-            if not ran:
-                with self._wake:
-                    self._wake.wait(timeout=min(self._every, 5.0))
+            if ran:
+                continue
+            if not self._schedule:
+                with self._start_lock:
+                    if self._wanted <= 0:  # nothing asked for: end until the next request
+                        self._alive -= 1
+                        return
+            with self._wake:
+                self._wake.wait(timeout=min(self._every, 5.0))
 
     def _run_next(self) -> bool:
         """Run the next queued job, if there is one; whether there was."""
@@ -141,19 +163,26 @@ class EmbeddedRunner:
             if job is None:
                 return False
             claimed = claim_job(self._engine, job.id, self._clock())
-            hooks = self._hooks.pop(job.id, _Hooks(None, None))
+            hooks = self._hooks.pop(job.id, None)
+            if hooks is not None:
+                with self._start_lock:
+                    self._wanted -= 1
+            else:
+                hooks = _Hooks(None, None)
         outcome: JobOutcome | None = claimed if isinstance(claimed, JobOutcome) else None
         error: BaseException | None = None
         try:
             if not isinstance(claimed, JobOutcome):
-                outcome = run_claimed(
-                    self._engine,
-                    claimed,
-                    read=self._reader(),
-                    notify=self._notify,
-                    progress=hooks.progress,
-                    now=self._clock,
-                )
+                with log_context(job_id=claimed.id):
+                    outcome = run_claimed(
+                        self._engine,
+                        claimed,
+                        read=self._reader(),
+                        notify=self._notify,
+                        progress=hooks.progress,
+                        now=self._clock,
+                        busy_retry=self._busy_retry,
+                    )
         except Exception as exc:
             error = exc
             raise

@@ -53,6 +53,8 @@ class Rules:
     #: model/connection.py's state: approved, audited, pending, declined, revoked, offline,
     #: not_connected (files)
     connection: str = "approved"
+    #: why the school's term dates pause its syncs now (the summer, dates missing), if they do
+    term_pause: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,15 @@ def decide(rules: Rules, now: dt.datetime, taken: Collection[str] = ()) -> Decis
     slots = sorted(_slots(rules, now), key=lambda s: s.at)
     due = tuple(s for s in slots if s.at <= now < s.until and s.key not in taken)
     upcoming = next((s for s in slots if s.at > now), None)
-    skip = PAUSED if rules.paused else SKIPPED_CONNECTION.get(rules.connection)
+    skip = skip_reason(rules)
     return Decision(rules.school_key, due, skip, upcoming, _why(rules, due, upcoming, skip))
+
+
+def skip_reason(rules: Rules) -> str | None:
+    """Why this school's slots are skipped (paused by hand, its connection, its term dates)."""
+    if rules.paused:
+        return PAUSED
+    return SKIPPED_CONNECTION.get(rules.connection) or rules.term_pause
 
 
 def tonight(rules: Rules, now: dt.datetime) -> Slot:
@@ -108,8 +117,13 @@ def _slots(rules: Rules, now: dt.datetime) -> Iterator[Slot]:
     for offset in (-1, 0, 1):
         yield _night(rules, today + dt.timedelta(days=offset))
     if rules.daytime_every_hours > 0:
+        # Yesterday's (one may still be due just after midnight), then day by day until one is
+        # still to come: at most a long weekend away.
         for offset in range(-1, 8):
-            yield from _daytime(rules, today + dt.timedelta(days=offset))
+            slots = list(_daytime(rules, today + dt.timedelta(days=offset)))
+            yield from slots
+            if offset >= 0 and any(slot.at > now for slot in slots):
+                return
 
 
 def _night(rules: Rules, day: dt.date) -> Slot:
@@ -138,14 +152,15 @@ def _daytime(rules: Rules, day: dt.date) -> Iterator[Slot]:
 def _why(rules: Rules, due: tuple[Slot, ...], upcoming: Slot | None, skip: str | None) -> str:
     if skip is not None:
         return skip
-    nightly = f"nightly in {rules.window} {rules.timezone}"
+    nightly = f"nightly in the window {rules.window} {rules.timezone}"
     daytime = f"every {rules.daytime_every_hours} h in school hours ({rules.school_hours})"
-    cadence = f"{nightly}, and {daytime}" if rules.daytime_every_hours else nightly
     if due:
-        return f"Due now: the {_kind(due[0])}; {cadence}"
-    if upcoming is None:
-        return cadence.capitalize()
-    return f"{_kind(upcoming).capitalize()}; {cadence}"
+        also = f", and {daytime}" if rules.daytime_every_hours else ""
+        return f"Due now (the {_kind(due[0])}); {nightly}{also}"
+    if upcoming is not None and upcoming.kind == "daytime":
+        return f"Daytime sync, {daytime}; also {nightly}"
+    also = f"; also {daytime}" if rules.daytime_every_hours else ""
+    return f"Nightly autosync, in the window {rules.window} {rules.timezone}{also}"
 
 
 def _kind(slot: Slot) -> str:

@@ -5,6 +5,7 @@ and thousands of schools do not start at once."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class Window:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
+@functools.lru_cache(maxsize=65536)
 def spread_seconds(school_key: str, span_seconds: int) -> int:
     """Where in a window of `span_seconds` this school's run goes: the same every night, and
     even across schools (a hash, not Python's salted `hash`)."""

@@ -26,10 +26,10 @@ from schoolsync.model.attendance import (
     MarkDraft,
 )
 from schoolsync.store import attendance as setup_store
+from schoolsync.store import mark_log, pupil_lookup
 from schoolsync.store import marks as mark_store
-from schoolsync.store import pupil_lookup
 from schoolsync.store import schools as school_store
-from schoolsync.store.marks import MarkRow
+from schoolsync.store.mark_log import MarkRow
 from schoolsync.store.pupil_lookup import PupilRef
 from schoolsync.store.schools import School
 
@@ -240,7 +240,7 @@ def log(
     """The school's marks, newest first."""
     with engine.connect() as conn:
         school = school_store.get_school(conn, key)
-        return school, mark_store.list_marks(conn, school.id, limit=limit, status=status)
+        return school, mark_log.list_marks(conn, school.id, limit=limit, status=status)
 
 
 def mark_json(row: MarkRow) -> dict[str, object]:
@@ -293,7 +293,7 @@ def signed_json(signed: SignedIn) -> dict[str, object]:
 def mark_of(engine: sa.Engine, key: str, mark_id: int) -> MarkRow | None:
     with engine.connect() as conn:
         school = school_store.get_school(conn, key)
-        return mark_store.get_mark(conn, school.id, mark_id)
+        return mark_log.get_mark(conn, school.id, mark_id)
 
 
 def pupil_of(engine: sa.Engine, key: str, person_id: int) -> PupilRef | None:

@@ -118,9 +118,12 @@ def check_connection(
 def ensure_can_sync(engine: sa.Engine, key: str) -> None:
     """Raise `SyncSkipped`, saying why, when the school's state does not let a sync run."""
     from schoolsync.store import schools as school_store
+    from schoolsync.store.first_connection import refuse_before_merge
 
     with engine.connect() as conn:
         school = school_store.get_school(conn, key)
+        # existing accounts waiting for their merge, or a school disconnected (`NotMerged`)
+        refuse_before_merge(conn, school.id, school.name, school.key)
     reason = cannot_sync(school.state, school.name)
     if reason is not None and school.source_kind == "wonde":
         raise SyncSkipped(reason)

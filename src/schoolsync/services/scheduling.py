@@ -4,7 +4,7 @@ run and why, from the pure decision (`scheduling/`) and what the queue already h
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from schoolsync.scheduling import Decision, Rules, Window, decide
@@ -61,25 +61,60 @@ def rules_of(school: School) -> Rules:
     )
 
 
-def decisions(conn: sa.Connection, now: dt.datetime) -> list[tuple[School, Decision]]:
-    """Every school with the scheduler's decision for it at `now`."""
+def with_term_pause(conn: sa.Connection, school: School, rules: Rules, now: dt.datetime) -> Rules:
+    """The rules with the school's term-dates pause, if its term dates pause it now."""
+    from schoolsync.pausing import sync_pause
+
+    pause = sync_pause(conn, school, now)
+    if not pause.paused:
+        return rules
+    return replace(rules, term_pause=pause.message or "Paused by the school's term dates")
+
+
+def decisions(
+    conn: sa.Connection,
+    now: dt.datetime,
+    school_ids: list[int] | None = None,
+    *,
+    every_term_pause: bool = False,
+) -> list[tuple[School, Decision]]:
+    """Every school (or those of `school_ids`) with the scheduler's decision for it at `now`.
+    Term dates are read for the schools with a slot due (their pause is what skips it), or for
+    every school with `every_term_pause` (to show each one's next run)."""
     from schoolsync.store.queue import taken_slots
     from schoolsync.store.schools import list_schools
 
-    taken = taken_slots(conn, now - TAKEN_SINCE)
-    return [
-        (school, decide(rules_of(school), now, taken.get(school.id, set())))
-        for school in list_schools(conn)
-    ]
+    taken = taken_slots(conn, now - TAKEN_SINCE, school_ids)
+    decided = []
+    for school in list_schools(conn, school_ids):
+        rules = rules_of(school)
+        mine = taken.get(school.id, set())
+        decision = decide(rules, now, mine)
+        if decision.skip is None and (decision.due or every_term_pause):
+            paused = with_term_pause(conn, school, rules, now)
+            if paused is not rules:
+                decision = decide(paused, now, mine)
+        decided.append((school, decision))
+    return decided
 
 
-def next_runs(engine: sa.Engine, now: dt.datetime) -> list[NextRun]:
-    """Every school's next run and why, at `now`."""
+def next_runs(
+    engine: sa.Engine, now: dt.datetime, school_ids: list[int] | None = None
+) -> list[NextRun]:
+    """Every school's next run and why at `now`, or those of `school_ids` (a page of the
+    Schools overview)."""
+    with engine.connect() as conn:
+        return next_runs_of(conn, now, school_ids)
+
+
+def next_runs_of(
+    conn: sa.Connection, now: dt.datetime, school_ids: list[int] | None = None
+) -> list[NextRun]:
+    """The next run of every school, or of those of `school_ids` (a page of the overview)."""
     from schoolsync.store.queue import open_jobs
 
-    with engine.connect() as conn:
-        decided = decisions(conn, now)
-        waiting = open_jobs(conn)
+    decided = decisions(conn, now, school_ids, every_term_pause=True)
+    waiting = open_jobs(conn, school_ids)
     shown = []
     for school, decision in decided:
         job = waiting.get(school.id)

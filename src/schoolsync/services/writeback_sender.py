@@ -34,16 +34,20 @@ from schoolsync.errors import SchoolsyncError, SourceBusy, SourceError, SourceRe
 from schoolsync.model.attendance import DIRECTION_LABELS
 from schoolsync.notify import Mailer
 from schoolsync.sources.wonde.writer import WondeWriter, wonde_writer
+from schoolsync.store import mark_log
 from schoolsync.store import marks as mark_store
 from schoolsync.store import schools as school_store
 from schoolsync.store.lock import this_process
-from schoolsync.store.marks import Claimed, MarkRow, SentWriteback
+from schoolsync.store.mark_log import MarkRow
+from schoolsync.store.marks import Claimed, SentWriteback
 from schoolsync.store.schools import School
 
 log = logging.getLogger(__name__)
 
-#: Tries per request within one pass; the outbox retries later, so no school holds up others.
+#: Tries per request within one pass, and the longest wait between them: the outbox retries
+#: later anyway, so one busy or offline school never holds up the others' marks.
 ATTEMPTS_PER_PASS = 2
+MAX_WAIT_IN_PASS = 2.0
 
 
 @dataclass
@@ -81,9 +85,7 @@ def send_due(
     fail_after = dt.timedelta(minutes=settings.writeback_fail_after_minutes)
     # A claim outlives every request the pass may make for it.
     lease = dt.timedelta(
-        seconds=settings.wonde_timeout_seconds * ATTEMPTS_PER_PASS * 2
-        + settings.wonde_max_backoff_seconds
-        + 30
+        seconds=settings.wonde_timeout_seconds * ATTEMPTS_PER_PASS * 2 + MAX_WAIT_IN_PASS + 30
     )
     with engine.begin() as conn:
         only = school_store.get_school(conn, school_key).id if school_key else None
@@ -128,7 +130,7 @@ def _writer(
 ) -> Iterator[WondeWriter]:
     with wonde_writer(
         settings, school, transport, max_attempts=ATTEMPTS_PER_PASS,
-        clock=lambda: now().timestamp(),
+        max_wait_seconds=MAX_WAIT_IN_PASS, clock=lambda: now().timestamp(),
     ) as writer:  # fmt: skip
         yield writer
 
@@ -202,7 +204,7 @@ def _email_failures(
         return 0
     emailed = 0
     with engine.connect() as conn:
-        waiting = mark_store.unalerted_failures(conn)
+        waiting = mark_log.unalerted_failures(conn)
     for school_id, rows in waiting.items():
         with engine.begin() as conn:
             school = school_store.school_by_id(conn, school_id)
@@ -216,7 +218,7 @@ def _email_failures(
             )
             alert = compose_writeback_failed(school.name, [_failure(r) for r in rows], page)
             # Recorded in the same transaction as the send: a failed send is not counted.
-            mark_store.record_alerted(conn, [r.id for r in rows], moment)
+            mark_log.record_alerted(conn, [r.id for r in rows], moment)
             mailer.send(recipients, alert.subject, alert.body)
             emailed += 1
     return emailed

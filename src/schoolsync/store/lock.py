@@ -12,6 +12,7 @@ nothing, because a run applies its plan in one transaction or not at all.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -205,11 +206,15 @@ class Heartbeat:
         self._engine, self._school_id, self._run_id = engine, school_id, run_id
         self._now, self._every = now, every
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._beat, name=f"heartbeat-run-{run_id}", daemon=True
-        )
 
     def __enter__(self) -> Heartbeat:
+        # Started in a copy of the caller's context: its log records carry the run's fields.
+        self._thread = threading.Thread(
+            target=contextvars.copy_context().run,
+            args=(self._beat,),
+            name=f"heartbeat-run-{self._run_id}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 

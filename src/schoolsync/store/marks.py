@@ -25,8 +25,6 @@ import sqlalchemy as sa
 from schoolsync.model.attendance import MarkDraft
 from schoolsync.store.attendance_tables import attendance_marks
 from schoolsync.store.lock import pid_alive
-from schoolsync.store.schools import as_utc
-from schoolsync.store.tables import people, schools
 
 marks = attendance_marks
 
@@ -50,26 +48,6 @@ class SentWriteback:
     writeback_id: str
     ids: tuple[int, ...]
     created_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class MarkRow:
-    id: int
-    pupil: str
-    direction: str
-    occurred_at: dt.datetime
-    mark_date: dt.date
-    session: str
-    minutes_late: int | None
-    reason: str
-    code: str
-    status: str
-    attempts: int
-    writeback_id: str | None
-    last_error: str | None
-    created_by: str
-    created_at: dt.datetime
-    confirmed_at: dt.datetime | None
 
 
 def new_key() -> str:
@@ -125,9 +103,13 @@ def claim_due(
 ) -> list[Claimed]:
     """Take the queued marks that are due (or whose sender on this machine is dead) and group
     them into write-backs; a mark already in a write-back keeps its key and companions."""
+    # Due, or claimed (a claim of a sender that died may be taken over before its lease ends).
     queued = (
         sa.select(marks)
-        .where(marks.c.status == "queued")
+        .where(
+            marks.c.status == "queued",
+            sa.or_(marks.c.next_attempt_at <= now, marks.c.claimed_by.is_not(None)),
+        )
         .order_by(marks.c.id)
         .with_for_update(skip_locked=True)
     )
@@ -139,41 +121,64 @@ def claim_due(
         if _at(row["next_attempt_at"]) <= now or _sender_gone(row["claimed_by"], alive)
     ]
     groups: dict[tuple[int, str], list[Any]] = {}
-    fresh: dict[int, list[Any]] = {}
     for row in rows:
         if row["batch_key"]:
             groups.setdefault((row["school_id"], row["batch_key"]), []).append(row)
-        else:
+    fresh: dict[int, list[Any]] = {}
+    for row in rows:
+        if not row["batch_key"]:
             fresh.setdefault(row["school_id"], []).append(row)
     for school, waiting in fresh.items():
         for start in range(0, len(waiting), batch_size):
-            chunk = waiting[start : start + batch_size]
-            key = new_key()
-            conn.execute(
-                sa.update(marks)
-                .where(marks.c.id.in_([r["id"] for r in chunk]))
-                .values(batch_key=key)
-            )
-            groups[(school, key)] = chunk
+            groups[(school, new_key())] = waiting[start : start + batch_size]
     claimed = []
     for (school, key), members in groups.items():
-        ids = tuple(r["id"] for r in members)
-        conn.execute(
-            sa.update(marks)
-            .where(marks.c.id.in_(ids))
-            .values(claimed_by=owner, next_attempt_at=now + lease, attempts=marks.c.attempts + 1)
-        )
+        won = [r for r in members if _take(conn, r, owner, now + lease, key)]
+        if won and len(won) < len(members) and members[0]["batch_key"]:
+            # Another sender has part of a write-back already sent once: it must go again
+            # whole, under its key, so let go of our part and leave it to the next pass.
+            conn.execute(
+                sa.update(marks)
+                .where(marks.c.id.in_([r["id"] for r in won]))
+                .values(claimed_by=None, next_attempt_at=now, attempts=marks.c.attempts - 1)
+            )
+            continue
+        if not won:
+            continue
         claimed.append(
             Claimed(
                 school_id=school,
                 batch_key=key,
-                ids=ids,
-                records=tuple(_record(r) for r in members),
-                created_at=min(_at(r["created_at"]) for r in members),
-                attempts=max(r["attempts"] for r in members) + 1,
+                ids=tuple(r["id"] for r in won),
+                records=tuple(_record(r) for r in won),
+                created_at=min(_at(r["created_at"]) for r in won),
+                attempts=max(r["attempts"] for r in won) + 1,
             )
         )
     return claimed
+
+
+def _take(conn: sa.Connection, row: Any, owner: str, until: dt.datetime, key: str) -> bool:
+    """Claim one mark, if no other sender changed it since we read it. PostgreSQL's row locks
+    already keep two senders apart; SQLite has none, and this check is what does it there."""
+    seen = (
+        marks.c.claimed_by.is_(None)
+        if row["claimed_by"] is None
+        else (marks.c.claimed_by == row["claimed_by"])
+    )
+    taken = conn.execute(
+        sa.update(marks)
+        .where(
+            marks.c.id == row["id"],
+            marks.c.status == "queued",
+            marks.c.next_attempt_at == row["next_attempt_at"],
+            seen,
+        )
+        .values(
+            claimed_by=owner, next_attempt_at=until, attempts=marks.c.attempts + 1, batch_key=key
+        )
+    )
+    return taken.rowcount == 1
 
 
 def _at(moment: dt.datetime) -> dt.datetime:
@@ -316,71 +321,3 @@ def _duration(span: dt.timedelta) -> str:
     if minutes >= 60 and minutes % 60 == 0:
         return f"{minutes // 60} h"
     return f"{minutes} min" if minutes else f"{int(span.total_seconds())} s"
-
-
-def unalerted_failures(conn: sa.Connection) -> dict[int, list[MarkRow]]:
-    """Failed marks nobody has been emailed about yet, by school id."""
-    query = _rows_query().where(marks.c.status == "failed", marks.c.alerted_at.is_(None))
-    found: dict[int, list[MarkRow]] = {}
-    for row in conn.execute(query.order_by(marks.c.id)).mappings():
-        found.setdefault(row["school_id"], []).append(_mark_row(row))
-    return found
-
-
-def record_alerted(conn: sa.Connection, ids: Sequence[int], now: dt.datetime) -> None:
-    conn.execute(sa.update(marks).where(marks.c.id.in_(ids)).values(alerted_at=now))
-
-
-def list_marks(
-    conn: sa.Connection, school_id: int, *, limit: int = 200, status: str | None = None
-) -> list[MarkRow]:
-    query = _rows_query().where(marks.c.school_id == school_id)
-    if status:
-        query = query.where(marks.c.status == status)
-    rows = conn.execute(query.order_by(marks.c.id.desc()).limit(limit)).mappings()
-    return [_mark_row(row) for row in rows]
-
-
-def count_by_status(conn: sa.Connection, school_id: int | None = None) -> dict[str, int]:
-    query = sa.select(marks.c.status, sa.func.count()).group_by(marks.c.status)
-    if school_id is not None:
-        query = query.where(marks.c.school_id == school_id)
-    return {status: int(count) for status, count in conn.execute(query).all()}
-
-
-def school_keys(conn: sa.Connection, school_ids: Sequence[int]) -> dict[int, str]:
-    rows = conn.execute(sa.select(schools.c.id, schools.c.key).where(schools.c.id.in_(school_ids)))
-    return {row.id: row.key for row in rows}
-
-
-def _rows_query() -> sa.Select[Any]:
-    return sa.select(marks, (people.c.forename + " " + people.c.surname).label("pupil")).join(
-        people, people.c.id == marks.c.person_id
-    )
-
-
-def _mark_row(row: Any) -> MarkRow:
-    return MarkRow(
-        id=row["id"],
-        pupil=row["pupil"],
-        direction=row["direction"],
-        occurred_at=_at(row["occurred_at"]),
-        mark_date=row["mark_date"],
-        session=row["session"],
-        minutes_late=row["minutes_late"],
-        reason=row["reason"],
-        code=row["code"],
-        status=row["status"],
-        attempts=row["attempts"],
-        writeback_id=row["writeback_id"],
-        last_error=row["last_error"],
-        created_by=row["created_by"],
-        created_at=_at(row["created_at"]),
-        confirmed_at=as_utc(row["confirmed_at"]),
-    )
-
-
-def get_mark(conn: sa.Connection, school_id: int, mark_id: int) -> MarkRow | None:
-    query = _rows_query().where(marks.c.school_id == school_id, marks.c.id == mark_id)
-    row = conn.execute(query).mappings().first()
-    return _mark_row(row) if row is not None else None

@@ -10,6 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from schoolsync.model.connection import state_for
+from schoolsync.model.fleet import HEALTH
+from schoolsync.store.fleet import health_condition
 from schoolsync.store.schools import as_utc
 from schoolsync.store.tables import holds, schools, sync_runs
 
@@ -57,9 +59,12 @@ def school_overview(
     status: str = "",
     after: tuple[str, int] | None = None,
     page_size: int = PAGE_SIZE,
+    health: str = "",
+    now: dt.datetime | None = None,
 ) -> SchoolPage:
     """One page of schools ordered by name, continuing after `after` (keyset pagination: as
-    fast on the last page of 20,000 schools as on the first)."""
+    fast on the last page of 20,000 schools as on the first); `health` keeps the schools in
+    that state of fleet health at `now` (`store/fleet.py`)."""
     latest_status = _latest_run_column(sync_runs.c.status)
     query = sa.select(
         schools.c.id, schools.c.key, schools.c.name, schools.c.urn, schools.c.source_kind,
@@ -75,6 +80,8 @@ def school_overview(
         query = query.where(latest_status.is_(None))
     elif status in FILTERS:
         query = query.where(latest_status == status)
+    if health in HEALTH:
+        query = query.where(health_condition(health, now or dt.datetime.now(dt.UTC)))
     if after is not None:
         query = query.where(sa.tuple_(schools.c.name, schools.c.id) > sa.tuple_(*after))
     found = conn.execute(query.order_by(schools.c.name, schools.c.id).limit(page_size + 1)).all()

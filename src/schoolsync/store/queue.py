@@ -91,11 +91,15 @@ def request_job(
     return add_jobs(conn, [NewJob(school_id, slot, now, trigger, full=full)], now)[0]
 
 
-def taken_slots(conn: sa.Connection, since: dt.datetime) -> dict[int, set[str]]:
-    """The slots of each school queued since `since` (whatever became of them)."""
-    rows = conn.execute(
-        sa.select(sync_jobs.c.school_id, sync_jobs.c.slot).where(sync_jobs.c.due_at >= since)
-    )
+def taken_slots(
+    conn: sa.Connection, since: dt.datetime, school_ids: list[int] | None = None
+) -> dict[int, set[str]]:
+    """The slots of each school (or of those given) queued since `since`, whatever became of
+    them."""
+    query = sa.select(sync_jobs.c.school_id, sync_jobs.c.slot).where(sync_jobs.c.due_at >= since)
+    if school_ids is not None:
+        query = query.where(sync_jobs.c.school_id.in_(school_ids))
+    rows = conn.execute(query)
     taken: dict[int, set[str]] = {}
     for school_id, slot in rows:
         taken.setdefault(school_id, set()).add(slot)
@@ -144,6 +148,27 @@ def next_queued(conn: sa.Connection, now: dt.datetime) -> Job | None:
     return None if row is None else _job(row)
 
 
+def due_unsent(conn: sa.Connection, now: dt.datetime) -> list[Job]:
+    """Queued jobs due by `now` that the broker has not carried since they were (re)queued."""
+    query = (
+        _select()
+        .where(
+            sync_jobs.c.state == QUEUED,
+            sync_jobs.c.due_at <= now,
+            sa.or_(sync_jobs.c.sent_at.is_(None), sync_jobs.c.sent_at < sync_jobs.c.due_at),
+        )
+        .order_by(_PRIORITY, sync_jobs.c.due_at, sync_jobs.c.id)
+    )
+    return [_job(row) for row in conn.execute(query).mappings()]
+
+
+def mark_sent(conn: sa.Connection, job_ids: Sequence[int], now: dt.datetime) -> None:
+    if job_ids:
+        conn.execute(
+            sa.update(sync_jobs).where(sync_jobs.c.id.in_(list(job_ids))).values(sent_at=now)
+        )
+
+
 def finish(
     conn: sa.Connection,
     job_id: int,
@@ -169,10 +194,15 @@ def requeue(conn: sa.Connection, job_id: int, due_at: dt.datetime, reason: str) 
     )
 
 
-def open_jobs(conn: sa.Connection) -> dict[int, Job]:
-    """Each school's queued or running job (the earliest), for showing what comes next."""
+def open_jobs(conn: sa.Connection, school_ids: list[int] | None = None) -> dict[int, Job]:
+    """Each school's (or each given school's) queued or running job, the earliest, for
+    showing what comes next."""
+    query = _select().where(sync_jobs.c.state.in_([QUEUED, RUNNING])).order_by(sync_jobs.c.id)
+    if school_ids is not None:
+        query = query.where(sync_jobs.c.school_id.in_(school_ids))
     found: dict[int, Job] = {}
-    for job in jobs_in(conn, (QUEUED, RUNNING)):
+    for row in conn.execute(query).mappings():
+        job = _job(row)
         found.setdefault(job.school_id, job)
     return found
 

@@ -111,9 +111,12 @@ def school_by_id(conn: sa.Connection, school_id: int) -> School:
     return _school(row)
 
 
-def list_schools(conn: sa.Connection) -> list[School]:
-    result = conn.execute(sa.select(schools).order_by(schools.c.id)).mappings()
-    return [_school(row) for row in result]
+def list_schools(conn: sa.Connection, ids: list[int] | None = None) -> list[School]:
+    """Every school (or those of `ids`), in the order they were added."""
+    query = sa.select(schools).order_by(schools.c.id)
+    if ids is not None:
+        query = query.where(schools.c.id.in_(ids))
+    return [_school(row) for row in conn.execute(query).mappings()]
 
 
 def _school(row: Any) -> School:

@@ -330,6 +330,9 @@ sync_jobs = sa.Table(
     sa.Column("state", sa.String(12), nullable=False),
     sa.Column("due_at", _Timestamp, nullable=False),
     sa.Column("created_at", _Timestamp, nullable=False),
+    #: when it was last sent to the workers through the broker (a job queued again after that,
+    #: for later, is sent again when it is due)
+    sa.Column("sent_at", _Timestamp),
     sa.Column("started_at", _Timestamp),
     sa.Column("finished_at", _Timestamp),
     #: host:pid of the worker that claimed it

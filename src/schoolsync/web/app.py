@@ -30,6 +30,7 @@ from schoolsync.web import (
     connection_page,
     first_connection_pages,
     manual_page,
+    ops,
     pages,
     people_pages,
     permissions_page,
@@ -83,6 +84,7 @@ def create_web_app(
     app.include_router(connection_page.router)
     app.include_router(first_connection_pages.router)
     app.include_router(attendance_pages.router)
+    app.include_router(ops.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
 

@@ -15,11 +15,14 @@ from fastapi.templating import Jinja2Templates
 from schoolsync.accounts import ROLE_LABELS
 from schoolsync.engine.change_labels import RELATIONS
 from schoolsync.errors import ConfigError, NotFound
+from schoolsync.model import fleet
 from schoolsync.model.connection import label as connection_label
 from schoolsync.model.connection import next_step
 from schoolsync.model.labels import KIND_WORDS
 from schoolsync.services import accounts, history, overview
+from schoolsync.services.fleet import health_counts
 from schoolsync.services.run_page import run_page as run_detail
+from schoolsync.services.scheduling import next_runs
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, now, visible_school
 from schoolsync.web.chart import chart_svg
 from schoolsync.web.labels import TRIGGERS, status_label
@@ -123,21 +126,30 @@ def schools(
     status_filter: Annotated[str, Query(alias="status")] = "",
     after_name: str | None = None,
     after_id: int | None = None,
+    health: str = "",
 ) -> Response:
     if not who.user.is_vendor:
         return see_other(f"/schools/{who.user.school_key}")
     after = (after_name, after_id) if after_name is not None and after_id is not None else None
+    health = health if health in fleet.HEALTH else ""
+    moment = now(request)
     found = overview.school_overview(
-        engine_of(request), search=q, status=status_filter, after=after
+        engine_of(request), search=q, status=status_filter, after=after, health=health, now=moment
+    )
+    upcoming = next_runs(
+        engine_of(request), request.app.state.clock(), [row.id for row in found.rows]
     )
     next_link = None
     if found.next_after:
         name, school_id = found.next_after
-        query = {"q": q, "status": status_filter, "after_name": name, "after_id": school_id}
+        query = {"q": q, "status": status_filter, "health": health, "after_name": name,
+                 "after_id": school_id}  # fmt: skip
         next_link = "/schools?" + urlencode(query)
     return page(
         request, "schools.html", who=who, page=found, q=q, status=status_filter,
         filters=overview.FILTERS, next_link=next_link, first_page=after is not None,
+        next_runs={run.school_key: run for run in upcoming},
+        health=health, fleet=fleet, counts=health_counts(engine_of(request), moment),
     )  # fmt: skip
 
 

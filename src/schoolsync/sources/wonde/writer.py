@@ -108,11 +108,13 @@ def wonde_writer(
     transport: httpx.BaseTransport | None = None,
     *,
     max_attempts: int | None = None,
+    max_wait_seconds: float | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Iterator[WondeWriter]:
-    """A writer for the school's Wonde connection; `max_attempts` per request (the outbox
-    retries later anyway, so a sender need not wait long on one school); `clock` (seconds
-    since the epoch) dates a `Retry-After`."""
+    """A writer for the school's Wonde connection; `max_attempts` per request and
+    `max_wait_seconds` between them (the outbox retries later anyway, so a sender need not
+    wait on one school: a longer `Retry-After` ends the request with `SourceBusy`); `clock`
+    (seconds since the epoch) dates a `Retry-After`."""
     token = school.token(settings.secret_key)
     if not school.wonde_school_id or not token:
         raise ConfigError(
@@ -123,7 +125,10 @@ def wonde_writer(
         http = JsonHttp(
             http_client,
             max_attempts=max_attempts or settings.wonde_max_attempts,
-            max_backoff_seconds=settings.wonde_max_backoff_seconds,
+            max_backoff_seconds=min(
+                settings.wonde_max_backoff_seconds,
+                max_wait_seconds if max_wait_seconds is not None else float("inf"),
+            ),
             grant_hint=GRANT_HINT,
             clock=clock,
         )
