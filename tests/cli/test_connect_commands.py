@@ -91,3 +91,23 @@ def test_a_bad_contact_is_refused_before_wonde_is_asked(
     assert refused.returncode == 2
     assert "--contact-email must be an email address" in refused.stderr
     assert box.access.state(TOKEN, SCHOOL_ID) is None
+
+
+def test_school_check_follows_the_connector_offline_and_back(
+    env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    box, base_url = sandbox
+    box.approve(TOKEN, SCHOOL_ID)
+    key = _files_school(env)
+    _connect(env, key, base_url)
+    box.set_offline(SCHOOL_ID)
+    checked = json.loads(schoolsync(env, "school", "check", key, "--json").stdout)
+    assert checked["state"] == "offline"
+    skipped = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    assert skipped["status"] == "skipped" and "connector is offline" in skipped["message"]
+    box.set_offline(SCHOOL_ID, False)
+    back = json.loads(schoolsync(env, "school", "check", key, "--json").stdout)
+    assert back["state"] in ("approved", "audited")
+    box.revoke(TOKEN, SCHOOL_ID)
+    gone = json.loads(schoolsync(env, "school", "check", key, "--json").stdout)
+    assert gone["state"] == "revoked"
