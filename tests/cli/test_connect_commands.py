@@ -125,3 +125,23 @@ def test_a_wonde_id_wonde_does_not_know_is_named_as_the_wrong_value(
     assert "HTTP 404" not in refused.stderr
     listed = json.loads(schoolsync(env, "school", "list", "--json").stdout)
     assert [s["connection"] for s in listed] == ["not_connected"]  # nothing stored
+
+
+def test_school_check_follows_the_connector_offline_and_back(
+    env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    box, base_url = sandbox
+    box.approve(TOKEN, SCHOOL_ID)
+    key = _files_school(env)
+    _connect(env, key, base_url)
+    box.set_offline(SCHOOL_ID)
+    checked = json.loads(schoolsync(env, "school", "check", key, "--json").stdout)
+    assert checked["state"] == "offline"
+    skipped = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    assert skipped["status"] == "skipped" and "connector is offline" in skipped["message"]
+    box.set_offline(SCHOOL_ID, False)
+    back = json.loads(schoolsync(env, "school", "check", key, "--json").stdout)
+    assert back["state"] in ("approved", "audited")
+    box.revoke(TOKEN, SCHOOL_ID)
+    gone = json.loads(schoolsync(env, "school", "check", key, "--json").stdout)
+    assert gone["state"] == "revoked"

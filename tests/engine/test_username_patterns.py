@@ -55,3 +55,10 @@ def test_a_leavers_username_is_never_given_to_anybody_else() -> None:
     plan = make_plan(validated, current, {}, "initial-surname")
     (created,) = [c for c in plan.changes if c.kind == "create"]
     assert created.after["username"] == "aokafor2"
+
+
+def test_the_setting_offers_exactly_the_patterns_the_engine_makes() -> None:
+    from schoolsync.engine.username_patterns import USERNAME_PATTERNS
+    from schoolsync.school_settings import USERNAME_PATTERNS as OFFERED
+
+    assert OFFERED == USERNAME_PATTERNS

@@ -124,6 +124,24 @@ def school_connect(
         out.print(f"`schoolsync sync {record.key}` runs the first sync.", highlight=False)
 
 
+@school_app.command("check")
+def school_check(
+    school: Annotated[str, typer.Argument(help="The school's key.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Ask Wonde where a connected school stands now (online, offline, revoked) and store it."""
+    from schoolsync.model.connection import label, next_step
+    from schoolsync.services.connections import check_connection
+
+    with open_store(as_json=as_json) as (settings, engine):
+        record = check_connection(engine, settings, school, now=now())
+    if as_json:
+        print(json.dumps({"key": record.key, "state": record.state,
+                          "next": next_step(record.state)}))  # fmt: skip
+        return
+    out.print(f"{record.name}: {label(record.state)}. {next_step(record.state)}", highlight=False)
+
+
 @school_app.command("list")
 def school_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -3,8 +3,7 @@
 A pupil whose leaving date has passed, or an employee whose employment ended or who is no
 longer current in the MIS, is a leaver even while the MIS still lists them (e-Reception's FAQ:
 "a valid end date ... not listed as Active"): they become `left`, their data kept. A pupil
-whose admission date is still to come (a pre-admission) or an employee who has not started yet
-is not imported until that day.
+whose admission date is still to come (a pre-admission) is not imported until that day.
 """
 
 from __future__ import annotations
@@ -24,11 +23,10 @@ def is_leaver(person: Person, today: dt.date) -> bool:
 
 
 def not_started(person: Person, today: dt.date) -> bool:
-    return (
-        person.family in _DELETION_KIND
-        and person.starts_on is not None
-        and person.starts_on > today
-    )
+    # Pupils only: an employee the MIS already puts in classes before their contract starts
+    # (a teacher joining next term) teaches them, and an incremental sync, which does not send
+    # unchanged staff, could not tell their classes why they are missing.
+    return person.family == "pupil" and person.starts_on is not None and person.starts_on > today
 
 
 def apply_dates(snapshot: Snapshot, today: dt.date) -> Snapshot:

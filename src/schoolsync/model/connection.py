@@ -102,3 +102,13 @@ def cannot_sync(state: str, school_name: str) -> str | None:
 def state_for(source_kind: str, stored_state: str) -> str:
     """The state to show: a school fed by files is not connected, whatever is stored."""
     return "not_connected" if source_kind == "files" else stored_state
+
+
+def state_after_check(meta: dict[str, object] | None) -> str:
+    """A connected school's state from Wonde's `/meta/schools/{id}` (None: the token may no
+    longer read the school, so access was revoked)."""
+    if meta is None or meta.get("approved") is False:
+        return "revoked"
+    if meta.get("online") is False:
+        return "offline"
+    return "audited" if meta.get("audited") else "approved"

@@ -91,6 +91,37 @@ def request_connection(
         )  # fmt: skip
 
 
+def check_connection(
+    engine: sa.Engine,
+    settings: Settings,
+    key: str,
+    *,
+    now: dt.datetime,
+    transport: httpx.BaseTransport | None = None,
+) -> School:
+    """Ask Wonde where the school stands now (`/meta/schools/{id}`) and store it: online or
+    offline, audited or approved; a token that can no longer read it means access was revoked.
+    A school still pending, declined or not connected is left as it is (its webhook says more)."""
+    from schoolsync.model.connection import state_after_check
+    from schoolsync.sources.wonde.access import school_meta
+    from schoolsync.store import connections
+    from schoolsync.store import schools as school_store
+
+    with engine.connect() as conn:
+        school = school_store.get_school(conn, key)
+    token = school.token(settings.secret_key)
+    if school.state in ("not_connected", "pending", "declined") or not token:
+        return school
+    meta = school_meta(settings, token, school.api_base_url, str(school.wonde_school_id),
+                       transport)  # fmt: skip
+    state = state_after_check(meta)
+    if state != school.state:
+        with engine.begin() as conn:
+            connections.set_state(conn, school.id, state, now)
+    with engine.connect() as conn:
+        return school_store.get_school(conn, key)
+
+
 def ensure_can_sync(engine: sa.Engine, key: str) -> None:
     """Raise `SyncSkipped`, saying why, when the school's state does not let a sync run."""
     from schoolsync.store import schools as school_store

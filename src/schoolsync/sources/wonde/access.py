@@ -110,3 +110,21 @@ def listed_as(
     return isinstance(data, list) and any(
         isinstance(s, dict) and str(s.get("id")) == school_id for s in data
     )
+
+
+def school_meta(
+    settings: Settings,
+    token: str,
+    base_url: str | None,
+    school_id: str,
+    transport: Transport = None,
+) -> dict[str, Any] | None:
+    """`GET /meta/schools/{id}`: `online`, `approved`, `audited`; None when the token may no
+    longer read the school."""
+    with _http(settings, token, transport) as http:
+        try:
+            body = http.get(_url(base_url, f"meta/schools/{school_id}"))
+        except SourceAuthError:
+            return None
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, dict) else None
