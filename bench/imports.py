@@ -33,15 +33,11 @@ from schoolsync.sources.wonde.reader import wonde_reader
 from schoolsync.store.database import make_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import fresh_database
+from run import bench_database
 from schoolsync.store.schools import add_school
 
 HERE = Path(__file__).resolve().parent
 NOW = dt.datetime.now(dt.UTC)
-
-
-def fresh(kind: str, postgres: str, workdir: Path) -> sa.Engine:
-    return make_engine(fresh_database(kind, postgres, workdir))
 
 
 def files_for(pupils: int, workdir: Path) -> tuple[Path, Path]:
@@ -49,7 +45,7 @@ def files_for(pupils: int, workdir: Path) -> tuple[Path, Path]:
     school = next(iter(sandbox.schools.values()))
     ctf = workdir / "school.xml"
     ctf.write_bytes(school_ctf(school))
-    engine = fresh("sqlite", "", workdir)
+    engine = make_engine(f"sqlite:///{workdir / 'source.db'}")
     settings = Settings(
         database_url=str(engine.url), home=workdir, secret_key=Fernet.generate_key()
     )
@@ -112,9 +108,10 @@ def main() -> None:
             for kind in kinds:
                 times = []
                 for _ in range(args.repeats):
-                    engine = fresh(kind, args.postgres, workdir)
-                    times.append(time_import(engine, path)[0])
-                    engine.dispose()
+                    with bench_database(kind, args.postgres, workdir) as url:
+                        engine = make_engine(url)
+                        times.append(time_import(engine, path)[0])
+                        engine.dispose()
                 row.append(f"{statistics.median(times):.2f}")
             rows.append(row)
     machine = (

@@ -94,6 +94,28 @@ def fresh_database(kind: str, postgres: str | None, workdir: Path) -> str:
     return url
 
 
+def drop_database(url: str, postgres: str | None) -> None:
+    """Drop a database fresh_database created on PostgreSQL (a SQLite file goes with its folder)."""
+    if not url.startswith("postgresql") or postgres is None:
+        return
+    admin = sa.create_engine(postgres, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def bench_database(kind: str, postgres: str | None, workdir: Path) -> Iterator[str]:
+    """A fresh database for one measurement, dropped afterwards however the measurement ends."""
+    url = fresh_database(kind, postgres, workdir)
+    try:
+        yield url
+    finally:
+        drop_database(url, postgres)
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -214,9 +236,8 @@ def main() -> None:
             for _ in range(args.repeats):
                 floor_db = fresh_database("sqlite", None, Path(tmp))
                 floors.append(_in_child("floor", base_url, floor_db))
-                syncs.append(
-                    _in_child("sync", base_url, fresh_database(kind, args.postgres, Path(tmp)))
-                )
+                with bench_database(kind, args.postgres, Path(tmp)) as database_url:
+                    syncs.append(_in_child("sync", base_url, database_url))
             floor = statistics.median(f["floor"] for f in floors)
             median = {k: statistics.median(s[k] for s in syncs) for k in syncs[0]}
             rows.append((kind, floor, median))

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
 from results_file import machine, write_section
-from run import fresh_database
+from run import bench_database
 from schoolsync.serving import serving_in_thread
 from schoolsync.store import accounts
 from schoolsync.store.database import make_engine
@@ -135,8 +135,9 @@ def main() -> None:
     print("\n".join(lines))
     with tempfile.TemporaryDirectory() as workdir:
         for kind in kinds:
-            url = fresh_database(kind, args.postgres, Path(workdir))
-            for name, seconds in measure(url, args.pupils, args.repeats).items():
+            with bench_database(kind, args.postgres, Path(workdir)) as url:
+                measured = measure(url, args.pupils, args.repeats)
+            for name, seconds in measured.items():
                 lines.append(f"| {kind} | {name} | {statistics.median(seconds) * 1000:.0f} | "
                              f"{max(seconds) * 1000:.0f} |")  # fmt: skip
                 print(lines[-1])

@@ -40,7 +40,7 @@ from schoolsync.store.schools import add_school
 from schoolsync.store.tables import people
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import SCHOOL_ID, TOKEN, fresh_database, sandbox
+from run import SCHOOL_ID, TOKEN, bench_database, sandbox
 
 HERE = Path(__file__).resolve().parent
 POSTGRES = os.environ.get(
@@ -52,8 +52,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def prepare(kind: str, base_url: str, workdir: Path) -> tuple[sa.Engine, Settings, str, list[str]]:
-    url = fresh_database(kind, POSTGRES if kind == "postgresql" else None, workdir)
+def prepare(url: str, base_url: str, workdir: Path) -> tuple[sa.Engine, Settings, str, list[str]]:
     settings = Settings(database_url=url, home=workdir, secret_key=Fernet.generate_key())
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -125,8 +124,8 @@ def clear(engine: sa.Engine) -> None:
         conn.execute(sa.delete(attendance_marks))
 
 
-def measure(kind: str, base_url: str, args: argparse.Namespace, workdir: Path) -> dict[str, float]:
-    engine, settings, key, pupils = prepare(kind, base_url, workdir)
+def measure(url: str, base_url: str, args: argparse.Namespace, workdir: Path) -> dict[str, float]:
+    engine, settings, key, pupils = prepare(url, base_url, workdir)
     sender = WritebackSender(engine, settings)
     sender.start()
     try:
@@ -173,7 +172,9 @@ def main() -> None:
             headers={"Authorization": f"Bearer {TOKEN}"},
         ).raise_for_status()
         for kind in kinds:
-            results[kind] = measure(kind, base_url, args, Path(tmp))
+            postgres = POSTGRES if kind == "postgresql" else None
+            with bench_database(kind, postgres, Path(tmp)) as url:
+                results[kind] = measure(url, base_url, args, Path(tmp))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
         f"Attendance write-back, sandbox MIS taking each write-back {args.mis_delay:g} s after "

@@ -26,5 +26,6 @@ def test_only_approved_and_audited_schools_sync() -> None:
     assert syncing == ["approved", "audited"]
     assert cannot_sync("pending", "Larkfield") == (
         "The sync of Larkfield was skipped: the school has not approved the app in the Wonde "
-        "portal yet. Nothing was read or changed."
+        "portal yet (if it has, request the MIS sync again to pick up the approval). Nothing "
+        "was read or changed."
     )

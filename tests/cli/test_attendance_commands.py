@@ -3,9 +3,11 @@ sandbox over HTTP, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -73,3 +75,43 @@ def test_reasons_sign_in_and_the_log(
     assert len(box.writebacks.received("A1930499544")) == before + 1
     listed = schoolsync(env, "writebacks", key).stdout
     assert "confirmed" in listed and "Dentist (M)" in listed
+    stored = dt.datetime.fromisoformat(mark["at"])
+    left_at = stored.replace(tzinfo=stored.tzinfo or dt.UTC).astimezone(ZoneInfo("Europe/London"))
+    assert f"{left_at:%H:%M} left early" in listed  # reception's clock, not only the date
+
+
+def test_typos_in_attendance_commands_are_wrong_values_naming_what_to_use(
+    env: dict[str, str], sandbox: tuple[Sandbox, str], database_url: str
+) -> None:
+    """A new user's slips: each exits 2 with a message naming the value, and changes nothing."""
+    _box, base_url = sandbox
+    key = add_school(env, base_url)
+    schoolsync(env, "sync", key, "--json")
+    schoolsync(env, "attendance", key, "--refresh", "--reason", "Dentist=M")
+    pupil = a_pupil(database_url)
+
+    reason = schoolsync(env, "signin", key, pupil, "--late", "--reason", "Nonsense", check=False)
+    assert reason.returncode == 2, reason.stderr
+    assert "'Nonsense' is not one of this school's reasons" in reason.stderr
+    assert "Dentist" in reason.stderr and "Traceback" not in reason.stderr
+    at = schoolsync(
+        env, "signin", key, pupil, "--late", "--reason", "Dentist", "--at", "25:99", "--json",
+        check=False,
+    )  # fmt: skip
+    assert at.returncode == 2
+    assert json.loads(at.stderr) == {
+        "error": "--at must be a time today as HH:MM (24-hour), not '25:99'",
+        "exit_code": 2,
+    }
+    mapped = schoolsync(env, "attendance", key, "--reason", "Dentist=Q", check=False)
+    assert mapped.returncode == 2
+    assert "Reason 'Dentist': the MIS has no attendance code 'Q'" in mapped.stderr
+    code = schoolsync(env, "attendance", key, "--disable-code", "Z", check=False)
+    assert code.returncode == 2 and "no attendance code 'Z'" in code.stderr
+    status = schoolsync(env, "writebacks", key, "--status", "bogus", check=False)
+    assert status.returncode == 2 and "queued, sent, confirmed, failed" in status.stderr
+
+    kept = json.loads(schoolsync(env, "attendance", key, "--json").stdout)
+    assert [r["label"] + "=" + r["code"] for r in kept["reasons"]] == ["Dentist=M"]
+    assert kept["disabled_codes"] == []
+    assert json.loads(schoolsync(env, "writebacks", key, "--json").stdout) == []

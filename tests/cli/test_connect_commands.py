@@ -93,6 +93,40 @@ def test_a_bad_contact_is_refused_before_wonde_is_asked(
     assert box.access.state(TOKEN, SCHOOL_ID) is None
 
 
+def test_an_approval_whose_webhook_never_came_is_picked_up_by_asking_again(
+    env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    """No webhook URL (or the web app down): the school approved, yet stays pending here. The
+    skip says what to do, and doing it connects the school."""
+    box, base_url = sandbox
+    key = _files_school(env)
+    _connect(env, key, base_url)
+    box.approve(TOKEN, SCHOOL_ID)  # in the Wonde portal; no webhook reaches us
+    skipped = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    assert skipped["status"] == "skipped"
+    assert "request the MIS sync again to pick up the approval" in skipped["message"]
+    assert json.loads(_connect(env, key, base_url, "--json"))["state"] == "approved"
+    synced = json.loads(schoolsync(env, "sync", key, "--json").stdout)
+    assert synced["status"] in ("success", "success_with_warnings", "issues_exist")
+
+
+def test_a_wonde_id_wonde_does_not_know_is_named_as_the_wrong_value(
+    env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    _box, base_url = sandbox
+    key = _files_school(env)
+    refused = schoolsync(
+        env, "school", "connect", key, "--wonde-school-id", "B000",
+        "--contact-name", "Jo Bloggs", "--contact-email", "jo@larkfield.sch.uk",
+        "--wonde-url", base_url, "--wonde-token", TOKEN, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "Wonde has no school with the id 'B000': check --wonde-school-id" in refused.stderr
+    assert "HTTP 404" not in refused.stderr
+    listed = json.loads(schoolsync(env, "school", "list", "--json").stdout)
+    assert [s["connection"] for s in listed] == ["not_connected"]  # nothing stored
+
+
 def test_school_check_follows_the_connector_offline_and_back(
     env: dict[str, str], sandbox: tuple[Sandbox, str]
 ) -> None:

@@ -82,6 +82,12 @@ def test_import_match_resolve_merge_cards_disconnect(env, sandbox, tmp_path: Pat
     assert again["counts"] == {}
     second = json.loads(schoolsync(env, "merge", key, "--json").stdout)
     assert second["linked_accounts"] == 0
+    said = schoolsync(env, "merge", key).stdout  # what a school admin reads: no status codes
+    assert "issues_exist" not in said and "success" not in said
+    assert any(f"(run {n}: " in said for n in range(1, 50))
+    assert "Successful" in said or "Issues exist" in said
+    shown = schoolsync(env, "login-cards", key).stdout
+    assert "--class NAME --output cards.html" in shown  # the next step, after the list
 
     listed = json.loads(schoolsync(env, "login-cards", key, "--json").stdout)
     assert listed

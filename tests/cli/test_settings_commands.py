@@ -43,6 +43,28 @@ def test_a_new_user_finds_every_setting_with_its_explanation(env) -> None:
     assert listed["sync_contacts"] is True
 
 
+def test_term_dates_that_are_not_text_are_named_and_nothing_is_saved(env, tmp_path) -> None:
+    """A spreadsheet saved as .csv by mistake: a clear error, exit 2, no traceback."""
+    key = schoolsync(env, "school", "add", "--name", "X").stdout.split()[-1]
+    spreadsheet = tmp_path / "terms.csv"
+    spreadsheet.write_bytes(b"PK\x03\x04\x00\x00\xff\xfe binary")
+    refused = schoolsync(env, "terms", key, "--file", str(spreadsheet), check=False)
+    assert refused.returncode == 2, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "terms.csv: contains NUL characters" in refused.stderr
+    assert "save the term dates as CSV" in refused.stderr
+    assert json.loads(schoolsync(env, "terms", key, "--json").stdout)["terms"] == []
+    excel = tmp_path / "excel.csv"  # Excel's plain "CSV (Comma delimited)": Windows-1252
+    terms = [
+        ("autumn1", "2026-09-03", "2026-10-23"), ("autumn2", "2026-11-02", "2026-12-18"),
+        ("spring1", "2027-01-05", "2027-02-12"), ("spring2", "2027-02-22", "2027-03-26"),
+        ("summer1", "2027-04-12", "2027-05-28"), ("summer2", "2027-06-07", "2027-07-21"),
+    ]  # fmt: skip
+    lines = ["academic_year,term,start,end", *(f"2026/27,{t},{a},{b}" for t, a, b in terms)]
+    excel.write_bytes("\r\n".join(lines).encode("cp1252"))
+    assert "Saved 6 term dates" in schoolsync(env, "terms", key, "--file", str(excel)).stdout
+
+
 def test_options_change_settings_and_a_bad_value_changes_nothing(env) -> None:
     key = schoolsync(env, "school", "add", "--name", "X").stdout.split()[-1]
     changed = json.loads(
@@ -95,7 +117,8 @@ def test_exclude_excluded_and_archive_commands(env, sandbox, engine: sa.Engine) 
     assert "is excluded" in shown and shown.startswith("Pupil ")
     [listed] = json.loads(schoolsync(env, "excluded", key, "--json").stdout)
     assert listed["upn"] == upn and listed["excluded_by"] == "Ms Patel"
-    assert "Ms Patel" in schoolsync(env, "excluded", key).stdout
+    shown = schoolsync(env, "excluded", key).stdout
+    assert "Ms Patel" in shown and "When (UTC)" in shown  # not a bare time of unknown zone
     unknown = schoolsync(env, "exclude", key, "NOPE123", "--by", "Ms Patel", check=False)
     assert unknown.returncode == 1 and "NOPE123" in unknown.stderr
     schoolsync(env, "exclude", key, upn, "--undo")

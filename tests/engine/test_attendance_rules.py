@@ -9,7 +9,7 @@ import pytest
 
 from schoolsync.engine.attendance import choices, draft_mark, resolve_reason
 from schoolsync.engine.outbox import refused_records, retry_wait
-from schoolsync.errors import MarkRefused
+from schoolsync.errors import ConfigError, MarkRefused
 from schoolsync.model.attendance import AttendanceCode, AttendanceSetup, Reason
 from schoolsync.sandbox.attendance_codes import attendance_codes
 
@@ -68,7 +68,6 @@ REASONS = (Reason("Dentist", "M"), Reason("Traffic", "L"), Reason("Bus", "Z"))
 @pytest.mark.parametrize(
     ("setup", "reason", "refusal"),
     [
-        pytest.param(SETUP, "Q", "neither a reason of this school nor an MIS code", id="unknown"),
         pytest.param(SETUP, " ", "Choose a reason", id="none"),
         pytest.param(
             AttendanceSetup(codes=CODES, reasons=REASONS), "bus",
@@ -96,6 +95,14 @@ def test_a_reason_that_cannot_be_written_back_is_refused_saying_why(
         resolve_reason(setup, reason)
 
 
+def test_an_unknown_reason_is_a_wrong_value_listing_what_reception_offers() -> None:
+    # A typo on the command line (`signin --reason Nonsense`) exits 2, like any wrong value.
+    setup = AttendanceSetup(codes=CODES, reasons=REASONS, disable_unused=True)
+    with pytest.raises(ConfigError, match="'Q' is not one of this school's reasons") as refused:
+        resolve_reason(setup, "Q")
+    assert str(refused.value).endswith("choose one of: Dentist, Traffic")
+
+
 def test_with_unused_codes_disabled_reception_is_offered_only_the_reasons() -> None:
     setup = AttendanceSetup(codes=CODES, reasons=REASONS, disable_unused=True)
     assert [c.label for c in choices(setup)] == ["Dentist", "Traffic"]
@@ -120,6 +127,16 @@ def test_marks_that_must_not_be_made_are_refused(
         draft_mark(
             setup, direction="late", occurred_at=when, now=NOW, zone="Europe/London", reason="L"
         )
+
+
+def test_a_time_in_the_future_is_refused_in_the_school_time_reception_typed() -> None:
+    # `signin --at 17:30` in June: the message said "16:30 UTC", an hour off what was typed.
+    with pytest.raises(MarkRefused) as refused:
+        draft_mark(
+            SETUP, direction="late", occurred_at=at(17, 30), now=NOW, zone="Europe/London",
+            reason="L",
+        )  # fmt: skip
+    assert str(refused.value).startswith("17:30 is in the future (it is 16:00 at the school)")
 
 
 def test_retries_wait_longer_each_time_and_at_least_what_the_server_asked() -> None:

@@ -1,12 +1,14 @@
 # ruff: noqa: F811  (the fixtures imported from test_browser are parameters here)
-"""Issue 11's pages in a real Chromium: the Settings page's groups, the exclude toggle on a
-person's page, the term dates page and the permissions page (axe-core and a screenshot each)."""
+"""Issue 11's pages in a real Chromium: the Settings page's groups, the exclude toggle and the
+pupil's photo on a person's page, the term dates page and the permissions page (axe-core and a
+screenshot each)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from schoolsync.sandbox.photos import png
 from schoolsync.services.schools import school_named
 from tests.web.helpers import HEAD_A, Site
 from tests.web.test_browser import (  # noqa: F401  (fixtures)
@@ -19,6 +21,7 @@ from tests.web.test_browser import (  # noqa: F401  (fixtures)
     pytestmark,
     site,
 )
+from tests.web.test_person_photo import give_photo, pupil_id
 
 
 def test_settings_page_shows_every_group_and_saves_a_toggle(
@@ -112,3 +115,15 @@ def test_permissions_page_names_what_is_not_granted(page: Any, site: Site, tmp_p
     assert link.get_attribute("href") == "https://school.wonde.com/"
     assert asked == [site.key_a]
     check(page, tmp_path, "permissions")
+
+
+def test_the_person_page_shows_the_pupils_photo(page: Any, site: Site, tmp_path: Path) -> None:
+    give_photo(site, site.key_a, pupil_id(site, site.key_a, "P2"), png("Ayaan"))
+    log_in(page, site, HEAD_A, tmp_path)
+    page.goto(f"{site.url}/schools/{site.key_a}/people")
+    page.get_by_role("link", name="Ayaan Abdullahi").click()
+    photo = page.get_by_role("img", name="Photo of Ayaan Abdullahi")
+    playwright_api.expect(photo).to_be_visible()
+    # The image loaded from its route (the sandbox's photos are 8 pixels wide), not a broken icon.
+    playwright_api.expect(photo).to_have_js_property("naturalWidth", 8)
+    check(page, tmp_path, "person-photo")

@@ -104,6 +104,7 @@ def test_a_school_admin_gets_404_for_everything_of_another_school(engine: sa.Eng
         "/account/tokens/{token_id}/revoke",
         "/schools/{key}/runs/{run_id}",
         "/schools/{key}/people/{person_id}",
+        "/schools/{key}/people/{person_id}/photo",
         "/schools/{key}/classes/{class_id}",
         "/schools/{key}/manual/apply",
         "/schools/{key}/settings",

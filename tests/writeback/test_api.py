@@ -76,7 +76,7 @@ def test_refusals_are_422s_saying_why_and_support_may_only_read(
     with client(api, "school-admin") as office:
         unknown = office.post(url, json={"pupil": pupil, "direction": "late", "reason": "Q"})
         assert unknown.status_code == 422
-        assert "neither a reason of this school nor an MIS code" in unknown.json()["detail"]
+        assert "'Q' is not one of this school's reasons" in unknown.json()["detail"]
         typo = office.post(url, json={"pupil": pupil, "direction": "late", "reasn": "L"})
         assert typo.status_code == 422
         both = office.post(

@@ -3,6 +3,7 @@ back to the MIS, the log of marks, and a school's attendance settings."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated
 
@@ -100,13 +101,21 @@ def writebacks(
         late = f", {row.minutes_late} min late" if row.minutes_late is not None else ""
         what = "late" if row.direction == "late" else "left early"
         state = f"[{STATUS_STYLE.get(row.status, 'white')}]{row.status}[/]"
+        clock = _school_time(row.occurred_at, record.timezone)
         if row.last_error and row.status in ("failed", "queued"):
             state += f"\n{escape(row.last_error)}"
         table.add_row(
-            str(row.id), escape(row.pupil), f"{row.mark_date} {what}{late}", row.session,
+            str(row.id), escape(row.pupil), f"{row.mark_date} {clock} {what}{late}", row.session,
             f"{escape(row.reason)} ({escape(row.code)})", state,
         )  # fmt: skip
     out.print(table)
+
+
+def _school_time(moment: dt.datetime, zone: str) -> str:
+    """A mark's time as reception saw the clock (marks are stored in UTC)."""
+    from zoneinfo import ZoneInfo
+
+    return f"{moment.replace(tzinfo=moment.tzinfo or dt.UTC).astimezone(ZoneInfo(zone)):%H:%M}"
 
 
 @app.command("attendance")

@@ -80,7 +80,7 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
     import uvicorn
 
     from schoolsync.accounts import new_password
-    from schoolsync.services.sources import mis_readers, permissions_reader
+    from schoolsync.services.sources import mis_readers, permissions_reader, photos_reader
     from schoolsync.services.syncing import notifier
     from schoolsync.web.app import create_web_app
 
@@ -93,6 +93,7 @@ def _serve_web_app(engine: Engine, settings: Settings, key: str, host: str, port
         notify=notifier(engine, settings),
         permissions=permissions_reader(settings),
         settings=settings,
+        photos=photos_reader(settings),
     )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"\nOpen the web app: http://{shown}:{port}/schools/{key}", highlight=False)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from schoolsync.cli.common import app, err, fail, open_store, out
 from schoolsync.cli.exit_codes import ExitCode, for_status
+from schoolsync.model.run_status import short_label
 
 if TYPE_CHECKING:
     from schoolsync.services.first_connection import MatchReport
@@ -177,12 +178,17 @@ def merge_command(school: School, as_json: AsJson = False) -> None:
     created = sum(c.get("create", 0) for c in result.counts.values())
     out.print(
         f"Linked {summary.linked_accounts} existing account(s) and {summary.linked_classes} "
-        f"class(es). The first sync (run {result.run_id}: {result.status}) created {created} "
-        f"record(s), importing {summary.imported_classes} class(es) for the first time. Left "
-        f"alone: {summary.left_alone_classes} class(es) (No action), "
+        f"class(es). The first sync (run {result.run_id}: {short_label(result.status)}) "
+        f"created {created} record(s), importing {summary.imported_classes} class(es) for the "
+        f"first time. Left alone: {summary.left_alone_classes} class(es) (No action), "
         f"{summary.untouched_accounts} existing account(s) no MIS person matched, and "
         f"{summary.unresolved} MIS person(s) still to resolve."
     )
+    if summary.unresolved:
+        out.print(
+            f"Resolve them with `schoolsync match {school} --resolve FILE`, then run `schoolsync "
+            f"merge {school}` again to link them."
+        )
     raise typer.Exit(for_status(result.status))
 
 
@@ -195,7 +201,8 @@ def disconnect_command(school: School) -> None:
     with open_store() as (_settings, engine):
         disconnect(engine, school)
     out.print(
-        f"{school} is disconnected from its MIS: it will not sync again. Nothing was removed."
+        f"{school} is disconnected from its MIS: it will not sync again. Nothing was removed: "
+        "its accounts, classes and class lists stay as they are."
     )
 
 
@@ -228,6 +235,10 @@ def login_cards_command(
             for _id, name, pupils in listed:
                 table.add_row(escape(name), str(pupils))
             out.print(table)
+            out.print(
+                f"`schoolsync login-cards {school} --class NAME --output cards.html` writes a "
+                "class's cards."
+            )
             return
         if output is None:
             fail("--output is needed with --class: the cards carry passwords", ExitCode.USAGE)

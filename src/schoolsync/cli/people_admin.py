@@ -68,7 +68,7 @@ def excluded(
     if not found:
         out.print("Nobody is excluded: every person in the MIS is imported.")
         return
-    table = Table("Name", "Role", "MIS id", "Excluded by", "When")
+    table = Table("Name", "Role", "MIS id", "Excluded by", "When (UTC)")
     for p in found:
         when = p.excluded_at.strftime("%Y-%m-%d %H:%M") if p.excluded_at else ""
         table.add_row(

@@ -48,7 +48,7 @@ def serve(
     worker threads that sync every school on its schedule, until stopped."""
     import uvicorn
 
-    from schoolsync.jobs.pace import paced_reader
+    from schoolsync.jobs.pace import paced_photos_reader, paced_reader
     from schoolsync.jobs.runner import EmbeddedRunner
     from schoolsync.jobs.writeback_sender import WritebackSender
     from schoolsync.services.sources import permissions_reader
@@ -67,6 +67,7 @@ def serve(
             workers=settings.workers,
             every_seconds=settings.scheduler_every_seconds,
             busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
+            photos=paced_photos_reader(settings),
         )
         app_ = create_web_app(
             engine,

@@ -31,12 +31,11 @@ def terms(
 ) -> None:
     """Show a school's term dates (syncing pauses from the end of Summer 2 until 1 September,
     and when the year's term dates are missing after 31 December)."""
-    from schoolsync.services.terms import replace_terms_from_csv, show_terms
+    from schoolsync.services.terms import replace_terms_from_file, show_terms
 
     with open_store(as_json=as_json) as (_settings, engine):
         if file is not None:
-            text = file.read_text(encoding="utf-8-sig")
-            view = replace_terms_from_csv(engine, school, text, now(), file.name)
+            view = replace_terms_from_file(engine, school, file.read_bytes(), now(), file.name)
         else:
             view = show_terms(engine, school, now())
     if as_json:

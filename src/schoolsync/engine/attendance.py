@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from schoolsync.errors import MarkRefused
+from schoolsync.errors import ConfigError, MarkRefused
 from schoolsync.model.attendance import (
     AttendanceSetup,
     Choice,
@@ -78,9 +78,10 @@ def resolve_reason(setup: AttendanceSetup, text: str) -> Choice:
         (c for c in setup.codes if c.description.casefold() == wanted.casefold()), None
     )
     if code is None:
-        known = ", ".join(r.label for r in setup.reasons) or "the MIS's code letters"
-        raise MarkRefused(
-            f"{wanted!r} is neither a reason of this school nor an MIS code ({known})"
+        offered = ", ".join(choice.label for choice in choices(setup))
+        raise ConfigError(
+            f"{wanted!r} is not one of this school's reasons or attendance codes; choose one "
+            f"of: {offered}"
         )
     _require_enabled(setup, code.code, f"Code {code.code!r}")
     return Choice(f"{code.description} ({code.code})", code)
@@ -116,8 +117,12 @@ def draft_mark(
             "online (`schoolsync attendance KEY --refresh`)"
         )
     if occurred_at > now + CLOCK_SLACK:
+        # In the school's own time, as reception typed it (a UTC time is an hour off all summer).
+        school_time = ZoneInfo(zone)
         raise MarkRefused(
-            f"{occurred_at:%H:%M} UTC is in the future; a mark records what has happened"
+            f"{occurred_at.astimezone(school_time):%H:%M} is in the future (it is "
+            f"{now.astimezone(school_time):%H:%M} at the school); a mark records what has "
+            "happened"
         )
     choice = resolve_reason(setup, reason)
     local = occurred_at.astimezone(ZoneInfo(zone))

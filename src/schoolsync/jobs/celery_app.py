@@ -68,7 +68,7 @@ def make_celery(settings: Settings) -> Celery:
 
 
 def _run(settings: Settings, job_id: int) -> JobOutcome:
-    from schoolsync.jobs.pace import paced_reader
+    from schoolsync.jobs.pace import paced_photos_reader, paced_reader
     from schoolsync.jobs.run import run_job
     from schoolsync.services.store import engine_for
     from schoolsync.services.syncing import notifier
@@ -80,6 +80,7 @@ def _run(settings: Settings, job_id: int) -> JobOutcome:
         read=paced_reader(settings),
         notify=notifier(engine, settings),
         busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
+        photos=paced_photos_reader(settings),
     )
 
 

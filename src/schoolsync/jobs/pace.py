@@ -22,6 +22,7 @@ import httpx
 if TYPE_CHECKING:
     from schoolsync.config import Settings
     from schoolsync.pipeline import SnapshotReader
+    from schoolsync.sources.wonde.photos import PhotosReader
 
 _SCHOOL = re.compile(r"/schools/([^/]+)")
 
@@ -211,3 +212,10 @@ def paced_reader(settings: Settings) -> SnapshotReader:
     from schoolsync.services.sources import mis_reader
 
     return mis_reader(settings, PacedTransport(pace_for(settings)))
+
+
+def paced_photos_reader(settings: Settings) -> PhotosReader:
+    """The photos reader whose requests keep to the same pace as the syncs'."""
+    from schoolsync.services.sources import photos_reader
+
+    return photos_reader(settings, PacedTransport(pace_for(settings)))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from schoolsync.config import Settings
     from schoolsync.pipeline import Notify, Progress, SnapshotReader
+    from schoolsync.sources.wonde.photos import PhotosReader
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +63,21 @@ def run_sync_job(
     progress: Progress | None = None,
     full: bool = False,
     now: Callable[[], dt.datetime] = _utcnow,
+    photos: PhotosReader | None = None,
 ) -> JobOutcome:
     """Run one sync of `school_key` (queued now as a job of `trigger`), or, with `job_id`, the
     job queued already: only if it can be claimed, so a broker's redelivery of a job that is
-    done, or running under a live worker, does nothing."""
-    from schoolsync.jobs.pace import paced_reader
+    done, or running under a live worker, does nothing. Photos follow a sync that read the
+    MIS: with `read` given (not the MIS), only the `photos` given."""
+    from schoolsync.jobs.pace import paced_photos_reader, paced_reader
     from schoolsync.services.store import engine_for
     from schoolsync.services.syncing import notifier
 
     engine = engine or engine_for(settings)
     if job_id is None:
         job_id = request_job(engine, school_key, trigger, now(), full=full)
+    if photos is None and read is None:
+        photos = paced_photos_reader(settings)
     return run_job(
         engine,
         job_id,
@@ -81,6 +86,7 @@ def run_sync_job(
         progress=progress,
         now=now,
         busy_retry=dt.timedelta(seconds=settings.busy_retry_seconds),
+        photos=photos,
     )
 
 
@@ -104,6 +110,7 @@ def run_job(
     progress: Progress | None = None,
     now: Callable[[], dt.datetime] = _utcnow,
     busy_retry: dt.timedelta = BUSY_RETRY,
+    photos: PhotosReader | None = None,
 ) -> JobOutcome:
     """Claim the queued job `job_id` and run it (the core every runner calls)."""
     with log_context(job_id=job_id):
@@ -112,7 +119,7 @@ def run_job(
             return claimed
         return run_claimed(
             engine, claimed, read=read, notify=notify, progress=progress, now=now,
-            busy_retry=busy_retry,
+            busy_retry=busy_retry, photos=photos,
         )  # fmt: skip
 
 
@@ -142,9 +149,12 @@ def run_claimed(
     progress: Progress | None,
     now: Callable[[], dt.datetime],
     busy_retry: dt.timedelta = BUSY_RETRY,
+    photos: PhotosReader | None = None,
 ) -> JobOutcome:
-    """Run a job this process claimed, and record what became of it."""
+    """Run a job this process claimed, and record what became of it; then the school's
+    photos, when due (`photos`: how they are read from the MIS; None, not read)."""
     from schoolsync.pipeline import sync_school
+    from schoolsync.services.photos import photos_after_sync
 
     skipped = _cannot_sync(engine, job, now())
     if skipped is not None:
@@ -176,6 +186,8 @@ def run_claimed(
             queue.add_jobs(conn, [retry], now())
     log.info("job %d: run %d of school %s: %s", job.id, result.run_id, job.school_key,
              result.status)  # fmt: skip
+    # After the job is finished: a slow or failing photo read never holds up or fails it.
+    photos_after_sync(engine, job.school_key, result.status, photos, now())
     return JobOutcome(
         "ran", job.id, result.run_id, result.status, result.retry_at, message=result.message
     )

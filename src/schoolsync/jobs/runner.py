@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -21,6 +22,9 @@ from schoolsync.jobs.run import BUSY_RETRY, JobOutcome, claim_job, request_job, 
 from schoolsync.logs import log_context
 from schoolsync.pipeline import Notify, Progress, SnapshotReader
 from schoolsync.store import queue
+
+if TYPE_CHECKING:
+    from schoolsync.sources.wonde.photos import PhotosReader
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +54,11 @@ class EmbeddedRunner:
         every_seconds: float = 30.0,
         busy_retry: dt.timedelta = BUSY_RETRY,
         clock: Callable[[], dt.datetime] = _utcnow,
+        photos: PhotosReader | None = None,
     ) -> None:
+        """`photos`: how the school's photos are read after its sync (None: they are not)."""
         self._engine, self._reader, self._notify = engine, reader, notify
+        self._photos = photos
         self._workers, self._schedule, self._every = max(1, workers), schedule, every_seconds
         self._clock, self._busy_retry = clock, busy_retry
         self._wake = threading.Condition()
@@ -182,6 +189,7 @@ class EmbeddedRunner:
                         progress=hooks.progress,
                         now=self._clock,
                         busy_retry=self._busy_retry,
+                        photos=self._photos,
                     )
         except Exception as exc:
             error = exc

@@ -47,7 +47,9 @@ NEXT_STEPS: dict[str, str] = {
         "We have asked Wonde for access. If the school already uses Wonde, an admin approves "
         "the app in the Wonde portal, where it shows as pending; if not, the Wonde team will "
         "contact the person named to set up the link. Once it is approved, the first sync "
-        "starts by itself and there is nothing else to do. Until then you can import a CTF "
+        "starts by itself and there is nothing else to do. If the school has approved and "
+        "this still says waiting (Wonde's message did not reach us), request the MIS sync "
+        "again: Wonde then confirms the approval at once. Until then you can import a CTF "
         "from the MIS."
     ),
     "approved": _CONNECTED,
@@ -71,7 +73,10 @@ NEXT_STEPS: dict[str, str] = {
 #: Why a sync cannot run in each state where it cannot.
 _WHY_NOT: dict[str, str] = {
     "not_connected": "it is not connected to Wonde (import files for it instead)",
-    "pending": "the school has not approved the app in the Wonde portal yet",
+    "pending": (
+        "the school has not approved the app in the Wonde portal yet (if it has, request the "
+        "MIS sync again to pick up the approval)"
+    ),
     "declined": "the school declined access in the Wonde portal",
     "revoked": "the school revoked access in the Wonde portal",
     "offline": "the school's MIS connector is offline",

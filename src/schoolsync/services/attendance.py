@@ -20,6 +20,7 @@ from schoolsync.errors import ConfigError, MarkRefused, SourceError
 from schoolsync.model.attendance import (
     DIRECTIONS,
     MARK_STATUS_LABELS,
+    MARK_STATUSES,
     AttendanceSetup,
     Choice,
     Direction,
@@ -78,9 +79,15 @@ def configure(
             setup_store.parse_time(value, name)
             settings[name] = value.strip()
         if reasons is not None:
-            settings["reasons"] = [_reason(text) for text in reasons]
+            settings["reasons"] = [_reason(text, setup) for text in reasons]
         if disable_unused is not None:
             settings["disable_unused"] = disable_unused
+        unknown = [c for c in (*disable_codes, *enable_codes) if setup.codes and not setup.code(c)]
+        if unknown:
+            letters = " ".join(c.code for c in setup.codes)
+            raise ConfigError(
+                f"The MIS has no attendance code {unknown[0]!r}; its codes are {letters}"
+            )
         disabled = (set(settings["disabled_codes"]) | set(disable_codes)) - set(enable_codes)
         settings["disabled_codes"] = sorted(disabled)
         changed = setup_store.settings_from_json(settings)
@@ -95,12 +102,20 @@ def configure(
     return setup
 
 
-def _reason(text: str) -> dict[str, str]:
+def _reason(text: str, setup: AttendanceSetup) -> dict[str, str]:
     label, sep, code = text.rpartition("=")
     if not sep or not label.strip() or not code.strip():
         raise ConfigError(
             f"A reason needs an attendance code: write it as LABEL=CODE, e.g. 'Dentist=M' "
             f"(got {text!r})"
+        )
+    if setup.codes and setup.code(code.strip()) is None:
+        # Refused now, not at reception's first sign-in with it. Before the codes are read
+        # (`--refresh`) there is nothing to check against; sign-in refuses it then.
+        letters = " ".join(c.code for c in setup.codes)
+        raise ConfigError(
+            f"Reason {label.strip()!r}: the MIS has no attendance code {code.strip()!r}; "
+            f"its codes are {letters} (`--refresh` reads them again)"
         )
     return {"label": label.strip(), "code": code.strip()}
 
@@ -229,7 +244,7 @@ def _moment(at: str | dt.datetime | None, now: dt.datetime, zone: str) -> dt.dat
         hours, minutes = at.strip().split(":")
         clock = dt.time(int(hours), int(minutes))
     except ValueError:
-        raise MarkRefused(f"--at must be a time today as HH:MM (24-hour), not {at!r}") from None
+        raise ConfigError(f"--at must be a time today as HH:MM (24-hour), not {at!r}") from None
     local_today = now.astimezone(ZoneInfo(zone)).date()
     return dt.datetime.combine(local_today, clock, ZoneInfo(zone)).astimezone(dt.UTC)
 
@@ -237,7 +252,11 @@ def _moment(at: str | dt.datetime | None, now: dt.datetime, zone: str) -> dt.dat
 def log(
     engine: sa.Engine, key: str, *, limit: int = 200, status: str | None = None
 ) -> tuple[School, list[MarkRow]]:
-    """The school's marks, newest first."""
+    """The school's marks, newest first; `status` one of MARK_STATUSES."""
+    if status is not None and status not in MARK_STATUSES:
+        raise ConfigError(
+            f"No mark has the status {status!r}; the statuses are {', '.join(MARK_STATUSES)}"
+        )
     with engine.connect() as conn:
         school = school_store.get_school(conn, key)
         return school, mark_log.list_marks(conn, school.id, limit=limit, status=status)

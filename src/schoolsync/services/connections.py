@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from schoolsync.errors import ConfigError, SyncSkipped
+from schoolsync.errors import ConfigError, SourceNotFound, SyncSkipped
 from schoolsync.model.connection import cannot_sync
 
 if TYPE_CHECKING:
@@ -72,10 +72,17 @@ def request_connection(
         raise ConfigError(f"--wonde-url must start with http:// or https://, not {wonde_url!r}")
     with engine.connect() as conn:
         school_store.get_school(conn, key)  # an unknown key is an error before Wonde is asked
-    state = request_access(
-        settings, token, wonde_url, wonde_school_id,
-        name=contact.name, email=contact.email, phone=contact.phone, transport=transport,
-    )  # fmt: skip
+    try:
+        state = request_access(
+            settings, token, wonde_url, wonde_school_id,
+            name=contact.name, email=contact.email, phone=contact.phone, transport=transport,
+        )  # fmt: skip
+    except SourceNotFound:
+        # Wonde's 404 names a URL; the person typed an id.
+        raise ConfigError(
+            f"Wonde has no school with the id {wonde_school_id!r}: check --wonde-school-id "
+            "(the school's Wonde id, such as A1930499544, shown in the Wonde portal)"
+        ) from None
     with engine.begin() as conn:
         return connections.record_request(
             conn, key, wonde_school_id=wonde_school_id, api_base_url=wonde_url, token=token,

@@ -1,5 +1,9 @@
 """Pupils' thumbnail photos: read from the MIS at most weekly (Wonde's own cadence), after a
-sync, when the school syncs photos; unchanged ones skipped by hash, bad ones a warning."""
+sync, when the school syncs photos; unchanged ones skipped by hash, bad ones a warning.
+
+`photos_after_sync` is the one place that decides it, whichever way the sync was started: the
+CLI (`services/syncing.run_sync`) and every queued job (`jobs/run.run_claimed`: the web app's
+Start sync, the embedded runner's nights, the Celery workers) call it."""
 
 from __future__ import annotations
 
@@ -24,6 +28,30 @@ class PhotoRefresh:
     written: int = 0
     unchanged: int = 0
     issues: tuple[Issue, ...] = ()
+
+
+#: A run that ended so read nothing it could trust, or nothing at all: no photos after it.
+_NOT_AFTER = frozenset({"failed", "paused", "interrupted", "skipped"})
+
+
+def photos_after_sync(
+    engine: sa.Engine, key: str, status: str, read: PhotosReader | None, now: dt.datetime
+) -> PhotoRefresh | None:
+    """Photos after a sync of `status` that read the MIS (`read` None: it did not, e.g. a file
+    import or a test's reader): at most weekly, and never failing the sync, whose run is
+    already recorded. None when they were not read because of an error (logged, without any
+    pupil's data)."""
+    from schoolsync.errors import SchoolsyncError
+
+    if read is None or status in _NOT_AFTER:
+        return PhotoRefresh(read=False)
+    try:
+        return refresh_photos(engine, key, read, now)
+    except SchoolsyncError as exc:
+        log.warning("photos of school %s not read: %s", key, exc)
+    except Exception as exc:  # a photo must never cost a school its sync
+        log.error("photos of school %s not read: %s", key, type(exc).__name__)
+    return None
 
 
 def refresh_photos(
@@ -53,9 +81,19 @@ def refresh_photos(
 
 
 def photo_of(engine: sa.Engine, key: str, person_id: int) -> tuple[str, bytes] | None:
-    """A pupil's stored photo (content type, bytes), for the person page."""
+    """A pupil's stored photo (content type, bytes), for the person page; None without one
+    (or when the person is not the school's)."""
     from schoolsync.store import photos as photo_store
     from schoolsync.store.schools import get_school
 
     with engine.connect() as conn:
         return photo_store.photo_of(conn, get_school(conn, key).id, person_id)
+
+
+def has_photo(engine: sa.Engine, key: str, person_id: int) -> bool:
+    """Whether the person page shows a photo (without reading the image)."""
+    from schoolsync.store import photos as photo_store
+    from schoolsync.store.schools import get_school
+
+    with engine.connect() as conn:
+        return photo_store.has_photo(conn, get_school(conn, key).id, person_id)

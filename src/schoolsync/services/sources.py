@@ -72,8 +72,9 @@ def permissions_reader(settings: Settings) -> PermissionsReader:
     return wonde_permissions(settings)
 
 
-def photos_reader(settings: Settings) -> PhotosReader:
-    """Reads a school's pupils' photos from Wonde (weekly, after a sync)."""
+def photos_reader(settings: Settings, transport: httpx.BaseTransport | None = None) -> PhotosReader:
+    """Reads a school's pupils' photos from Wonde (weekly, after a sync); `transport` as for
+    `mis_reader` (the workers' shared pace)."""
     from schoolsync.sources.wonde.photos import photos_reader as wonde_photos
 
-    return wonde_photos(settings)
+    return wonde_photos(settings, transport)

@@ -74,26 +74,16 @@ def run_sync(
     read: SnapshotReader | None = None,
 ) -> Outcome:
     """One sync of a school from its MIS now, under the autosync rules, with alert emails."""
+    from schoolsync.services.photos import photos_after_sync
+    from schoolsync.services.sources import photos_reader
+
     reader = read or mis_reader(settings)
     notify = notifier(engine, settings)
     result = sync_with(engine, key, reader, full=full, progress=progress, notify=notify)
-    if read is None and result.status not in ("failed", "paused", "interrupted"):
-        _photos_after(engine, settings, key)
+    # Only a sync that read the MIS is followed by its photos (a reader given is not the MIS).
+    photos = photos_reader(settings) if read is None else None
+    photos_after_sync(engine, key, result.status, photos, dt.datetime.now(dt.UTC))
     return Outcome(result, left_out(engine, key, result))
-
-
-def _photos_after(engine: sa.Engine, settings: Settings, key: str) -> None:
-    """Photos after a sync that read the MIS: at most weekly, and never failing the sync."""
-    import logging
-
-    from schoolsync.errors import SchoolsyncError
-    from schoolsync.services.photos import refresh_photos
-    from schoolsync.services.sources import photos_reader
-
-    try:
-        refresh_photos(engine, key, photos_reader(settings), dt.datetime.now(dt.UTC))
-    except SchoolsyncError as exc:
-        logging.getLogger(__name__).warning("photos of school %s not read: %s", key, exc)
 
 
 def sync_with(

@@ -56,6 +56,22 @@ def replace_terms_from_csv(
     return show_terms(engine, key, now)
 
 
+def replace_terms_from_file(
+    engine: sa.Engine, key: str, data: bytes, now: dt.datetime, name: str
+) -> TermsView:
+    """`replace_terms_from_csv` for a file's bytes, saved from Excel as often as not (UTF-8
+    with or without a byte-order mark, Windows-1252, UTF-16); a file that is not text at all is
+    a `ConfigError` naming it, like a bad line."""
+    from schoolsync.errors import ConfigError, FileFormatError
+    from schoolsync.sources.files.text import decode_text
+
+    try:
+        text = decode_text(data, name)
+    except FileFormatError as exc:
+        raise ConfigError(f"{exc}; save the term dates as CSV and try again") from None
+    return replace_terms_from_csv(engine, key, text, now, name)
+
+
 def save_terms(engine: sa.Engine, key: str, terms: list[TermDate], now: dt.datetime) -> TermsView:
     """Term dates already checked (the demo's, the web form's)."""
     from schoolsync.store.schools import get_school

@@ -70,3 +70,12 @@ def photo_of(conn: sa.Connection, school_id: int, person_id: int) -> tuple[str, 
         )
     ).first()
     return (str(row[0]), bytes(row[1])) if row is not None else None
+
+
+def has_photo(conn: sa.Connection, school_id: int, person_id: int) -> bool:
+    found = conn.execute(
+        sa.select(pupil_photos.c.person_id).where(
+            pupil_photos.c.school_id == school_id, pupil_photos.c.person_id == person_id
+        )
+    ).first()
+    return found is not None

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from schoolsync.pipeline import Notify, SnapshotReader
     from schoolsync.services.permissions import PermissionsReader
     from schoolsync.services.webhooks import WebhookReceiver
+    from schoolsync.sources.wonde.photos import PhotosReader
 
 STATIC = Path(__file__).parent / "static"
 
@@ -66,14 +67,17 @@ def create_web_app(
     permissions: PermissionsReader | None = None,
     settings: Settings | None = None,
     webhooks: WebhookReceiver | None = None,
+    photos: PhotosReader | None = None,
 ) -> FastAPI:
     """`permissions` reads a school's Wonde permissions (None: the page says it cannot);
-    `webhooks`: how Wonde's webhooks are confirmed and acted on (None refuses them)."""
+    `webhooks`: how Wonde's webhooks are confirmed and acted on (None refuses them);
+    `photos` reads pupils' photos after a Start sync, when no `runner` is given (a runner
+    brings its own)."""
     app = create_app(engine, api_token, reader, settings)
     app.state.clock = clock
     app.state.permissions = permissions
     app.state.webhooks = webhooks
-    app.state.sync_jobs = SyncJobs(engine, reader, notify, runner)
+    app.state.sync_jobs = SyncJobs(engine, reader, notify, runner, photos=photos)
     app.include_router(pages.router)
     app.include_router(settings_page.router)
     app.include_router(terms_page.router)

@@ -1,5 +1,5 @@
-"""A school's People (search, filter by role and status, a person's page with their source
-ids, change history and the exclude toggle) and Classes (subject, teachers, pupils),
+"""A school's People (search, filter by role and status, a person's page with their photo,
+source ids, change history and the exclude toggle) and Classes (subject, teachers, pupils),
 keyset-paginated."""
 
 from __future__ import annotations
@@ -14,10 +14,15 @@ from fastapi.responses import HTMLResponse, Response
 from schoolsync.errors import NotFound
 from schoolsync.services import people as found
 from schoolsync.services import people_admin
+from schoolsync.services import photos as pupil_photos
 from schoolsync.web.auth import CurrentVisitor, engine_of, form_of, visible_school
 from schoolsync.web.pages import page, see_other
 
 router = APIRouter(include_in_schema=False)
+
+#: A pupil's photo is theirs: kept by this browser only (never a shared cache), for an hour;
+#: the weekly refresh gives a new one at most once a week anyway.
+PHOTO_CACHE = "private, max-age=3600"
 
 
 def _after(name: str | None, row_id: int | None) -> tuple[str, int] | None:
@@ -69,7 +74,21 @@ def person(request: Request, key: str, person_id: int, who: CurrentVisitor) -> H
         request, "person.html", who=who, key=key, school_name=name, person=detail,
         roles=found.ROLES, statuses=found.STATUSES, exclusion=exclusion, attendance=attendance,
         changed=request.query_params.get("changed") == "1",
+        person_id=person_id,
+        has_photo=pupil_photos.has_photo(engine_of(request), key, person_id),
     )  # fmt: skip
+
+
+@router.get("/schools/{key}/people/{person_id}/photo")
+def photo(request: Request, key: str, person_id: int, who: CurrentVisitor) -> Response:
+    """The pupil's thumbnail photo, as the MIS sent it (its type checked when it was stored);
+    404 without one, as for a person of another school."""
+    visible_school(request, who.user, key)
+    stored = pupil_photos.photo_of(engine_of(request), key, person_id)
+    if stored is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Page not found")
+    content_type, data = stored
+    return Response(data, media_type=content_type, headers={"Cache-Control": PHOTO_CACHE})
 
 
 @router.post("/schools/{key}/people/{person_id}/exclude")

@@ -17,6 +17,7 @@ from schoolsync.wording import reading_word
 if TYPE_CHECKING:
     from schoolsync.jobs.run import JobOutcome
     from schoolsync.pipeline import Notify, SnapshotReader
+    from schoolsync.sources.wonde.photos import PhotosReader
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +49,15 @@ class SyncJobs:
         reader: Callable[[], SnapshotReader],
         notify: Notify | None = None,
         runner: EmbeddedRunner | None = None,
+        *,
+        photos: PhotosReader | None = None,
     ) -> None:
         self._engine = engine
         self._reader = reader
         # Without a runner of its own (`schoolsync serve` brings one), one worker, no schedule.
-        self._runner = runner or EmbeddedRunner(engine, reader, notify, workers=1, schedule=False)
+        self._runner = runner or EmbeddedRunner(
+            engine, reader, notify, workers=1, schedule=False, photos=photos
+        )
         self._jobs: dict[str, SyncProgress] = {}
         self._lock = threading.Lock()
 
