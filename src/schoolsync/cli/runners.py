@@ -107,8 +107,16 @@ def worker(
     pool: Annotated[
         str, typer.Option(help="prefork (processes), threads, or solo (one at a time).")
     ] = "prefork",
+    writebacks: Annotated[
+        bool,
+        typer.Option(
+            "--writebacks/--no-writebacks",
+            help="Also send attendance write-backs to the MIS (a pass every 2 s).",
+        ),
+    ] = True,
 ) -> None:
-    """A Celery worker: runs the syncs `schoolsync scheduler` queues on SCHOOLSYNC_BROKER_URL."""
+    """A Celery worker: runs the syncs `schoolsync scheduler` queues on SCHOOLSYNC_BROKER_URL,
+    and sends the attendance write-backs that are due."""
     import os
     import socket
 
@@ -120,6 +128,10 @@ def worker(
     with open_store() as (settings, _engine):
         celery = make_celery(settings)
     close_all()  # each process opens its own connections (a forked one must not share them)
+    if writebacks:
+        from schoolsync.jobs.celery_writebacks import WorkerWritebacks
+
+        WorkerWritebacks(settings).connect()  # its thread starts once the worker is ready
     name = f"schoolsync-{os.getpid()}@{socket.gethostname()}"
     celery.worker_main(
         [
@@ -164,8 +176,8 @@ def scheduler(
             f"Scheduler on {settings.queue_name}: looking every "
             f"{settings.scheduler_every_seconds:g} s (Ctrl+C stops it)."
         )
-        # The write-back sender runs here, once per deployment, beside the workers: a pass
-        # every 2 s needs no broker round trip, and its claims keep any other sender off.
+        # The write-back sender runs here too (as on every worker): a pass every 2 s needs no
+        # broker round trip, and its claims keep the other senders off its marks.
         from schoolsync.jobs.writeback_sender import WritebackSender
         from schoolsync.services.writeback_sender import mailer_for
 
