@@ -151,19 +151,9 @@ def record_email(
     now: dt.datetime,
 ) -> None:
     """An email about the school's connection (no run of its own), kept with the alerts."""
-    from schoolsync.store.tables import notifications
+    from schoolsync.store.holds import record_alert
 
-    conn.execute(
-        sa.insert(notifications).values(
-            school_id=school_id,
-            run_id=None,
-            kind=kind,
-            fingerprint=fingerprint,
-            recipients=", ".join(recipients),
-            subject=subject,
-            sent_at=now,
-        )
-    )
+    record_alert(conn, school_id, None, kind, fingerprint, recipients, subject, now)
 
 
 def settle_mis_switch(

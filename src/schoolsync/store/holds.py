@@ -188,7 +188,7 @@ def alert_sent_since(
 def record_alert(
     conn: sa.Connection,
     school_id: int,
-    run_id: int,
+    run_id: int | None,
     kind: str,
     fingerprint: str,
     recipients: Sequence[str],
