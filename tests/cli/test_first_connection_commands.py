@@ -73,6 +73,7 @@ def test_import_match_resolve_merge_cards_disconnect(env, sandbox, tmp_path: Pat
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("mis_class_id,action,existing_class_id\nnope,match,\n")
     refused = schoolsync(env, "match", key, "--choices", str(wrong), check=False)
+    assert refused.returncode == 1  # a bad file, as `import` exits for one
     assert "wrong.csv, line 2: mis_class_id 'nope' is not a class in the MIS" in refused.stderr
 
     merged = json.loads(schoolsync(env, "merge", key, "--json").stdout)

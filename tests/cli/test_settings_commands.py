@@ -44,12 +44,13 @@ def test_a_new_user_finds_every_setting_with_its_explanation(env) -> None:
 
 
 def test_term_dates_that_are_not_text_are_named_and_nothing_is_saved(env, tmp_path) -> None:
-    """A spreadsheet saved as .csv by mistake: a clear error, exit 2, no traceback."""
+    """A spreadsheet saved as .csv by mistake: a clear error, exit 1 (a bad file, as `import`
+    exits for one), no traceback."""
     key = schoolsync(env, "school", "add", "--name", "X").stdout.split()[-1]
     spreadsheet = tmp_path / "terms.csv"
     spreadsheet.write_bytes(b"PK\x03\x04\x00\x00\xff\xfe binary")
     refused = schoolsync(env, "terms", key, "--file", str(spreadsheet), check=False)
-    assert refused.returncode == 2, refused.stderr
+    assert refused.returncode == 1, refused.stderr
     assert "Traceback" not in refused.stderr
     assert "terms.csv: contains NUL characters" in refused.stderr
     assert "save the term dates as CSV" in refused.stderr

@@ -149,7 +149,13 @@ def run_sync(
 def import_command(
     school: Annotated[str, typer.Argument(help="The school's key.")],
     file: Annotated[
-        Path, typer.Argument(help="A CTF (.xml), a OneRoster zip or folder, or a staff CSV.")
+        Path,
+        typer.Argument(
+            help="A CTF (.xml), a OneRoster zip or folder, or a staff CSV.",
+            # A mistyped path is a wrong argument (exit 2); a file that cannot be read is a
+            # failed run (exit 1), recorded in the school's history.
+            exists=True,
+        ),
     ],
     fmt: Annotated[
         str | None,

@@ -61,15 +61,19 @@ def replace_terms_from_file(
 ) -> TermsView:
     """`replace_terms_from_csv` for a file's bytes, saved from Excel as often as not (UTF-8
     with or without a byte-order mark, Windows-1252, UTF-16); a file that is not text at all is
-    a `ConfigError` naming it, like a bad line."""
-    from schoolsync.errors import ConfigError, FileFormatError
+    `BadInput` naming it, like a bad line. Bad content is `BadInput`, not `ConfigError`: the
+    command line was right, the file was not (the CLI exits 1 for it, as `import` does)."""
+    from schoolsync.errors import BadInput, ConfigError, FileFormatError
     from schoolsync.sources.files.text import decode_text
 
     try:
         text = decode_text(data, name)
     except FileFormatError as exc:
-        raise ConfigError(f"{exc}; save the term dates as CSV and try again") from None
-    return replace_terms_from_csv(engine, key, text, now, name)
+        raise BadInput(f"{exc}; save the term dates as CSV and try again") from None
+    try:
+        return replace_terms_from_csv(engine, key, text, now, name)
+    except ConfigError as exc:
+        raise BadInput(str(exc)) from None
 
 
 def save_terms(engine: sa.Engine, key: str, terms: list[TermDate], now: dt.datetime) -> TermsView:
