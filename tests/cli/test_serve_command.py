@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -42,3 +43,30 @@ def test_serve_answers_the_web_app_and_the_api(env: dict[str, str]) -> None:
         server.terminate()
         output, _ = server.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_ctrl_c_says_what_it_waits_for_and_exits_130(env: dict[str, str]) -> None:
+    """Ctrl-C in `serve` stops the web app, says which syncs it waits for (a second Ctrl-C
+    stops at once) and exits 130, as every command stopped by Ctrl-C does."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "schoolsync", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert "Stopping: no sync under way." in output
+    assert "Traceback" not in output and "Aborted" not in output
+    assert server.returncode == 130, output

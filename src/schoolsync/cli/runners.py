@@ -7,15 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from schoolsync.cli.common import app, fail, now, open_store, out
+from schoolsync.cli.common import app, err, fail, now, open_store, out
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.cli.sandbox import refuse_busy_port
+
+if TYPE_CHECKING:
+    from schoolsync.jobs.runner import EmbeddedRunner
+    from schoolsync.jobs.writeback_sender import WritebackSender
 
 
 @app.command()
@@ -89,13 +93,38 @@ def serve(
         # Late arrivals and early leavers, to the MIS: a pass every 2 s beside the syncs.
         sender = WritebackSender(engine, settings, mailer=mailer_for(settings))
         sender.start()
+        interrupted = False
         try:
             # Our one log setup, not uvicorn's; no access log: a request line can carry a
             # searched pupil's name in its query string.
-            uvicorn.run(app_, host=host, port=port, log_config=None, access_log=False)
+            config = uvicorn.Config(app_, host=host, port=port, log_config=None, access_log=False)
+            # A Server, not uvicorn.run: run() swallows the Ctrl-C the server passes on once it
+            # has shut the web app down, and the syncs under way are still to be stopped.
+            uvicorn.Server(config).run()
+        except KeyboardInterrupt:
+            interrupted = True
         finally:
-            sender.stop()
-            runner.stop()
+            _stop(runner, sender)
+    raise typer.Exit(ExitCode.INTERRUPTED if interrupted else ExitCode.OK)
+
+
+def _stop(runner: EmbeddedRunner, sender: WritebackSender) -> None:
+    """Let the syncs under way finish, saying so; a second Ctrl-C ends them as interrupted."""
+    running = runner.running()
+    if running:
+        err.print(
+            f"Stopping: waiting for {running} sync{'s' if running != 1 else ''} to finish "
+            "(Ctrl+C again to stop at once)"
+        )
+    else:
+        err.print("Stopping: no sync under way.")
+    try:
+        sender.stop()
+        runner.stop(timeout=None)
+    except KeyboardInterrupt:
+        stopped = runner.interrupt_running()
+        err.print(f"Stopped at once: {stopped} sync(s) recorded as interrupted and queued again.")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
 @app.command()

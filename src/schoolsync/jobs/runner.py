@@ -72,6 +72,8 @@ class EmbeddedRunner:
         #: schedule, workers start on demand and end when there is nothing left to do
         self._alive = 0
         self._wanted = 0
+        #: the jobs a worker thread of this runner is running now, by job id: the school's key
+        self._running: dict[int, str] = {}
 
     def start(self) -> None:
         """Start the scheduler and the workers (without a schedule, workers start on demand)."""
@@ -89,13 +91,39 @@ class EmbeddedRunner:
         self._alive += 1
         self._spawn(self._work_loop, f"sync-worker-{self._alive}")
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop taking jobs; a sync running now is left to finish within `timeout`."""
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Stop taking jobs; a sync running now is left to finish within `timeout` (None: as
+        long as it takes; Ctrl-C still interrupts the wait)."""
         self._stopping.set()
         with self._wake:
             self._wake.notify_all()
         for thread in self._threads:
             thread.join(timeout)
+
+    def running(self) -> int:
+        """How many syncs this runner's threads are running now."""
+        with self._start_lock:
+            return len(self._running)
+
+    def interrupt_running(self) -> int:
+        """End the runs of the syncs under way as interrupted, free their schools and queue their
+        jobs again, for a process that stops without waiting for them; how many there were."""
+        from schoolsync.pipeline import INTERRUPTED
+        from schoolsync.store.lock import end_interrupted, lock_holder, release_lock, this_process
+        from schoolsync.store.schools import get_school
+
+        with self._start_lock:
+            running = dict(self._running)
+        now = self._clock()
+        for job_id, key in running.items():
+            with self._engine.begin() as conn:
+                school = get_school(conn, key)
+                holder = lock_holder(conn, school.id)
+                if holder is not None and holder.owner == this_process():  # not another's run
+                    end_interrupted(conn, holder.run_id, now, INTERRUPTED)
+                    release_lock(conn, school.id, holder.run_id)
+                queue.requeue(conn, job_id, now, "Its worker stopped; queued again")
+        return len(running)
 
     def submit(
         self,
@@ -180,6 +208,8 @@ class EmbeddedRunner:
         error: BaseException | None = None
         try:
             if not isinstance(claimed, JobOutcome):
+                with self._start_lock:
+                    self._running[claimed.id] = claimed.school_key
                 with log_context(job_id=claimed.id):
                     outcome = run_claimed(
                         self._engine,
@@ -195,6 +225,9 @@ class EmbeddedRunner:
             error = exc
             raise
         finally:
+            if not isinstance(claimed, JobOutcome):
+                with self._start_lock:
+                    self._running.pop(claimed.id, None)
             if hooks.done is not None:
                 hooks.done(outcome, error)
         return True
