@@ -146,8 +146,12 @@ def environment() -> Mapping[str, str]:
 
 
 def operator(environ: Mapping[str, str]) -> str | None:
-    """Who is at the keyboard ($USER): the approver recorded when a person names nobody."""
-    return (environ.get("USER") or "").strip() or None
+    """Who is at the keyboard ($USER, else $LOGNAME: cron and some containers set only one):
+    the approver recorded when a person names nobody."""
+    for name in ("USER", "LOGNAME"):
+        if found := (environ.get(name) or "").strip():
+            return found
+    return None
 
 
 def _base_url(environ: Mapping[str, str]) -> str | None:

@@ -124,6 +124,17 @@ def test_exclude_excluded_and_archive_commands(env, sandbox, engine: sa.Engine) 
     assert unknown.returncode == 1 and "NOPE123" in unknown.stderr
     schoolsync(env, "exclude", key, upn, "--undo")
     assert json.loads(schoolsync(env, "excluded", key, "--json").stdout) == []
+    # Cron and some containers set $LOGNAME only; with neither, a mistyped key is named first.
+    nobody = {k: v for k, v in env.items() if k not in ("USER", "LOGNAME")}
+    schoolsync({**nobody, "LOGNAME": "cron-ops"}, "exclude", key, upn)
+    [listed] = json.loads(schoolsync(env, "excluded", key, "--json").stdout)
+    assert listed["excluded_by"] == "cron-ops"
+    mistyped = schoolsync(nobody, "exclude", "no-such-school", upn, check=False)
+    assert mistyped.returncode == 1 and "no-such-school" in mistyped.stderr
+    assert "--by" not in mistyped.stderr
+    asked = schoolsync(nobody, "exclude", key, upn, check=False)
+    assert asked.returncode == 2 and "pass --by NAME" in asked.stderr
+    schoolsync(env, "exclude", key, upn, "--undo")
     archived = schoolsync(env, "archive", key, "--role", "staff").stdout
     assert archived.startswith("Archived ") and "--no-import-staff" in archived
     bad = schoolsync(env, "archive", key, "--role", "governor", check=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from schoolsync.cli.common import app, approver, fail, now, open_store, out
+from schoolsync.cli.common import app, fail, now, open_store, out
 from schoolsync.cli.exit_codes import ExitCode
 from schoolsync.wording import entity_word
 
@@ -26,11 +26,13 @@ def exclude(
 ) -> None:
     """Exclude one person from the import without touching the MIS; it lasts until --undo."""
     from schoolsync.services.people_admin import exclude as exclude_person
+    from schoolsync.services.schools import school_named
 
-    who = approver(by)
-    if not who and not undo:
-        fail("who excludes them? $USER is not set: pass --by NAME", ExitCode.USAGE)
-    with open_store() as (_settings, engine):
+    with open_store() as (settings, engine):
+        school_named(engine, school)  # a mistyped key is named before anything is asked
+        who = (by or "").strip() or settings.operator or ""
+        if not who and not undo:
+            fail("who excludes them? $USER and $LOGNAME are unset: pass --by NAME", ExitCode.USAGE)
         entry = exclude_person(engine, school, person, by=who, now=now(), undo=undo)
     name = f"{entity_word(entry.role).capitalize()} {escape(entry.name)}"
     if undo:
