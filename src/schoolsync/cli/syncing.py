@@ -52,10 +52,20 @@ def sync(
         str | None,
         typer.Option("--approved-by", help="Who approves (recorded); default: your user name."),
     ] = None,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Queue a sync now, ahead of the scheduled ones; `serve` or a worker runs it.",
+        ),
+    ] = False,
 ) -> None:
-    """Run one sync of a school now (autosync rules), or a manual sync that approves."""
+    """Run one sync of a school now (autosync rules), or a manual sync that approves, or queue
+    one (--queue) for `serve` or a worker to run first."""
     if yes and not manual:
         fail("--yes goes with --manual", ExitCode.USAGE, as_json=as_json)
+    if queue and manual:
+        fail("--queue and --manual do not go together", ExitCode.USAGE, as_json=as_json)
     who = approver(approved_by)
     if manual and not who:
         # An approval is only worth recording if it names a person.
@@ -72,6 +82,9 @@ def sync(
                 print(json.dumps({"status": "skipped", "message": skipped}))
             else:
                 out.print(skipped, highlight=False)
+            raise typer.Exit(ExitCode.OK)
+        if queue:
+            _queue_sync(engine, school, full=full, as_json=as_json)
             raise typer.Exit(ExitCode.OK)
         if manual:
             from schoolsync.cli.manual import manual_sync
@@ -99,6 +112,21 @@ def sync(
     else:
         print_result(result, school, left_out)
     raise typer.Exit(for_status(result.status))
+
+
+def _queue_sync(engine: sa.Engine, school: str, *, full: bool, as_json: bool) -> None:
+    from schoolsync.services.queueing import queue_sync
+
+    queued = queue_sync(engine, school, now(), full=full)
+    if as_json:
+        print(json.dumps({"status": "queued", **queued.as_json()}))
+        return
+    said = "was already queued" if queued.already_queued else "queued"
+    out.print(
+        f"Sync job {queued.job.id} {said}: it runs ahead of the scheduled syncs as soon as "
+        "`schoolsync serve` or a worker takes it.",
+        highlight=False,
+    )
 
 
 def _skip_reason(engine: sa.Engine, school: str) -> str | None:

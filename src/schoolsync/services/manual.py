@@ -6,6 +6,10 @@ wizard's pages, the API).
     preview()  the plan for a chosen scope, as it would be approved
     apply()    apply exactly that plan; `PlanChanged` when the MIS moved in between
 
+Every step first checks the school's connection, as `schoolsync sync` does: a school waiting
+for approval, declined, revoked, offline or not yet merged raises `SyncSkipped` with the same
+reason, and the MIS is not asked (it would answer a bare 403).
+
 The web wizard and the API keep no state between steps: each step reads the MIS again from the
 choices so far, and Continue applies the plan only if its hash is still the one shown.
 
@@ -52,9 +56,11 @@ class Start:
 
 def start(engine: sa.Engine, key: str, read: SnapshotReader) -> Start:
     from schoolsync.pipeline import plan_school
+    from schoolsync.services.connections import ensure_can_sync
     from schoolsync.store.catalogue import structure_names
     from schoolsync.store.schools import get_school
 
+    ensure_can_sync(engine, key)
     with engine.connect() as conn:
         school = get_school(conn, key)
         stored_subjects, _classes = structure_names(conn, school.id)
@@ -64,7 +70,9 @@ def start(engine: sa.Engine, key: str, read: SnapshotReader) -> Start:
 
 def preview(engine: sa.Engine, key: str, read: SnapshotReader, scope: Scope) -> DryRun:
     from schoolsync.pipeline import plan_school
+    from schoolsync.services.connections import ensure_can_sync
 
+    ensure_can_sync(engine, key)
     return plan_school(engine, key, read, scope=scope)
 
 
@@ -95,7 +103,9 @@ def _apply_hash(
     keep: Collection[str],
 ) -> SyncResult:
     from schoolsync.pipeline import Approval, sync_school
+    from schoolsync.services.connections import ensure_can_sync
 
+    ensure_can_sync(engine, key)
     approval = Approval(plan_hash, approved_by, scope, frozenset(keep))
     return sync_school(engine, key, read, trigger="manual", approval=approval)
 

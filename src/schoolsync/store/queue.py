@@ -91,6 +91,34 @@ def request_job(
     return add_jobs(conn, [NewJob(school_id, slot, now, trigger, full=full)], now)[0]
 
 
+def request_once(
+    conn: sa.Connection, school_id: int, trigger: str, now: dt.datetime, *, full: bool = False
+) -> tuple[Job, bool]:
+    """A person's request that is not doubled: the school's job of `trigger` still queued, or a
+    new one; True when it is new. The school's row is locked (PostgreSQL) so two requests at
+    once queue one job."""
+    conn.execute(sa.select(schools.c.id).where(schools.c.id == school_id).with_for_update())
+    waiting = (
+        conn.execute(
+            _select()
+            .where(
+                sync_jobs.c.school_id == school_id,
+                sync_jobs.c.trigger == trigger,
+                sync_jobs.c.state == QUEUED,
+            )
+            .order_by(sync_jobs.c.id)
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    if waiting is not None:
+        return _job(waiting), False
+    job = get_job(conn, request_job(conn, school_id, trigger, now, full=full))
+    assert job is not None  # inserted just now, in this transaction
+    return job, True
+
+
 def taken_slots(
     conn: sa.Connection, since: dt.datetime, school_ids: list[int] | None = None
 ) -> dict[int, set[str]]:

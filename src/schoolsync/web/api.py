@@ -12,6 +12,8 @@
                                                            "approved_by": "..."}: the next
                                                            sync applies them, the rest wait
     PUT  /api/schools/{key}/classes/{mis_id}/dependents   {"count": 12, "label": "tasks"}
+    POST /api/schools/{key}/syncs                         queue a sync ahead of the scheduled
+                                                           ones (web/api_syncs.py)
 
 Every request needs `Authorization: Bearer <token>`: a user's own API token (made on the web
 app's "API tokens" page), or `SCHOOLSYNC_API_TOKEN`, a bootstrap token with a vendor admin's
@@ -42,7 +44,7 @@ from schoolsync.services import holds as hold_service
 from schoolsync.services import reports, schools
 from schoolsync.services.handle import Store as Engine
 from schoolsync.services.run_page import run_page
-from schoolsync.web import api_manual, api_people
+from schoolsync.web import api_manual, api_people, api_syncs
 from schoolsync.web.api_common import (
     CHECKED,
     MAX_INTEGER,
@@ -260,6 +262,7 @@ def create_app(
 
     app.include_router(api_people.router)
     app.include_router(api_manual.router)
+    app.include_router(api_syncs.router)
     app.include_router(attendance_router(router_deps))
     add_first_connection_routes(app, engine, router_deps)
     return app
