@@ -160,7 +160,7 @@ def worker(
     if writebacks:
         from schoolsync.jobs.celery_writebacks import WorkerWritebacks
 
-        WorkerWritebacks(settings).connect()  # its thread starts once the worker is ready
+        WorkerWritebacks(settings).attach()  # its thread starts once the worker is ready
     name = f"schoolsync-{os.getpid()}@{socket.gethostname()}"
     celery.worker_main(
         [

@@ -28,7 +28,7 @@ class WorkerWritebacks:
         self._sender: WritebackSender | None = None
         self._engine: sa.Engine | None = None
 
-    def connect(self) -> None:
+    def attach(self) -> None:
         from celery import signals
 
         # weak=False: the signals would otherwise forget bound methods of a local object.
