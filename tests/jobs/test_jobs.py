@@ -27,7 +27,8 @@ from tests.conftest import Clock
 
 MIS = snapshot(pupil("P1"), pupil("P2"))
 #: 04:59 in London in December: every school's nightly slot (01:00-05:00) has come.
-LATE_IN_THE_NIGHT = dt.datetime(2026, 12, 9, 4, 59, tzinfo=dt.UTC)
+#: The last instant of the nightly window: every school's slot (spread by its random key) is due.
+LATE_IN_THE_NIGHT = dt.datetime(2026, 12, 9, 4, 59, 59, 999999, tzinfo=dt.UTC)
 
 
 def read(*_: object) -> object:
